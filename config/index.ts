@@ -1,0 +1,257 @@
+// Configuration is read from the environment once, validated with zod, and handed to whoever
+// needs it. A bad value stops start-up with a message naming the variable.
+import { z } from 'zod';
+import { CHANNELS, TRANSACTION_TYPES, type ScoringPolicy, type Channel } from '../risk/types';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
+
+const num = (fallback: number, min = 0, max = Number.MAX_VALUE) =>
+  z.coerce.number().min(min).max(max).optional().transform((v) => v ?? fallback);
+
+/** A score weight given as a fraction (0.25) and kept as integer basis points (2500). */
+const weight = (fallback: number) =>
+  z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .transform((v) => Math.round((v ?? fallback) * 10_000));
+
+const list = (fallback: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean)));
+
+/** Durations like 15m, 4h, 30s, 2d or plain milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: "${text}" (use e.g. 30s, 15m, 4h, 2d)`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
+  return Math.round(n * factor);
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v ?? fallback);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const channelWeights = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    // online above 2,000,000 KES is the bank's current rule; the others are Kinga's defaults.
+    const fallback = 'online:2000000:0.15,atm:200000:0.10,agent:500000:0.10,mobile:1000000:0.05';
+    const out: Partial<Record<Channel, { amount: number; points: number }>> = {};
+    for (const part of (v ?? fallback).split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [channel, amount, w] = part.split(':');
+      if (!CHANNELS.includes(channel as Channel) || !Number.isFinite(Number(amount)) || !(Number(w) >= 0 && Number(w) <= 1)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not channel:amount:weight with channel one of ${CHANNELS.join('/')}` });
+        return z.NEVER;
+      }
+      out[channel as Channel] = { amount: Number(amount), points: Math.round(Number(w) * 10_000) };
+    }
+    return out;
+  });
+
+const optionalUrl = z.string().url().optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().transform((v) => v ?? 'development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((v) => v ?? 'info'),
+  KINGA_DATA_DIR: z.string().optional().transform((v) => v ?? '.kinga'),
+
+  DATABASE_URL: optionalUrl,
+  DATABASE_POOL_MAX: int(10, 1, 200),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().optional().transform((v) => v ?? 'default'),
+  TEMPORAL_TASK_QUEUE: z.string().optional().transform((v) => v ?? 'kinga-risk'),
+  TEMPORAL_UI_URL: z.string().optional(),
+
+  API_HOST: z.string().optional().transform((v) => v ?? '127.0.0.1'),
+  API_PORT: int(3000, 0, 65535),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL: duration('8h'),
+
+  WAREHOUSE_DATABASE_URL: optionalUrl,
+  WAREHOUSE_SOURCE_QUERY: z.string().optional(),
+  WAREHOUSE_SOURCE_NAME: z.string().optional().transform((v) => v ?? 'transaction_history'),
+  EXTRACTION_INTERVAL: duration('30s'),
+  EXTRACTION_BATCH_SIZE: int(200, 1, 10_000),
+  EXTRACTION_ENABLED: bool(true),
+
+  RISK_LEVEL_MEDIUM: weight(0.5),
+  RISK_LEVEL_HIGH: weight(0.8),
+  RULE_AMOUNT_ENABLED: bool(true),
+  RULE_AMOUNT_HIGH_KES: num(10_000_000),
+  RULE_AMOUNT_HIGH_WEIGHT: weight(0.8),
+  RULE_AMOUNT_ELEVATED_KES: num(1_000_000),
+  RULE_AMOUNT_ELEVATED_WEIGHT: weight(0.2),
+  RULE_BLACKLIST_ENABLED: bool(true),
+  RULE_BLACKLIST_WEIGHT: weight(0.3),
+  RULE_MERCHANT_KEYWORD_ENABLED: bool(true),
+  RULE_MERCHANT_KEYWORDS: list(['unknown', 'suspicious']),
+  RULE_MERCHANT_KEYWORD_WEIGHT: weight(0.1),
+  RULE_TYPE_AMOUNT_ENABLED: bool(true),
+  RULE_TYPE_AMOUNT_TYPES: list(['transfer', 'payment']),
+  RULE_TYPE_AMOUNT_KES: num(5_000_000),
+  RULE_TYPE_AMOUNT_WEIGHT: weight(0.2),
+  RULE_LOCATION_ENABLED: bool(true),
+  RULE_LOCATION_HOME_COUNTRY: z.string().length(2).optional().transform((v) => v ?? 'KE'),
+  RULE_LOCATION_FOREIGN_WEIGHT: weight(0.25),
+  RULE_LOCATION_UNUSUAL_CITY_WEIGHT: weight(0.1),
+  RULE_LOCATION_MIN_HISTORY: int(5, 0),
+  RULE_OFF_HOURS_ENABLED: bool(true),
+  RULE_OFF_HOURS_TIMEZONE: z.string().optional().transform((v) => v ?? 'Africa/Nairobi'),
+  RULE_OFF_HOURS_START: int(23, 0, 23),
+  RULE_OFF_HOURS_END: int(6, 0, 23),
+  RULE_OFF_HOURS_WEIGHT: weight(0.1),
+  RULE_CHANNEL_ENABLED: bool(true),
+  RULE_CHANNEL_WEIGHTS: channelWeights,
+  RULE_VELOCITY_ENABLED: bool(true),
+  RULE_VELOCITY_WINDOW_MINUTES: int(60, 1),
+  RULE_VELOCITY_MAX_COUNT: int(5, 1),
+  RULE_VELOCITY_WEIGHT: weight(0.15),
+
+  ANOMALY_ENABLED: bool(true),
+  ANOMALY_WEIGHT: weight(0.3),
+  ANOMALY_THRESHOLD: num(0.55, 0, 1),
+  ANOMALY_SATURATION: num(0.7, 0, 1),
+  ANOMALY_TREES: int(100, 1, 1000),
+  ANOMALY_SAMPLE_SIZE: int(256, 2, 100_000),
+  ANOMALY_SEED: int(42),
+  ANOMALY_TRAINING_DAYS: int(30, 1),
+  ANOMALY_TRAINING_MAX_ROWS: int(20_000, 100),
+  ANOMALY_TRAINING_CRON: z.string().optional().transform((v) => v ?? '0 2 * * *'),
+
+  SLA_MEDIUM: duration('4h'),
+  SLA_HIGH: duration('1h'),
+  SLA_ESCALATED: duration('2h'),
+
+  DEMO_TRICKLE_INTERVAL: duration('5s'),
+  DEMO_SEED_TRANSACTIONS: int(3000, 0),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface KingaConfig {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  database: { url: string | undefined; poolMax: number };
+  temporal: { address: string | undefined; namespace: string; taskQueue: string; uiUrl: string | undefined };
+  api: { host: string; port: number; jwtSecret: string | undefined; jwtTtlMs: number };
+  warehouse: { url: string | undefined; sourceQuery: string | undefined; sourceName: string; intervalMs: number; batchSize: number; enabled: boolean };
+  scoring: ScoringPolicy;
+  anomalyTraining: { trees: number; sampleSize: number; seed: number; days: number; maxRows: number; cron: string };
+  sla: { mediumMs: number; highMs: number; escalatedMs: number };
+  demo: { trickleIntervalMs: number; seedTransactions: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.RISK_LEVEL_MEDIUM >= e.RISK_LEVEL_HIGH) {
+    throw new ConfigError('invalid configuration:\n  RISK_LEVEL_MEDIUM: must be below RISK_LEVEL_HIGH');
+  }
+  const badType = e.RULE_TYPE_AMOUNT_TYPES.find((t) => !(TRANSACTION_TYPES as readonly string[]).includes(t));
+  if (badType) {
+    throw new ConfigError(`invalid configuration:\n  RULE_TYPE_AMOUNT_TYPES: "${badType}" is not one of ${TRANSACTION_TYPES.join(', ')}`);
+  }
+  if (e.ANOMALY_SATURATION <= e.ANOMALY_THRESHOLD) {
+    throw new ConfigError('invalid configuration:\n  ANOMALY_SATURATION: must be above ANOMALY_THRESHOLD');
+  }
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.KINGA_DATA_DIR,
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
+    api: { host: e.API_HOST, port: e.API_PORT, jwtSecret: e.JWT_SECRET, jwtTtlMs: e.JWT_TTL },
+    warehouse: {
+      url: e.WAREHOUSE_DATABASE_URL,
+      sourceQuery: e.WAREHOUSE_SOURCE_QUERY,
+      sourceName: e.WAREHOUSE_SOURCE_NAME,
+      intervalMs: e.EXTRACTION_INTERVAL,
+      batchSize: e.EXTRACTION_BATCH_SIZE,
+      enabled: e.EXTRACTION_ENABLED,
+    },
+    scoring: {
+      levels: { medium: e.RISK_LEVEL_MEDIUM, high: e.RISK_LEVEL_HIGH },
+      rules: {
+        amount: {
+          enabled: e.RULE_AMOUNT_ENABLED,
+          highAmount: e.RULE_AMOUNT_HIGH_KES,
+          highPoints: e.RULE_AMOUNT_HIGH_WEIGHT,
+          elevatedAmount: e.RULE_AMOUNT_ELEVATED_KES,
+          elevatedPoints: e.RULE_AMOUNT_ELEVATED_WEIGHT,
+        },
+        blacklist: { enabled: e.RULE_BLACKLIST_ENABLED, points: e.RULE_BLACKLIST_WEIGHT },
+        merchantKeyword: { enabled: e.RULE_MERCHANT_KEYWORD_ENABLED, keywords: e.RULE_MERCHANT_KEYWORDS, points: e.RULE_MERCHANT_KEYWORD_WEIGHT },
+        typeAmount: {
+          enabled: e.RULE_TYPE_AMOUNT_ENABLED,
+          types: e.RULE_TYPE_AMOUNT_TYPES as ScoringPolicy['rules']['typeAmount']['types'],
+          amount: e.RULE_TYPE_AMOUNT_KES,
+          points: e.RULE_TYPE_AMOUNT_WEIGHT,
+        },
+        location: {
+          enabled: e.RULE_LOCATION_ENABLED,
+          homeCountry: e.RULE_LOCATION_HOME_COUNTRY,
+          foreignPoints: e.RULE_LOCATION_FOREIGN_WEIGHT,
+          unusualCityPoints: e.RULE_LOCATION_UNUSUAL_CITY_WEIGHT,
+          minHistory: e.RULE_LOCATION_MIN_HISTORY,
+        },
+        offHours: {
+          enabled: e.RULE_OFF_HOURS_ENABLED,
+          timeZone: e.RULE_OFF_HOURS_TIMEZONE,
+          startHour: e.RULE_OFF_HOURS_START,
+          endHour: e.RULE_OFF_HOURS_END,
+          points: e.RULE_OFF_HOURS_WEIGHT,
+        },
+        channel: { enabled: e.RULE_CHANNEL_ENABLED, weights: e.RULE_CHANNEL_WEIGHTS },
+        velocity: {
+          enabled: e.RULE_VELOCITY_ENABLED,
+          windowMinutes: e.RULE_VELOCITY_WINDOW_MINUTES,
+          maxCount: e.RULE_VELOCITY_MAX_COUNT,
+          points: e.RULE_VELOCITY_WEIGHT,
+        },
+      },
+      anomaly: { enabled: e.ANOMALY_ENABLED, points: e.ANOMALY_WEIGHT, threshold: e.ANOMALY_THRESHOLD, saturation: e.ANOMALY_SATURATION },
+    },
+    anomalyTraining: {
+      trees: e.ANOMALY_TREES,
+      sampleSize: e.ANOMALY_SAMPLE_SIZE,
+      seed: e.ANOMALY_SEED,
+      days: e.ANOMALY_TRAINING_DAYS,
+      maxRows: e.ANOMALY_TRAINING_MAX_ROWS,
+      cron: e.ANOMALY_TRAINING_CRON,
+    },
+    sla: { mediumMs: e.SLA_MEDIUM, highMs: e.SLA_HIGH, escalatedMs: e.SLA_ESCALATED },
+    demo: { trickleIntervalMs: e.DEMO_TRICKLE_INTERVAL, seedTransactions: e.DEMO_SEED_TRANSACTIONS },
+  };
+}

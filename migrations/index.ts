@@ -1,0 +1,38 @@
+// Migrations are listed explicitly rather than discovered on disk, so that they load the same way
+// under tsx, vitest and a bundled build.
+import type { Knex } from 'knex';
+import * as createUsers from './20261125100000_create_users';
+import * as createTransactionHistory from './20261125100100_create_transaction_history';
+import * as createTransactions from './20261125100200_create_transactions';
+import * as createAnalystCases from './20261125100300_create_analyst_cases';
+import * as createCaseEvents from './20261125100400_create_case_events';
+import * as createMerchantBlacklist from './20261125100500_create_merchant_blacklist';
+import * as createAnomalyModels from './20261125100600_create_anomaly_models';
+import * as createRiskMetrics from './20261125100700_create_risk_metrics';
+import * as createRiskEvents from './20261125100800_create_risk_events';
+import * as createExtractionWatermarks from './20261125100900_create_extraction_watermarks';
+import * as createNotifications from './20261125101000_create_notifications';
+
+type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
+
+const migrations: Record<string, Migration> = {
+  '20261125100000_create_users': createUsers,
+  '20261125100100_create_transaction_history': createTransactionHistory,
+  '20261125100200_create_transactions': createTransactions,
+  '20261125100300_create_analyst_cases': createAnalystCases,
+  '20261125100400_create_case_events': createCaseEvents,
+  '20261125100500_create_merchant_blacklist': createMerchantBlacklist,
+  '20261125100600_create_anomaly_models': createAnomalyModels,
+  '20261125100700_create_risk_metrics': createRiskMetrics,
+  '20261125100800_create_risk_events': createRiskEvents,
+  '20261125100900_create_extraction_watermarks': createExtractionWatermarks,
+  '20261125101000_create_notifications': createNotifications,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};
+
+export const migrationConfig: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };

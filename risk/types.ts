@@ -1,0 +1,115 @@
+// Domain types shared by scoring, workflows, activities and the API.
+// Pure declarations: no I/O, no imports outside this folder.
+
+export const CHANNELS = ['mobile', 'online', 'atm', 'pos', 'branch', 'agent'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const TRANSACTION_TYPES = ['transfer', 'payment', 'purchase', 'withdrawal', 'deposit'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** A transaction as Kinga sees it. `amount` is a decimal string in KES (never a float in storage). */
+export interface Transaction {
+  transactionRef: string;
+  customerId: string;
+  accountId: string;
+  amount: string;
+  currency: string;
+  type: TransactionType;
+  channel: Channel;
+  merchantId: string | null;
+  merchantName: string | null;
+  city: string;
+  /** ISO 3166-1 alpha-2; 'KE' is domestic. */
+  country: string;
+  /** ISO 8601 timestamp with offset, as recorded at the source. */
+  occurredAt: string;
+}
+
+/** What scoring needs to know beyond the transaction itself, read from the database. */
+export interface ScoringContext {
+  blacklistedMerchant: { merchantId: string; reason: string } | null;
+  customer: CustomerProfile;
+}
+
+/** The customer's habits, computed from their history before this transaction. */
+export interface CustomerProfile {
+  /** transactions seen before this one */
+  historyCount: number;
+  /** median amount in KES of earlier transactions; null without history */
+  medianAmount: number | null;
+  /** cities the customer has transacted from before */
+  knownCities: string[];
+  homeCity: string | null;
+  /** earlier transactions in the velocity window (default: the last hour) */
+  recentCount: number;
+}
+
+/** Rule parameters. Points are integer basis points (1/10 000 of the score) so that sums are exact. */
+export interface RulePolicy {
+  amount: { enabled: boolean; highAmount: number; highPoints: number; elevatedAmount: number; elevatedPoints: number };
+  blacklist: { enabled: boolean; points: number };
+  merchantKeyword: { enabled: boolean; keywords: string[]; points: number };
+  typeAmount: { enabled: boolean; types: TransactionType[]; amount: number; points: number };
+  location: { enabled: boolean; homeCountry: string; foreignPoints: number; unusualCityPoints: number; minHistory: number };
+  offHours: { enabled: boolean; timeZone: string; startHour: number; endHour: number; points: number };
+  channel: { enabled: boolean; weights: Partial<Record<Channel, { amount: number; points: number }>> };
+  velocity: { enabled: boolean; windowMinutes: number; maxCount: number; points: number };
+}
+
+export interface AnomalyPolicy {
+  enabled: boolean;
+  /** basis points added for a full-strength outlier */
+  points: number;
+  /** anomaly score (0..1) below which nothing is added */
+  threshold: number;
+  /** anomaly score at which the full points are added; linear in between */
+  saturation: number;
+}
+
+export interface LevelThresholds {
+  /** basis points at or above which the level is medium */
+  medium: number;
+  /** basis points at or above which the level is high */
+  high: number;
+}
+
+export interface ScoringPolicy {
+  rules: RulePolicy;
+  anomaly: AnomalyPolicy;
+  levels: LevelThresholds;
+}
+
+export interface RuleResult {
+  rule: string;
+  label: string;
+  hit: boolean;
+  points: number;
+  /** points / 10 000 */
+  contribution: number;
+  detail: string;
+}
+
+export interface AnomalyResult {
+  enabled: boolean;
+  modelVersion: number | null;
+  /** Liu et al. anomaly score s(x, ψ) in [0, 1]; null when no model is available */
+  score: number | null;
+  points: number;
+  contribution: number;
+  detail: string;
+}
+
+export interface ScoreBreakdown {
+  /** total in [0, 1], rounded to 4 decimals */
+  score: number;
+  points: number;
+  level: RiskLevel;
+  rules: RuleResult[];
+  anomaly: AnomalyResult;
+  thresholds: LevelThresholds;
+  /** identifies the rule set and anomaly model that produced this score */
+  modelVersion: string;
+}

@@ -1,0 +1,151 @@
+// Messages, IDs and view types of the transaction lifecycle workflow. The workflow, the API and the
+// tests import this file; the API imports the workflow function only as a type.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { RiskLevel, ScoreBreakdown, Transaction } from '../../risk/types';
+
+export const ROLES = ['analyst', 'senior_analyst', 'compliance', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const DECISIONS = ['approve', 'block', 'escalate'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export type CaseStatus = 'assigned' | 'escalated' | 'closed';
+export type TransactionStatus = 'received' | 'approved' | 'flagged' | 'held' | 'blocked';
+export type LifecycleStage = 'loading' | 'scoring' | 'routing' | 'awaiting_decision' | 'closing' | 'closed';
+
+export function lifecycleWorkflowId(transactionRef: string): string {
+  return `txn-${transactionRef}`;
+}
+
+export interface Actor {
+  username: string;
+  role: Role;
+}
+
+export interface LifecycleInput {
+  transactionRef: string;
+  /** the API request or extraction run that started this lifecycle, for log correlation */
+  requestId?: string;
+}
+
+/** Case-handling rules, read by an activity at the start and so recorded in the history. */
+export interface CasePolicy {
+  slaMs: { medium: number; high: number; escalated: number };
+  /** escalation levels: 0 analyst, 1 senior analyst, 2 senior analyst with management notified */
+  maxEscalationLevel: number;
+}
+
+export interface DecisionInput {
+  decision: Decision;
+  note?: string;
+  actor: Actor;
+  requestId?: string;
+}
+
+export interface CaseEventView {
+  seq: number;
+  type: string;
+  actor: string;
+  actorRole: string | null;
+  note: string | null;
+  at: string;
+  details?: Record<string, unknown>;
+}
+
+export interface CaseView {
+  caseId: number;
+  status: CaseStatus;
+  riskLevel: Exclude<RiskLevel, 'low'>;
+  requiredRole: Role;
+  escalationLevel: number;
+  escalatedBy: string[];
+  slaDueAt: string;
+  decision: 'approve' | 'block' | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+/** The whole view of one lifecycle, answered by the `state` query at any time. */
+export interface LifecycleState {
+  workflowId: string;
+  transactionRef: string;
+  stage: LifecycleStage;
+  status: TransactionStatus;
+  transaction: Transaction | null;
+  score: ScoreBreakdown | null;
+  case: CaseView | null;
+  events: CaseEventView[];
+}
+
+export const decideUpdate = defineUpdate<LifecycleState, [DecisionInput]>('decide');
+export const analystDecisionSignal = defineSignal<[DecisionInput]>('analystDecision');
+export const stateQuery = defineQuery<LifecycleState>('state');
+
+/** Custom search attributes, registered on the dev server and to be registered on a real cluster. */
+export const searchAttributes = {
+  riskLevel: defineSearchAttributeKey('KingaRiskLevel', SearchAttributeType.KEYWORD),
+  riskScore: defineSearchAttributeKey('KingaRiskScore', SearchAttributeType.DOUBLE),
+  caseStatus: defineSearchAttributeKey('KingaCaseStatus', SearchAttributeType.KEYWORD),
+  decision: defineSearchAttributeKey('KingaDecision', SearchAttributeType.KEYWORD),
+  customerId: defineSearchAttributeKey('KingaCustomerId', SearchAttributeType.KEYWORD),
+  transactionRef: defineSearchAttributeKey('KingaTransactionRef', SearchAttributeType.KEYWORD),
+} as const;
+
+/** `--search-attribute Name=Type` pairs for `temporal server start-dev` and operator set-up. */
+export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, 'Keyword' | 'Double'> = {
+  KingaRiskLevel: 'Keyword',
+  KingaRiskScore: 'Double',
+  KingaCaseStatus: 'Keyword',
+  KingaDecision: 'Keyword',
+  KingaCustomerId: 'Keyword',
+  KingaTransactionRef: 'Keyword',
+};
+
+/** Who may decide a case at a given escalation level and risk level. */
+export function requiredRoleFor(riskLevel: 'medium' | 'high', escalationLevel: number): Role {
+  return riskLevel === 'high' || escalationLevel > 0 ? 'senior_analyst' : 'analyst';
+}
+
+const ROLE_RANK: Record<Role, number> = { analyst: 1, senior_analyst: 2, compliance: 0, admin: 0 };
+
+/** True when `role` may decide cases that require `required`. Compliance and admin never decide. */
+export function roleMayDecide(role: Role, required: Role): boolean {
+  return ROLE_RANK[role] > 0 && ROLE_RANK[role] >= ROLE_RANK[required];
+}
+
+/**
+ * Why a decision may not be applied to this state, or null when it may. Shared by the update
+ * validator, the signal path and the API, so every route to a decision obeys the same rules.
+ */
+export function decisionRefusal(state: LifecycleState, input: DecisionInput, policy: Pick<CasePolicy, 'maxEscalationLevel'>): { code: 'not_found' | 'conflict' | 'forbidden' | 'invalid'; reason: string } | null {
+  if (!(DECISIONS as readonly string[]).includes(input.decision)) {
+    return { code: 'invalid', reason: `decision must be one of ${DECISIONS.join(', ')}` };
+  }
+  if ((input.decision === 'block' || input.decision === 'escalate') && !input.note?.trim()) {
+    return { code: 'invalid', reason: `note is required to ${input.decision}` };
+  }
+  const c = state.case;
+  if (!c) {
+    return state.stage === 'closed'
+      ? { code: 'conflict', reason: `transaction ${state.transactionRef} was closed without a case (status ${state.status})` }
+      : { code: 'conflict', reason: `transaction ${state.transactionRef} has no open case (stage ${state.stage})` };
+  }
+  if (c.status === 'closed') {
+    return { code: 'conflict', reason: `case ${c.caseId} is already closed (${c.decision} by ${c.decidedBy})` };
+  }
+  if (!roleMayDecide(input.actor.role, c.requiredRole)) {
+    return {
+      code: 'forbidden',
+      reason: `role ${input.actor.role} may not decide this case: it needs ${c.requiredRole} (risk ${c.riskLevel}, escalation level ${c.escalationLevel})`,
+    };
+  }
+  if (input.decision === 'escalate' && c.escalationLevel >= policy.maxEscalationLevel) {
+    return { code: 'conflict', reason: `case ${c.caseId} is already at the top escalation level (${c.escalationLevel})` };
+  }
+  if (input.decision !== 'escalate' && c.escalatedBy.includes(input.actor.username)) {
+    return { code: 'forbidden', reason: `four-eyes: ${input.actor.username} escalated case ${c.caseId} and may not close it` };
+  }
+  return null;
+}
