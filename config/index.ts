@@ -84,6 +84,8 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().optional().transform((v) => v ?? 'default'),
   TEMPORAL_TASK_QUEUE: z.string().optional().transform((v) => v ?? 'kinga-risk'),
   TEMPORAL_UI_URL: z.string().optional(),
+  TEMPORAL_SCHEDULES_ENABLED: bool(true),
+  KINGA_WORKFLOW_BUNDLE: z.string().optional(),
 
   API_HOST: z.string().optional().transform((v) => v ?? '127.0.0.1'),
   API_PORT: int(3000, 0, 65535),
@@ -133,7 +135,7 @@ const schema = z.object({
   ANOMALY_ENABLED: bool(true),
   ANOMALY_WEIGHT: weight(0.3),
   ANOMALY_THRESHOLD: num(0.55, 0, 1),
-  ANOMALY_SATURATION: num(0.7, 0, 1),
+  ANOMALY_SATURATION: num(0.65, 0, 1),
   ANOMALY_TREES: int(100, 1, 1000),
   ANOMALY_SAMPLE_SIZE: int(256, 2, 100_000),
   ANOMALY_SEED: int(42),
@@ -156,7 +158,16 @@ export interface KingaConfig {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   database: { url: string | undefined; poolMax: number };
-  temporal: { address: string | undefined; namespace: string; taskQueue: string; uiUrl: string | undefined };
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string | undefined;
+    /** whether this worker creates and updates Kinga's schedules */
+    schedulesEnabled: boolean;
+    /** a pre-built workflow bundle (production); bundled from source when unset */
+    workflowBundle: string | undefined;
+  };
   api: { host: string; port: number; jwtSecret: string | undefined; jwtTtlMs: number };
   warehouse: { url: string | undefined; sourceQuery: string | undefined; sourceName: string; intervalMs: number; batchSize: number; enabled: boolean };
   scoring: ScoringPolicy;
@@ -191,7 +202,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
     logLevel: e.LOG_LEVEL,
     dataDir: e.KINGA_DATA_DIR,
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL,
+      schedulesEnabled: e.TEMPORAL_SCHEDULES_ENABLED,
+      workflowBundle: e.KINGA_WORKFLOW_BUNDLE,
+    },
     api: { host: e.API_HOST, port: e.API_PORT, jwtSecret: e.JWT_SECRET, jwtTtlMs: e.JWT_TTL },
     warehouse: {
       url: e.WAREHOUSE_DATABASE_URL,

@@ -14,13 +14,13 @@ export async function up(knex: Knex): Promise<void> {
     t.text('city').notNullable();
     t.string('country', 2).notNullable();
     t.timestamp('occurred_at', { useTz: true }).notNullable();
-    t.text('source').notNullable().comment('warehouse or api');
+    t.text('source').notNullable().comment('warehouse, api, or backfill (history that predates Kinga, used for profiles and training)');
     t.text('status').notNullable().defaultTo('received');
     t.decimal('risk_score', 5, 4);
     t.text('risk_level');
     t.jsonb('score_breakdown').comment('each rule contribution, the anomaly score and the model version');
     t.text('model_version');
-    t.text('workflow_id').notNullable();
+    t.text('workflow_id').comment('txn-<ref>; null for history backfilled from before Kinga ran');
     t.text('request_id');
     t.timestamp('received_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('scored_at', { useTz: true });

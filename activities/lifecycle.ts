@@ -1,0 +1,176 @@
+// Activities of the transaction lifecycle: every write is idempotent, keyed by workflow id and the
+// event's sequence number, so a retried activity or a replayed workflow never writes twice.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { ScoreBreakdown, Transaction } from '../risk/types';
+import type { CaseEventView, CasePolicy, CaseView, TransactionStatus } from '../workflows/lifecycle/definitions';
+import type { ActivityDeps } from './deps';
+import { toTransaction, type TransactionRow } from './rows';
+
+export interface CaseNotification {
+  kind: string;
+  recipientRole: string;
+  subject: string;
+  body: string;
+}
+
+async function insertEvent(
+  trx: Knex,
+  args: { workflowId: string; transactionRef: string; caseId: number | null; event: CaseEventView },
+): Promise<void> {
+  const { event } = args;
+  await trx('case_events')
+    .insert({
+      event_key: `${args.workflowId}:${event.seq}`,
+      transaction_ref: args.transactionRef,
+      case_id: args.caseId,
+      event_type: event.type,
+      actor: event.actor,
+      actor_role: event.actorRole,
+      note: event.note,
+      payload: JSON.stringify(event.details ?? {}),
+      occurred_at: event.at,
+    })
+    .onConflict('event_key')
+    .ignore();
+}
+
+export function createLifecycleActivities({ db, config }: ActivityDeps) {
+  return {
+    async loadTransaction({ transactionRef }: { transactionRef: string }): Promise<{ transaction: Transaction; casePolicy: CasePolicy }> {
+      const row = await db<TransactionRow>('transactions').where({ transaction_ref: transactionRef }).first();
+      if (!row) {
+        throw ApplicationFailure.create({ type: 'not_found', message: `transaction ${transactionRef} is not in the transactions table`, nonRetryable: true });
+      }
+      return {
+        transaction: toTransaction(row),
+        casePolicy: {
+          slaMs: { medium: config.sla.mediumMs, high: config.sla.highMs, escalated: config.sla.escalatedMs },
+          maxEscalationLevel: 2,
+        },
+      };
+    },
+
+    async recordRouting(args: {
+      workflowId: string;
+      transactionRef: string;
+      score: ScoreBreakdown;
+      status: TransactionStatus;
+      events: CaseEventView[];
+      requestId: string | null;
+    }): Promise<void> {
+      await db.transaction(async (trx) => {
+        const closed = args.status === 'approved' || args.status === 'blocked';
+        await trx('transactions')
+          .where({ transaction_ref: args.transactionRef })
+          .update({
+            status: args.status,
+            risk_score: args.score.score.toFixed(4),
+            risk_level: args.score.level,
+            score_breakdown: JSON.stringify(args.score),
+            model_version: args.score.modelVersion,
+            scored_at: args.events[0]?.at ?? trx.fn.now(),
+            closed_at: closed ? args.events[args.events.length - 1]!.at : null,
+          });
+        for (const event of args.events) await insertEvent(trx, { ...args, caseId: null, event });
+      });
+    },
+
+    async openCase(args: {
+      workflowId: string;
+      transactionRef: string;
+      riskLevel: 'medium' | 'high';
+      requiredRole: string;
+      slaDueAt: string;
+      event: CaseEventView;
+    }): Promise<{ caseId: number }> {
+      return db.transaction(async (trx) => {
+        // One case per transaction, whatever happens: the unique key makes a retry find the first.
+        const inserted = await trx('analyst_cases')
+          .insert({
+            transaction_ref: args.transactionRef,
+            workflow_id: args.workflowId,
+            risk_level: args.riskLevel,
+            status: 'assigned',
+            required_role: args.requiredRole,
+            sla_due_at: args.slaDueAt,
+            opened_at: args.event.at,
+            updated_at: args.event.at,
+          })
+          .onConflict('transaction_ref')
+          .ignore()
+          .returning<{ id: number }[]>('id');
+        const caseId = inserted[0]?.id ?? (await trx('analyst_cases').where({ transaction_ref: args.transactionRef }).first<{ id: number }>('id'))!.id;
+        await insertEvent(trx, { ...args, caseId, event: args.event });
+        return { caseId };
+      });
+    },
+
+    /** Writes the case snapshot, the transaction status, the audit event and any notification at once. */
+    async recordCaseChange(args: {
+      workflowId: string;
+      transactionRef: string;
+      caseView: CaseView;
+      transactionStatus: TransactionStatus;
+      event: CaseEventView;
+      notify?: CaseNotification;
+    }): Promise<void> {
+      const c = args.caseView;
+      await db.transaction(async (trx) => {
+        await trx('analyst_cases').where({ id: c.caseId }).update({
+          status: c.status,
+          required_role: c.requiredRole,
+          escalation_level: c.escalationLevel,
+          escalated_by: c.escalatedBy,
+          sla_due_at: c.slaDueAt,
+          decision: c.decision,
+          decided_by: c.decidedBy,
+          decided_at: c.decidedAt,
+          decision_note: c.decisionNote,
+          updated_at: args.event.at,
+        });
+        const closed = args.transactionStatus === 'approved' || args.transactionStatus === 'blocked';
+        await trx('transactions')
+          .where({ transaction_ref: args.transactionRef })
+          .update({ status: args.transactionStatus, closed_at: closed ? args.event.at : null });
+        await insertEvent(trx, { ...args, caseId: c.caseId, event: args.event });
+        if (args.notify) {
+          await trx('notifications')
+            .insert({
+              notification_key: `${args.workflowId}:${args.event.seq}:${args.notify.kind}`,
+              kind: args.notify.kind,
+              recipient_role: args.notify.recipientRole,
+              subject: args.notify.subject,
+              body: args.notify.body,
+              transaction_ref: args.transactionRef,
+              payload: JSON.stringify({ caseId: c.caseId, escalationLevel: c.escalationLevel }),
+              created_at: args.event.at,
+            })
+            .onConflict('notification_key')
+            .ignore();
+        }
+        if (c.decision === 'block') {
+          // A blocked transaction is confirmed fraud: it becomes an operational risk event.
+          await trx('risk_events')
+            .insert({
+              event_key: `fraud:${args.transactionRef}`,
+              category: 'fraud',
+              severity: c.riskLevel,
+              title: `Transaction ${args.transactionRef} blocked as fraud`,
+              description: `Blocked by ${c.decidedBy}: ${c.decisionNote ?? ''}`.trim(),
+              transaction_ref: args.transactionRef,
+              details: JSON.stringify({ caseId: c.caseId, decidedAt: c.decidedAt }),
+              created_at: args.event.at,
+              updated_at: args.event.at,
+            })
+            .onConflict('event_key')
+            .ignore();
+        }
+      });
+    },
+
+    async appendCaseEvent(args: { workflowId: string; transactionRef: string; caseId: number | null; event: CaseEventView }): Promise<void> {
+      await insertEvent(db, args);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Features for the anomaly model. They describe a transaction relative to the customer's own
+// habits (amount versus their median, a city they have never used, a burst of activity), because
+// fraud on an account shows up as a break from that account's pattern more than as a large
+// absolute value.
+import { CHANNELS, TRANSACTION_TYPES, type CustomerProfile, type Transaction } from '../types';
+import { amountToNumber } from '../amount';
+import { localTime, toEpochMs } from '../time';
+import { PROFILE_HISTORY_LIMIT, ProfileHistory } from '../profile';
+
+export const FEATURE_NAMES = [
+  'log_amount',
+  'log_amount_vs_median',
+  'hour_sin',
+  'hour_cos',
+  'foreign',
+  'new_city',
+  'channel_code',
+  'type_code',
+  'recent_count',
+] as const;
+
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** The country treated as domestic by the `foreign` feature. */
+export const DOMESTIC_COUNTRY = 'KE';
+
+export function anomalyFeatures(
+  txn: Transaction,
+  profile: CustomerProfile,
+  timeZone: string,
+  homeCountry: string = DOMESTIC_COUNTRY,
+): number[] {
+  const amount = amountToNumber(txn.amount);
+  const t = localTime(txn.occurredAt, timeZone);
+  // time of day on a circle, so 23:50 and 00:10 are neighbours
+  const angle = (2 * Math.PI * (t.hour + t.minute / 60)) / 24;
+  const hasHistory = profile.historyCount > 0 && profile.medianAmount !== null;
+  const city = txn.city.trim().toLowerCase();
+  const newCity = profile.historyCount > 0 && !profile.knownCities.some((c) => c.trim().toLowerCase() === city);
+  return [
+    Math.log1p(Math.max(0, amount)),
+    hasHistory ? Math.log1p(Math.max(0, amount)) - Math.log1p(Math.max(0, profile.medianAmount!)) : 0,
+    Math.sin(angle),
+    Math.cos(angle),
+    txn.country.trim().toUpperCase() === homeCountry.toUpperCase() ? 0 : 1,
+    newCity ? 1 : 0,
+    CHANNELS.indexOf(txn.channel),
+    TRANSACTION_TYPES.indexOf(txn.type),
+    profile.recentCount,
+  ];
+}
+
+/**
+ * One feature row per transaction, in the order given. Each row's profile is built from the same
+ * customer's earlier transactions in the input (by time; ties keep input order), capped at the
+ * latest PROFILE_HISTORY_LIMIT — exactly what buildProfile gives at scoring time.
+ * O(n log n + n·k) for n rows and history cap k.
+ */
+export function buildTrainingMatrix(
+  transactions: ReadonlyArray<Transaction>,
+  timeZone: string,
+  velocityWindowMinutes: number,
+  homeCountry: string = DOMESTIC_COUNTRY,
+): number[][] {
+  const order = transactions.map((txn, i) => ({ at: toEpochMs(txn.occurredAt), i }));
+  order.sort((a, b) => a.at - b.at || a.i - b.i);
+  const histories = new Map<string, ProfileHistory>();
+  const rows: number[][] = new Array(transactions.length);
+  for (const { at, i } of order) {
+    const txn = transactions[i];
+    let h = histories.get(txn.customerId);
+    if (!h) histories.set(txn.customerId, (h = new ProfileHistory(PROFILE_HISTORY_LIMIT)));
+    rows[i] = anomalyFeatures(txn, h.profile(at, velocityWindowMinutes), timeZone, homeCountry);
+    h.add(amountToNumber(txn.amount), txn.city, at);
+  }
+  return rows;
+}

@@ -1,0 +1,19 @@
+// Public API of the pure risk logic: no I/O, deterministic, safe in Temporal local activities.
+export * from './types';
+export { assertAmount, compareAmount, isAbove, amountToNumber, formatKes } from './amount';
+export { localHour, localDayOfWeek, localTime, toEpochMs, type LocalTime } from './time';
+export { buildProfile, ProfileHistory, PROFILE_HISTORY_LIMIT, type ProfileInput } from './profile';
+export { evaluateRules, inWindow, containsWord, formatPoints, RULE_ORDER, RULE_LABELS, type RuleName } from './rules';
+export { scoreTransaction, evaluateAnomaly, anomalyPoints, levelFor, RULESET_VERSION, MAX_POINTS, type AnomalyInput } from './score';
+export { createRng, deriveSeed, type Rng } from './random';
+export {
+  IsolationForest,
+  trainIsolationForest,
+  averagePathLength,
+  FOREST_FORMAT,
+  type TrainOptions,
+  type ForestParams,
+  type SerializedForest,
+} from './anomaly/isolationForest';
+export { FEATURE_NAMES, FEATURE_COUNT, DOMESTIC_COUNTRY, anomalyFeatures, buildTrainingMatrix } from './anomaly/features';
+export { rocAuc } from './anomaly/metrics';

@@ -1,0 +1,166 @@
+// The transaction rules. Each rule reports whether it hit, its points (integer basis points, so
+// sums are exact) and a sentence an analyst can read. Every rule is always reported, in a fixed
+// order, so breakdowns can be compared side by side.
+import type { LevelThresholds, RulePolicy, RuleResult, ScoringContext, Transaction } from './types';
+import { formatKes, isAbove } from './amount';
+import { localTime } from './time';
+
+export const RULE_ORDER = ['amount', 'blacklist', 'merchantKeyword', 'typeAmount', 'location', 'offHours', 'channel', 'velocity'] as const;
+export type RuleName = (typeof RULE_ORDER)[number];
+
+export const RULE_LABELS: Record<RuleName, string> = {
+  amount: 'Large amount',
+  blacklist: 'Blacklisted merchant',
+  merchantKeyword: 'Merchant name keyword',
+  typeAmount: 'Large transfer or payment',
+  location: 'Unusual location',
+  offHours: 'Off-hours',
+  channel: 'Channel and amount',
+  velocity: 'Many transactions in a short time',
+};
+
+/**
+ * Evaluates every rule. `levels`, when given, lets the amount rule say whether its points alone
+ * make the transaction high or medium risk.
+ */
+export function evaluateRules(txn: Transaction, ctx: ScoringContext, policy: RulePolicy, levels?: LevelThresholds): RuleResult[] {
+  const kes = (a: string | number) => `${formatKes(a)} KES`;
+  const amountText = kes(txn.amount);
+
+  const evaluators: Record<RuleName, () => Outcome> = {
+    amount: () => {
+      const p = policy.amount;
+      if (isAbove(txn.amount, p.highAmount)) {
+        return hit(p.highPoints, `amount ${amountText} is above ${kes(p.highAmount)}${alone(p.highPoints, levels)}`);
+      }
+      if (isAbove(txn.amount, p.elevatedAmount)) {
+        return hit(p.elevatedPoints, `amount ${amountText} is above ${kes(p.elevatedAmount)}${alone(p.elevatedPoints, levels)}`);
+      }
+      return miss(`amount ${amountText} is not above ${kes(p.elevatedAmount)}`);
+    },
+
+    blacklist: () => {
+      const b = ctx.blacklistedMerchant;
+      if (b) {
+        const name = txn.merchantName ? ` (${txn.merchantName})` : '';
+        return hit(policy.blacklist.points, `merchant ${b.merchantId}${name} is on the bank's blacklist: ${b.reason}`);
+      }
+      if (!txn.merchantId && !txn.merchantName) return miss('no merchant on this transaction');
+      return miss(`merchant ${txn.merchantName ?? txn.merchantId} is not on the blacklist`);
+    },
+
+    merchantKeyword: () => {
+      const p = policy.merchantKeyword;
+      const keywords = p.keywords.map((k) => k.trim()).filter(Boolean);
+      if (!txn.merchantName) return miss('no merchant name on this transaction');
+      const found = keywords.find((k) => containsWord(txn.merchantName!, k));
+      if (found) return hit(p.points, `merchant name "${txn.merchantName}" contains the word "${found}"`);
+      return miss(
+        keywords.length === 0
+          ? 'no keywords configured'
+          : `merchant name "${txn.merchantName}" contains none of the words: ${keywords.join(', ')}`,
+      );
+    },
+
+    typeAmount: () => {
+      const p = policy.typeAmount;
+      if (!p.types.includes(txn.type)) return miss(`a ${txn.type} is not one of: ${p.types.join(', ') || 'none'}`);
+      if (isAbove(txn.amount, p.amount)) return hit(p.points, `${txn.type} of ${amountText} is above ${kes(p.amount)}`);
+      return miss(`${txn.type} of ${amountText} is not above ${kes(p.amount)}`);
+    },
+
+    location: () => {
+      const p = policy.location;
+      const country = txn.country.trim().toUpperCase();
+      const home = p.homeCountry.trim().toUpperCase();
+      if (country !== home) return hit(p.foreignPoints, `transaction in ${txn.city}, ${country}: outside ${home}`);
+      const c = ctx.customer;
+      if (c.historyCount < p.minHistory) {
+        return miss(`in ${home}; ${c.historyCount} earlier transaction(s), fewer than ${p.minHistory} needed to judge the city`);
+      }
+      const city = normCity(txn.city);
+      if (c.knownCities.some((k) => normCity(k) === city)) return miss(`${txn.city} is a city the customer has used before`);
+      const usual = c.knownCities.slice(0, 3).join(', ');
+      return hit(p.unusualCityPoints, `${txn.city} is new for this customer${usual ? ` (usually ${usual})` : ''}`);
+    },
+
+    offHours: () => {
+      const p = policy.offHours;
+      const t = localTime(txn.occurredAt, p.timeZone);
+      const clock = `${pad2(t.hour)}:${pad2(t.minute)}`;
+      const window = `${pad2(p.startHour)}:00–${pad2(p.endHour)}:00`;
+      if (inWindow(t.hour, p.startHour, p.endHour)) return hit(p.points, `${clock} in ${p.timeZone} is within off-hours ${window}`);
+      return miss(`${clock} in ${p.timeZone} is outside off-hours ${window}`);
+    },
+
+    channel: () => {
+      const w = policy.channel.weights[txn.channel];
+      if (!w) return miss(`no weight configured for the ${txn.channel} channel`);
+      if (isAbove(txn.amount, w.amount)) return hit(w.points, `${txn.channel} transaction of ${amountText} is above ${kes(w.amount)}`);
+      return miss(`${txn.channel} transaction of ${amountText} is not above ${kes(w.amount)}`);
+    },
+
+    velocity: () => {
+      const p = policy.velocity;
+      const n = ctx.customer.recentCount;
+      const text = `${n} earlier transaction(s) in the last ${p.windowMinutes} minutes`;
+      if (n >= p.maxCount) return hit(p.points, `${text}, at or above the limit of ${p.maxCount}`);
+      return miss(`${text}, below the limit of ${p.maxCount}`);
+    },
+  };
+
+  return RULE_ORDER.map((rule) => {
+    const label = RULE_LABELS[rule];
+    if (!policy[rule].enabled) return { rule, label, hit: false, points: 0, contribution: 0, detail: 'disabled' };
+    const o = evaluators[rule]();
+    // integer points keep sums exact even if a caller passes a fractional weight
+    const points = o.hit ? Math.round(o.points) : 0;
+    return { rule, label, hit: o.hit, points, contribution: points / 10_000, detail: o.detail };
+  });
+}
+
+interface Outcome {
+  hit: boolean;
+  points: number;
+  detail: string;
+}
+
+const hit = (points: number, detail: string): Outcome => ({ hit: true, points, detail });
+const miss = (detail: string): Outcome => ({ hit: false, points: 0, detail });
+
+function alone(points: number, levels: LevelThresholds | undefined): string {
+  if (!levels) return `: +${formatPoints(points)}`;
+  if (points >= levels.high) return ': high risk on its own';
+  if (points >= levels.medium) return ': medium risk on its own';
+  return `: +${formatPoints(points)}`;
+}
+
+/** Basis points as a score fraction: 2500 → "0.25". */
+export function formatPoints(points: number): string {
+  return String(points / 10_000);
+}
+
+/**
+ * Whether `hour` lies in the window [start, end) on a 24-hour clock. A window whose start is
+ * after its end wraps past midnight (23 → 6 is 23:00–05:59). start == end is an empty window.
+ */
+export function inWindow(hour: number, start: number, end: number): boolean {
+  if (start === end) return false;
+  if (start < end) return hour >= start && hour < end;
+  return hour >= start || hour < end;
+}
+
+/** Whole-word, case-insensitive match; "Shell Kenya" does not contain the word "shel". */
+export function containsWord(text: string, word: string): boolean {
+  const escaped = word.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  if (!escaped) return false;
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
+function normCity(city: string): string {
+  return city.trim().toLowerCase();
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}

@@ -1,0 +1,173 @@
+// `npm start`: the whole system on embedded defaults. PostgreSQL and Temporal are those configured
+// (DATABASE_URL, TEMPORAL_ADDRESS) or started here; then migrations, demo data, the worker and the
+// API as their own processes, the UI dev server, and a steady trickle of new warehouse rows.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { createDb, migrateLatest } from '../db/connection';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { createTrickle } from '../warehouse/generator';
+import { EXTRACTION_SCHEDULE_ID } from '../workflows/extraction/definitions';
+import { trainingWorkflowId } from '../workflows/training/definitions';
+import { DEMO_SEED, seedDemo } from './demo/seed';
+import { REPO_ROOT, resolveTemporalCli } from './lib/temporalCli';
+import { startTemporalDevServer } from './lib/temporalDevServer';
+import { freePort, isPortOpen } from './lib/ports';
+import { DEMO_USERS } from '../api/users/service';
+
+const HOST = '127.0.0.1';
+
+async function preferredPort(port: number): Promise<number> {
+  return (await isPortOpen(port, HOST)) ? freePort(HOST) : port;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'start');
+  const dataDir = path.resolve(REPO_ROOT, config.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping Kinga');
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.warn({ err }, 'cleanup failed'));
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    // PostgreSQL
+    let databaseUrl = config.database.url;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata'), port: await preferredPort(5433) });
+      cleanups.push(() => pg.stop());
+      databaseUrl = pg.url;
+      logger.info({ databaseUrl }, 'embedded PostgreSQL (PGlite) started; set DATABASE_URL to use a real server');
+    }
+
+    // Temporal
+    let temporalAddress = config.temporal.address;
+    let temporalUi = config.temporal.uiUrl;
+    if (!temporalAddress) {
+      const cliPath = await resolveTemporalCli();
+      const server = await startTemporalDevServer({
+        cliPath,
+        dbFilename: path.join(dataDir, 'temporal.db'),
+        port: await preferredPort(7233),
+        uiPort: await preferredPort(8233),
+        logFile: path.join(dataDir, 'temporal.log'),
+      });
+      cleanups.push(() => server.stop());
+      temporalAddress = server.address;
+      temporalUi = server.uiUrl;
+    }
+
+    // Schema and demo data
+    const db = createDb(databaseUrl, 4);
+    cleanups.push(() => db.destroy());
+    const applied = await migrateLatest(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const seeded = await seedDemo(db, { customers: 200, days: 30, now: new Date(), liveHours: 2 });
+    logger.info(seeded, 'demo data ready');
+
+    const apiPort = config.api.port === 3000 ? await preferredPort(3000) : config.api.port;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
+      API_PORT: String(apiPort),
+      DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? (config.database.url ? '10' : '3'),
+    };
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const launch = (name: string, script: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+      const child = spawn(tsx, [path.join(REPO_ROOT, script)], { cwd: REPO_ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.once('exit', (code, signal) => {
+        if (!stopping) {
+          logger.error({ process: name, code, signal }, `${name} exited; stopping`);
+          void shutdown(1);
+        }
+      });
+      children.push(child);
+      return child;
+    };
+    launch('worker', 'workers/worker.ts');
+    launch('api', 'api/server.ts');
+
+    // The UI dev server proxies /api to the API process.
+    const uiPort = await preferredPort(5173);
+    const vite = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), '--config', 'ui/vite.config.ts', '--host', HOST, '--port', String(uiPort), '--strictPort'], {
+      cwd: REPO_ROOT,
+      env: { ...env, KINGA_API_URL: `http://${HOST}:${apiPort}` },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(vite);
+
+    // Kick off the first extraction and an initial model on the backfilled history.
+    const connection = await Connection.connect({ address: temporalAddress });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    await waitForSchedule(client);
+    try {
+      await client.workflow.start('anomalyModelTraining', {
+        workflowId: trainingWorkflowId('initial'),
+        taskQueue: config.temporal.taskQueue,
+        args: [{ reason: 'initial model for the demo' }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    await client.schedule.getHandle(EXTRACTION_SCHEDULE_ID).trigger();
+
+    // A steady trickle of new transactions into the warehouse.
+    const trickle = createTrickle({ seed: DEMO_SEED + Date.now(), customers: 200, startAt: new Date().toISOString(), refPrefix: `LIVE${Date.now().toString(36).toUpperCase()}` });
+    const timer = setInterval(() => {
+      const row = trickle.next(new Date().toISOString());
+      db('transaction_history')
+        .insert(row)
+        .catch((err: unknown) => logger.warn({ err }, 'trickle insert failed'));
+    }, config.demo.trickleIntervalMs);
+    cleanups.push(async () => clearInterval(timer));
+
+    const users = DEMO_USERS.map((u) => `    ${u.username.padEnd(8)} ${u.password.padEnd(22)} ${u.role}`).join('\n');
+    process.stdout.write(
+      `\nKinga is running\n` +
+        `  UI            http://${HOST}:${uiPort}\n` +
+        `  API           http://${HOST}:${apiPort}  (health: /healthz)\n` +
+        `  Temporal Web  ${temporalUi ?? '(your cluster)'}\n` +
+        `  Temporal      ${temporalAddress}\n` +
+        `  PostgreSQL    ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}\n` +
+        `  demo users (username, password, role):\n${users}\n` +
+        `Press Ctrl+C to stop.\n\n`,
+    );
+  } catch (err) {
+    logger.error({ err }, 'start-up failed');
+    await shutdown(1);
+  }
+}
+
+async function waitForSchedule(client: Client): Promise<void> {
+  // The worker creates the schedules when it starts.
+  for (let i = 0; i < 120; i++) {
+    try {
+      await client.schedule.getHandle(EXTRACTION_SCHEDULE_ID).describe();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`the worker did not create schedule ${EXTRACTION_SCHEDULE_ID} within a minute`);
+}
+
+void main();

@@ -1,0 +1,16 @@
+// Recorded workflow histories, replayed in CI against the current workflow code. Set
+// KINGA_RECORD_FIXTURES=1 to (re)record them from a test run; otherwise nothing is written.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+export const HISTORY_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'histories');
+
+export async function saveHistoryFixture(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.KINGA_RECORD_FIXTURES !== '1') return;
+  const history = await handle.fetchHistory();
+  fs.mkdirSync(HISTORY_FIXTURES, { recursive: true });
+  fs.writeFileSync(path.join(HISTORY_FIXTURES, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+}

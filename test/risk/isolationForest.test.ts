@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { averagePathLength, FOREST_FORMAT, IsolationForest, trainIsolationForest } from '../../risk/anomaly/isolationForest';
+import { createRng } from '../../risk/random';
+
+/** A 2-D Gaussian cloud plus a few far-away points. */
+function cloud(seed: number, n = 600): { rows: number[][]; outliers: number[][] } {
+  const rng = createRng(seed);
+  const g = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const rows = Array.from({ length: n }, () => [g(), g() * 2, rng.int(3)]);
+  const outliers = [
+    [8, 0, 1],
+    [0, 15, 1],
+    [-7, -12, 2],
+  ];
+  return { rows: [...rows, ...outliers], outliers };
+}
+
+describe('c(n)', () => {
+  it('follows Liu et al.: 2H(n−1) − 2(n−1)/n with H(i) ≈ ln i + γ', () => {
+    expect(averagePathLength(0)).toBe(0);
+    expect(averagePathLength(1)).toBe(0);
+    expect(averagePathLength(2)).toBe(1);
+    expect(averagePathLength(256)).toBeCloseTo(2 * (Math.log(255) + 0.5772156649) - (2 * 255) / 256, 12);
+    expect(averagePathLength(256)).toBeCloseTo(10.2448, 3);
+  });
+});
+
+describe('trainIsolationForest', () => {
+  const { rows, outliers } = cloud(1);
+  const forest = trainIsolationForest(rows, { trees: 100, sampleSize: 256, seed: 42 });
+
+  it('records its parameters: ψ = min(sampleSize, n), height limit ⌈log2 ψ⌉', () => {
+    expect(forest.params).toMatchObject({ trees: 100, sampleSize: 256, seed: 42, psi: 256, heightLimit: 8, features: 3, trainingRows: 603 });
+    const small = trainIsolationForest(rows.slice(0, 100), { seed: 1 });
+    expect(small.params).toMatchObject({ psi: 100, heightLimit: 7, trees: 100 });
+  });
+
+  it('scores far-away points as anomalies and the centre as normal', () => {
+    const out = forest.scoreMany(outliers);
+    for (const s of out) expect(s).toBeGreaterThan(0.65);
+    const centre = forest.score([0, 0, 1]);
+    expect(centre).toBeLessThan(0.5);
+    for (const s of forest.scoreMany(rows)) {
+      expect(s).toBeGreaterThan(0);
+      expect(s).toBeLessThan(1);
+    }
+  });
+
+  it('same seed and data → identical scores', () => {
+    const again = trainIsolationForest(rows, { trees: 100, sampleSize: 256, seed: 42 });
+    expect(again.scoreMany(rows)).toEqual(forest.scoreMany(rows));
+    expect(again.toJSON()).toEqual(forest.toJSON());
+  });
+
+  it('a different seed → different trees and scores', () => {
+    const other = trainIsolationForest(rows, { trees: 100, sampleSize: 256, seed: 43 });
+    expect(other.toJSON().trees).not.toEqual(forest.toJSON().trees);
+    expect(other.scoreMany(rows)).not.toEqual(forest.scoreMany(rows));
+  });
+
+  it('skips features that are constant within a node', () => {
+    const constant = rows.map((r) => [r[0], 5]);
+    const f = trainIsolationForest(constant, { trees: 20, seed: 3 });
+    for (const t of f.toJSON().trees) {
+      for (let i = 0; i < t.length; i += 3) expect(t[i]).not.toBe(1);
+    }
+    // all points identical: every tree is a single external node holding ψ points
+    const same = trainIsolationForest(Array.from({ length: 50 }, () => [1, 2]), { trees: 5, seed: 3 });
+    expect(same.toJSON().trees.every((t) => t.length === 3 && t[0] === -1 && t[1] === 50)).toBe(true);
+    expect(same.score([1, 2])).toBeCloseTo(0.5, 12); // E[h] = c(ψ)
+  });
+
+  it('rejects bad training input and rows of the wrong shape', () => {
+    expect(() => trainIsolationForest([[1]], { seed: 1 })).toThrow(/at least 2/);
+    expect(() => trainIsolationForest([[1, 2], [1]], { seed: 1 })).toThrow(/2 features/);
+    expect(() => trainIsolationForest([[1], [NaN]], { seed: 1 })).toThrow(/finite/);
+    expect(() => trainIsolationForest(rows, { seed: 1, trees: 0 })).toThrow(/trees/);
+    expect(() => forest.score([1, 2])).toThrow(/3 features/);
+  });
+});
+
+describe('serialisation', () => {
+  const { rows } = cloud(2);
+  const forest = trainIsolationForest(rows, { trees: 50, sampleSize: 128, seed: 7, featureNames: ['a', 'b', 'c'] });
+
+  it('toJSON → JSON.stringify → parse → fromJSON gives identical scores', () => {
+    const text = JSON.stringify(forest.toJSON());
+    const loaded = IsolationForest.fromJSON(JSON.parse(text));
+    expect(loaded.scoreMany(rows)).toEqual(forest.scoreMany(rows));
+    expect(loaded.params).toEqual(forest.params);
+    expect(JSON.stringify(loaded)).toBe(text);
+    // a JSON string is accepted too
+    expect(IsolationForest.fromJSON(text).score(rows[0])).toBe(forest.score(rows[0]));
+  });
+
+  it('is compact plain JSON with a version tag', () => {
+    const json = forest.toJSON();
+    expect(json.format).toBe(FOREST_FORMAT);
+    expect(json.trees).toHaveLength(50);
+    expect(json.params.featureNames).toEqual(['a', 'b', 'c']);
+    expect(json.trees.every((t) => Array.isArray(t) && t.every((v) => typeof v === 'number'))).toBe(true);
+  });
+
+  it('rejects garbage with a clear error', () => {
+    const good = forest.toJSON();
+    const clone = () => JSON.parse(JSON.stringify(good));
+    const cases: Array<[unknown, RegExp]> = [
+      [null, /expected an object/],
+      [42, /expected an object/],
+      ['{not json', /not valid JSON/],
+      [[], /expected an object/],
+      [{ ...clone(), format: 'sklearn' }, /format must be/],
+      [{ ...clone(), params: undefined }, /params missing/],
+      [{ ...clone(), params: { ...clone().params, trees: 3 } }, /50 trees are stored/],
+      [{ ...clone(), params: { ...clone().params, psi: 0 } }, /params.psi/],
+      [{ ...clone(), params: { ...clone().params, heightLimit: 3 } }, /heightLimit/],
+      [{ ...clone(), trees: 'x' }, /trees must be an array/],
+    ];
+    const badNode = clone();
+    badNode.trees[0][0] = 9; // unknown feature
+    cases.push([badNode, /unknown feature/]);
+    const badIndex = clone();
+    const t = badIndex.trees[1];
+    t[2] = t.length; // right child out of range
+    cases.push([badIndex, /right child|out of range/]);
+    const truncated = clone();
+    truncated.trees[2] = truncated.trees[2].slice(0, -3);
+    cases.push([truncated, /tree 2/]);
+    const nan = clone();
+    nan.trees[3][1] = 'x';
+    cases.push([nan, /not a finite number/]);
+    for (const [input, message] of cases) {
+      expect(() => IsolationForest.fromJSON(input), String(message)).toThrow(/not a serialized isolation forest/);
+      expect(() => IsolationForest.fromJSON(input), String(message)).toThrow(message);
+    }
+  });
+});

@@ -1,0 +1,312 @@
+// One transaction's whole life: load → score → route → (case → decision) → close.
+// Deterministic workflow code: no I/O, time only through the SDK, every side effect an activity.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { KingaActivities } from '../../activities';
+import {
+  analystDecisionSignal,
+  decideUpdate,
+  decisionRefusal,
+  requiredRoleFor,
+  searchAttributes,
+  stateQuery,
+  type CasePolicy,
+  type CaseEventView,
+  type CaseView,
+  type DecisionInput,
+  type LifecycleInput,
+  type LifecycleState,
+  type TransactionStatus,
+} from './definitions';
+
+// Database writes retry until PostgreSQL answers again: an accepted transaction is never dropped.
+const db = proxyActivities<KingaActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['not_found', 'invalid'] },
+});
+
+// Scoring is pure and fast apart from a few reads, so it runs as a local activity.
+const scoring = proxyLocalActivities<KingaActivities>({
+  startToCloseTimeout: '20 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+const SYSTEM_ACTOR = 'system:lifecycle';
+const SLA_ACTOR = 'system:sla';
+
+export async function transactionLifecycle(input: LifecycleInput): Promise<LifecycleState> {
+  const { workflowId } = workflowInfo();
+  const state: LifecycleState = {
+    workflowId,
+    transactionRef: input.transactionRef,
+    stage: 'loading',
+    status: 'received',
+    transaction: null,
+    score: null,
+    case: null,
+    events: [],
+  };
+  let policy: CasePolicy = { slaMs: { medium: 0, high: 0, escalated: 0 }, maxEscalationLevel: 2 };
+  let applying = false; // a decision or escalation is being persisted
+  let slaBreachRecorded = false;
+  const signalled: DecisionInput[] = [];
+
+  const nextEvent = (type: string, actor: string, actorRole: string | null, note: string | null, details?: Record<string, unknown>): CaseEventView => ({
+    seq: state.events.length + 1,
+    type,
+    actor,
+    actorRole,
+    note,
+    at: new Date().toISOString(),
+    ...(details ? { details } : {}),
+  });
+
+  const caseSearchAttributes = (c: CaseView): SearchAttributeUpdatePair[] => [
+    { key: searchAttributes.caseStatus, value: c.status },
+    { key: searchAttributes.decision, value: c.decision },
+  ];
+
+  /** Persist a new case snapshot with its audit event, then make it the state. */
+  const commitCase = async (next: CaseView, event: CaseEventView, status: TransactionStatus, notify?: { kind: string; recipientRole: string; subject: string; body: string }) => {
+    await db.recordCaseChange({
+      workflowId,
+      transactionRef: state.transactionRef,
+      caseView: next,
+      transactionStatus: status,
+      event,
+      notify,
+    });
+    state.case = next;
+    state.status = status;
+    state.events.push(event);
+    upsertSearchAttributes(caseSearchAttributes(next));
+  };
+
+  // A function, not an inline test, so TypeScript does not narrow across awaits.
+  const caseClosed = () => state.case?.status === 'closed';
+
+  const refusalOf = (decision: DecisionInput) => (applying ? { code: 'conflict' as const, reason: 'another decision on this case is being recorded; try again' } : decisionRefusal(state, decision, policy));
+
+  const applyDecision = async (decision: DecisionInput): Promise<LifecycleState> => {
+    applying = true;
+    try {
+      const current = state.case!;
+      const note = decision.note?.trim() || null;
+      const at = new Date();
+      if (decision.decision === 'escalate') {
+        const level = current.escalationLevel + 1;
+        const next: CaseView = {
+          ...current,
+          status: 'escalated',
+          escalationLevel: level,
+          requiredRole: requiredRoleFor(current.riskLevel, level),
+          escalatedBy: [...current.escalatedBy, decision.actor.username],
+          slaDueAt: new Date(at.getTime() + policy.slaMs.escalated).toISOString(),
+        };
+        const event = nextEvent('escalated', decision.actor.username, decision.actor.role, note, { escalationLevel: level, requestId: decision.requestId });
+        await commitCase(next, event, state.status, {
+          kind: 'case_escalated',
+          recipientRole: next.requiredRole,
+          subject: `Case ${current.caseId} escalated to level ${level}`,
+          body: `${decision.actor.username} escalated the ${current.riskLevel}-risk case for transaction ${state.transactionRef}: ${note}`,
+        });
+        slaBreachRecorded = false;
+      } else {
+        const outcome = decision.decision === 'approve' ? 'approve' : 'block';
+        const next: CaseView = {
+          ...current,
+          status: 'closed',
+          decision: outcome,
+          decidedBy: decision.actor.username,
+          decidedAt: at.toISOString(),
+          decisionNote: note,
+        };
+        const event = nextEvent(outcome === 'approve' ? 'approved' : 'blocked', decision.actor.username, decision.actor.role, note, { requestId: decision.requestId });
+        state.stage = 'closing';
+        await commitCase(next, event, outcome === 'approve' ? 'approved' : 'blocked');
+        state.stage = 'closed';
+      }
+      return state;
+    } finally {
+      applying = false;
+    }
+  };
+
+  setHandler(stateQuery, () => state);
+  setHandler(
+    decideUpdate,
+    (decision) => applyDecision(decision),
+    {
+      validator: (decision) => {
+        const refusal = refusalOf(decision);
+        if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.reason, nonRetryable: true });
+      },
+    },
+  );
+  setHandler(analystDecisionSignal, (decision) => {
+    signalled.push(decision);
+  });
+
+  // A signalled decision obeys the same rules; a refused one is recorded, never applied.
+  const processSignal = async (decision: DecisionInput) => {
+    const refusal = refusalOf(decision);
+    if (!refusal) {
+      await applyDecision(decision);
+      return;
+    }
+    const event = nextEvent('decision_refused', decision.actor?.username ?? 'unknown', decision.actor?.role ?? null, decision.note ?? null, {
+      decision: decision.decision,
+      reason: refusal.reason,
+      code: refusal.code,
+      via: 'signal',
+      requestId: decision.requestId,
+    });
+    await db.appendCaseEvent({ workflowId, transactionRef: state.transactionRef, caseId: state.case?.caseId ?? null, event });
+    state.events.push(event);
+  };
+
+  // 1 load
+  const loaded = await db.loadTransaction({ transactionRef: input.transactionRef });
+  state.transaction = loaded.transaction;
+  policy = loaded.casePolicy;
+  upsertMemo({ transactionRef: input.transactionRef, amount: `${loaded.transaction.amount} ${loaded.transaction.currency}`, customerId: loaded.transaction.customerId, channel: loaded.transaction.channel });
+  upsertSearchAttributes([
+    { key: searchAttributes.transactionRef, value: input.transactionRef },
+    { key: searchAttributes.customerId, value: loaded.transaction.customerId },
+  ]);
+
+  // 2 score
+  state.stage = 'scoring';
+  const score = await scoring.scoreTransaction({ transaction: loaded.transaction });
+  state.score = score;
+  upsertSearchAttributes([
+    { key: searchAttributes.riskLevel, value: score.level },
+    { key: searchAttributes.riskScore, value: score.score },
+  ]);
+  upsertMemo({ riskLevel: score.level, score: score.score });
+
+  // 3 route
+  state.stage = 'routing';
+  if (score.level === 'low') {
+    const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: score.level, modelVersion: score.modelVersion });
+    const approved = nextEvent('auto_approved', SYSTEM_ACTOR, null, `score ${score.score} is below the medium threshold`);
+    await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status: 'approved', events: [scored, approved], requestId: input.requestId ?? null });
+    state.events.push(scored, approved);
+    state.status = 'approved';
+    state.stage = 'closed';
+    upsertSearchAttributes([{ key: searchAttributes.decision, value: 'auto_approve' }]);
+  } else {
+    // 4 case
+    const riskLevel = score.level;
+    const status: TransactionStatus = riskLevel === 'high' ? 'held' : 'flagged';
+    const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: riskLevel, modelVersion: score.modelVersion });
+    await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status, events: [scored], requestId: input.requestId ?? null });
+    state.events.push(scored);
+    state.status = status;
+
+    const slaDueAt = new Date(Date.now() + policy.slaMs[riskLevel]).toISOString();
+    const opened = nextEvent('case_opened', SYSTEM_ACTOR, null, null, { riskLevel, slaDueAt });
+    const { caseId } = await db.openCase({
+      workflowId,
+      transactionRef: input.transactionRef,
+      riskLevel,
+      requiredRole: requiredRoleFor(riskLevel, 0),
+      slaDueAt,
+      event: opened,
+    });
+    state.case = {
+      caseId,
+      status: 'assigned',
+      riskLevel,
+      requiredRole: requiredRoleFor(riskLevel, 0),
+      escalationLevel: 0,
+      escalatedBy: [],
+      slaDueAt,
+      decision: null,
+      decidedBy: null,
+      decidedAt: null,
+      decisionNote: null,
+    };
+    state.events.push(opened);
+    upsertSearchAttributes(caseSearchAttributes(state.case));
+
+    // 5 decide — analysts' decisions arrive as updates or signals; the SLA ladder runs meanwhile
+    state.stage = 'awaiting_decision';
+    while (!caseClosed()) {
+      const current: CaseView = state.case!;
+      const dueIn = Date.parse(current.slaDueAt) - Date.now();
+      const ladderDone = current.escalationLevel >= policy.maxEscalationLevel && slaBreachRecorded;
+      const woke = await condition(
+        () => caseClosed() || (!applying && signalled.length > 0) || state.case!.slaDueAt !== current.slaDueAt,
+        ladderDone ? undefined : Math.max(dueIn, 1),
+      );
+      if (caseClosed()) break;
+      if (applying) {
+        await condition(() => !applying);
+        continue;
+      }
+      if (signalled.length > 0) {
+        await processSignal(signalled.shift()!);
+        continue;
+      }
+      const c: CaseView = state.case!;
+      if (woke || Date.now() < Date.parse(c.slaDueAt)) continue; // the due time moved
+
+      if (c.escalationLevel < policy.maxEscalationLevel) {
+        const level = c.escalationLevel + 1;
+        const next: CaseView = {
+          ...c,
+          status: 'escalated',
+          escalationLevel: level,
+          requiredRole: requiredRoleFor(c.riskLevel, level),
+          slaDueAt: new Date(Date.now() + policy.slaMs.escalated).toISOString(),
+        };
+        const event = nextEvent('sla_escalated', SLA_ACTOR, null, `not decided by ${c.slaDueAt}`, { escalationLevel: level, missedDueAt: c.slaDueAt });
+        applying = true;
+        try {
+          await commitCase(next, event, state.status, {
+            kind: 'sla_escalation',
+            recipientRole: level >= policy.maxEscalationLevel ? 'admin' : next.requiredRole,
+            subject: `SLA missed: case ${c.caseId} escalated to level ${level}`,
+            body: `The ${c.riskLevel}-risk case for transaction ${state.transactionRef} was not decided by ${c.slaDueAt}.`,
+          });
+        } finally {
+          applying = false;
+        }
+        log.info('case escalated by SLA', { caseId: c.caseId, level });
+      } else if (!slaBreachRecorded) {
+        const event = nextEvent('sla_breached', SLA_ACTOR, null, `still undecided at the top of the escalation ladder (due ${c.slaDueAt})`, { escalationLevel: c.escalationLevel });
+        applying = true;
+        try {
+          await commitCase(c, event, state.status, {
+            kind: 'sla_breach',
+            recipientRole: 'admin',
+            subject: `SLA breached: case ${c.caseId} is still undecided`,
+            body: `The ${c.riskLevel}-risk case for transaction ${state.transactionRef} is past its last SLA (${c.slaDueAt}).`,
+          });
+        } finally {
+          applying = false;
+        }
+        slaBreachRecorded = true;
+      }
+    }
+  }
+
+  // 6 close — decisions that arrived too late are recorded as refused, then the run ends
+  await condition(allHandlersFinished);
+  while (signalled.length > 0) await processSignal(signalled.shift()!);
+  state.stage = 'closed';
+  return state;
+}
