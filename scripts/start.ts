@@ -89,9 +89,13 @@ async function main(): Promise<void> {
       API_PORT: String(apiPort),
       DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? (config.database.url ? '10' : '3'),
     };
-    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    // node runs each process itself (tsx as a loader), so a signal reaches the process, not a wrapper.
     const launch = (name: string, script: string, extraEnv: NodeJS.ProcessEnv = {}) => {
-      const child = spawn(tsx, [path.join(REPO_ROOT, script)], { cwd: REPO_ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script)], {
+        cwd: REPO_ROOT,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       child.once('exit', (code, signal) => {
         if (!stopping) {
           logger.error({ process: name, code, signal }, `${name} exited; stopping`);

@@ -2,14 +2,12 @@
 // worker running the real activities against the real PostgreSQL, and a Temporal client.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { loadConfig, type KingaConfig } from '../../config';
 import { createDb, type Db } from '../../db/connection';
 import { createActivities } from '../../activities';
-
-let runtimeInstalled = false;
 
 export interface KingaTestStack {
   config: KingaConfig;
@@ -34,10 +32,6 @@ export function testConfig(extra: Record<string, string> = {}): KingaConfig {
 }
 
 export async function createTestStack(extraEnv: Record<string, string> = {}): Promise<KingaTestStack> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
   const config = testConfig(extraEnv);
   const db = createDb(config.database.url!, 5);
   const connection = await Connection.connect({ address: config.temporal.address });

@@ -15,7 +15,8 @@ let stack: KingaTestStack;
 const workers: ChildProcess[] = [];
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'workers', 'worker.ts')], {
+  // node itself runs the worker (tsx as a loader), so a kill reaches the worker, not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'worker.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

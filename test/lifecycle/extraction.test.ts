@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Client } from '@temporalio/client';
-import { createExtractionActivities } from '../../activities/extraction';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createExtractionActivities, type ExtractBatchResult } from '../../activities/extraction';
 import { TRANSACTION_COLUMNS } from '../../activities/rows';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { createTestStack, type KingaTestStack } from './context';
@@ -86,15 +87,15 @@ describe('warehouse extraction', () => {
     } as unknown as Client;
     const logger = pino({ level: 'silent' });
     const crashed = createExtractionActivities({ db: stack.db, config: stack.config, logger, temporal: crashing });
-    await expect(crashed.extractBatch({ runId: 'crash-test' })).rejects.toThrow('simulated crash');
+    await expect(new MockActivityEnvironment().run(crashed.extractBatch, { runId: 'crash-test' })).rejects.toThrow('simulated crash');
     // The watermark did not move past rows whose workflows may not have started.
     expect(await stack.db('extraction_watermarks').where({ source: `test-${run}` }).first()).toBeUndefined();
 
     const healthy = createExtractionActivities({ db: stack.db, config: stack.config, logger, temporal: stack.client });
-    const result = await healthy.extractBatch({ runId: 'retry' });
+    const result = (await new MockActivityEnvironment().run(healthy.extractBatch, { runId: 'retry' })) as ExtractBatchResult;
     expect(result).toMatchObject({ read: 5, hasMore: false, rejected: [] });
     expect(result.started + result.alreadyStarted).toBe(5);
-    const again = await healthy.extractBatch({ runId: 'again' });
+    const again = (await new MockActivityEnvironment().run(healthy.extractBatch, { runId: 'again' })) as ExtractBatchResult;
     expect(again.read).toBe(0);
 
     const runs = await waitForVisibility(refs);

@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { inject } from 'vitest';
 import { HISTORY_FIXTURES } from './fixtures';
 
@@ -16,7 +15,7 @@ describe('replay of recorded lifecycle histories', () => {
   });
 
   it.each(files)('%s replays deterministically', async (file) => {
-    const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORY_FIXTURES, file), 'utf8')));
+    const history = JSON.parse(fs.readFileSync(path.join(HISTORY_FIXTURES, file), 'utf8'));
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, `replay-${file}`);
   });
 
@@ -28,7 +27,7 @@ describe('replay of recorded lifecycle histories', () => {
     const scheduled = json.events.find((e: any) => e.activityTaskScheduledEventAttributes);
     scheduled.activityTaskScheduledEventAttributes.activityType.name = 'somethingElse';
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, historyFromJSON(json), 'replay-tampered'),
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, json, 'replay-tampered'),
     ).rejects.toThrow(/[Nn]ondeterminism|DeterminismViolation|does not match/);
   });
 });

@@ -4,22 +4,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import pino from 'pino';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createDb, type Db } from '../../db/connection';
 import { decideUpdate, lifecycleWorkflowId, stateQuery } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import { eventually, testConfig } from './context';
+import { timeSkippingTestEnv } from '../helpers';
 
 let env: TestWorkflowEnvironment;
 let db: Db;
 const config = testConfig({ ANOMALY_ENABLED: 'false', SLA_MEDIUM: '4h', SLA_HIGH: '1h', SLA_ESCALATED: '2h' });
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('timeSkippingServerPath') } },
-  });
+  env = await timeSkippingTestEnv(); // the SDK's test server, with Kinga's search attributes registered
   db = createDb(config.database.url!, 3);
 });
 
@@ -69,16 +68,16 @@ describe('SLA escalation ladder', () => {
       expect(opened.case).toMatchObject({ status: 'assigned', requiredRole: 'analyst', escalationLevel: 0 });
       expect(Date.parse(opened.case!.slaDueAt) - Date.parse(opened.events.find((e) => e.type === 'case_opened')!.at)).toBe(4 * 3_600_000);
 
-      await env.sleep('4h 1m');
+      await env.sleep('241m');
       const first = await handle.query(stateQuery);
       expect(first.case).toMatchObject({ status: 'escalated', escalationLevel: 1, requiredRole: 'senior_analyst' });
       expect(first.events.at(-1)).toMatchObject({ type: 'sla_escalated', actor: 'system:sla' });
 
-      await env.sleep('2h 1m');
+      await env.sleep('121m');
       const second = await handle.query(stateQuery);
       expect(second.case).toMatchObject({ escalationLevel: 2, requiredRole: 'senior_analyst' });
 
-      await env.sleep('2h 1m');
+      await env.sleep('121m');
       const breached = await handle.query(stateQuery);
       expect(breached.events.at(-1)).toMatchObject({ type: 'sla_breached' });
       // No further timers: a day later nothing new has happened.

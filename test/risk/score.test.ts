@@ -42,7 +42,7 @@ describe('exact cut-offs', () => {
 });
 
 describe('anomaly contribution', () => {
-  const a = policy.anomaly; // 0.3 weight, threshold 0.55, saturation 0.7
+  const a = { ...policy.anomaly, points: 3000, threshold: 0.55, saturation: 0.7 }; // fixed here, whatever the defaults
 
   it('ramps from nothing at the threshold to the full weight at saturation', () => {
     expect(anomalyPoints(0.2, a)).toBe(0);

@@ -63,8 +63,10 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   let slaBreachRecorded = false;
   const signalled: DecisionInput[] = [];
 
+  // Each event's sequence number is taken when it is created: it keys the audit row's idempotency.
+  let eventSeq = 0;
   const nextEvent = (type: string, actor: string, actorRole: string | null, note: string | null, details?: Record<string, unknown>): CaseEventView => ({
-    seq: state.events.length + 1,
+    seq: ++eventSeq,
     type,
     actor,
     actorRole,

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { DECISIONS } from '../../workflows/lifecycle/definitions';
+import { requiredOr } from '../errors';
+
+export const CASE_STATUS_FILTERS = ['open', 'assigned', 'escalated', 'closed'] as const;
+export type CaseStatusFilter = (typeof CASE_STATUS_FILTERS)[number];
+
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+export const listCasesQuery = z.object({
+  /** `open` means assigned or escalated */
+  status: z.enum(CASE_STATUS_FILTERS, { error: `must be one of ${CASE_STATUS_FILTERS.join(', ')}` }).optional(),
+  level: z.enum(['medium', 'high'], { error: 'must be one of medium, high' }).optional(),
+  assignee: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+  limit: intParam(1, 200).default(50),
+  offset: intParam(0, 1_000_000).default(0),
+});
+export type ListCasesQuery = z.output<typeof listCasesQuery>;
+
+export const caseParams = z.object({
+  id: z.string().regex(/^[1-9]\d{0,15}$/, 'must be a positive whole number').transform(Number),
+});
+export type CaseParams = z.output<typeof caseParams>;
+
+export const decisionBody = z
+  .strictObject({
+    decision: z.enum(DECISIONS, { error: requiredOr(`must be one of ${DECISIONS.join(', ')}`) }),
+    note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.decision === 'block' || body.decision === 'escalate') && !body.note) {
+      ctx.addIssue({ code: 'custom', path: ['note'], message: `is required to ${body.decision}` });
+    }
+  })
+  .transform(({ decision, note }) => ({ decision, note: note || undefined }));
+export type DecisionBody = z.output<typeof decisionBody>;

@@ -1,0 +1,150 @@
+// Cases: the queue and the detail are read from the tables the workflow keeps current; a decision
+// goes to the workflow itself as the `decide` Update, whose validator has the final word.
+import {
+  ApplicationFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { KingaConfig } from '../../config';
+import { decideUpdate, type Actor, type LifecycleState } from '../../workflows/lifecycle/definitions';
+import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
+import { ConflictError, ForbiddenError, GatewayTimeoutError, HttpError, NotFoundError, UnprocessableError } from '../errors';
+import type { TransactionRecord } from '../transactions/views';
+import type { DecisionBody, ListCasesQuery } from './schemas';
+import type { CaseEventRecord, CaseListItem, CaseRecord } from './views';
+
+export interface CasePage {
+  items: CaseListItem[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+function applyFilters(q: Knex.QueryBuilder, filters: ListCasesQuery): Knex.QueryBuilder {
+  if (filters.status === 'open') q.whereIn('c.status', ['assigned', 'escalated']);
+  else if (filters.status) q.where('c.status', filters.status);
+  if (filters.level) q.where('c.risk_level', filters.level);
+  if (filters.assignee) q.where('c.assignee', filters.assignee);
+  return q;
+}
+
+/** The case queue: highest risk first, then oldest first. */
+export async function listCases(db: Knex, filters: ListCasesQuery): Promise<CasePage> {
+  const base = () => applyFilters(db('analyst_cases as c').join('transactions as t', 't.transaction_ref', 'c.transaction_ref'), filters);
+  const [countRow] = await base().count<{ total: number | string }[]>({ total: '*' });
+  const rows = await base()
+    .select<CaseListItem[]>(
+      'c.*',
+      't.customer_id',
+      't.account_id',
+      't.amount',
+      't.currency',
+      't.txn_type',
+      't.channel',
+      't.merchant_name',
+      't.city',
+      't.country',
+      't.occurred_at',
+      't.risk_score',
+      't.status as transaction_status',
+    )
+    .orderByRaw(`case c.risk_level when 'high' then 2 when 'medium' then 1 else 0 end desc`)
+    .orderBy('c.opened_at', 'asc')
+    .orderBy('c.id', 'asc')
+    .limit(filters.limit)
+    .offset(filters.offset);
+  return { items: rows, total: Number(countRow?.total ?? 0), limit: filters.limit, offset: filters.offset };
+}
+
+export interface CaseDetail {
+  case: CaseRecord;
+  transaction: TransactionRecord | null;
+  /** the transaction's whole audit trail (also steps before the case opened), oldest first */
+  events: CaseEventRecord[];
+  temporalUiUrl: string | null;
+}
+
+export function temporalUiLink(config: Pick<KingaConfig, 'temporal'>, workflowId: string): string | null {
+  const base = config.temporal.uiUrl?.replace(/\/+$/, '');
+  if (!base) return null;
+  return `${base}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+export async function getCase(db: Knex, config: Pick<KingaConfig, 'temporal'>, id: number): Promise<CaseDetail | null> {
+  const row = await db<CaseRecord>('analyst_cases').where({ id }).first();
+  if (!row) return null;
+  const [txn, events] = await Promise.all([
+    db<TransactionRecord>('transactions').where({ transaction_ref: row.transaction_ref }).first(),
+    db<CaseEventRecord>('case_events').where({ transaction_ref: row.transaction_ref }).orWhere({ case_id: row.id }).orderBy('id', 'asc'),
+  ]);
+  return {
+    case: row,
+    transaction: txn ?? null,
+    events,
+    temporalUiUrl: temporalUiLink(config, row.workflow_id),
+  };
+}
+
+export interface DecideDeps {
+  db: Knex;
+  temporal: Client;
+}
+
+/**
+ * Runs the `decide` Update on the case's workflow and returns the workflow's new state. The
+ * validator's refusal (an ApplicationFailure typed not_found / conflict / forbidden / invalid)
+ * becomes 404 / 409 / 403 / 422 with the validator's reason.
+ */
+export async function decideCase(deps: DecideDeps, id: number, body: DecisionBody, actor: Actor, requestId: string | undefined): Promise<LifecycleState> {
+  const row = await deps.db<CaseRecord>('analyst_cases').where({ id }).first();
+  if (!row) throw new NotFoundError(`case ${id} not found`);
+  const handle = deps.temporal.workflow.getHandle<typeof transactionLifecycle>(row.workflow_id);
+  try {
+    return await handle.executeUpdate(decideUpdate, {
+      args: [{ decision: body.decision, note: body.note, actor, requestId }],
+      // A client retrying with the same X-Request-Id gets the first outcome instead of a second decision.
+      ...(requestId ? { updateId: `decide-${requestId}` } : {}),
+    });
+  } catch (err) {
+    throw await decisionError(err, row, handle);
+  }
+}
+
+const REFUSALS: Record<string, (reason: string) => HttpError> = {
+  not_found: (reason) => new NotFoundError(reason),
+  conflict: (reason) => new ConflictError(reason),
+  forbidden: (reason) => new ForbiddenError(reason),
+  invalid: (reason) => new UnprocessableError(reason),
+};
+
+function closedMessage(row: CaseRecord): string {
+  return row.decision ? `case ${row.id} is closed (${row.decision} by ${row.decided_by})` : `case ${row.id} is closed`;
+}
+
+async function decisionError(err: unknown, row: CaseRecord, handle: WorkflowHandle): Promise<unknown> {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type && REFUSALS[cause.type]) return REFUSALS[cause.type]!(cause.message);
+    return new HttpError(500, 'decision_failed', `the decision failed in the workflow: ${cause?.message ?? err.message}`);
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new GatewayTimeoutError(`the decision on case ${row.id} was not confirmed in time; look at the case before deciding again`);
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    // Temporal answers NOT_FOUND both for a finished workflow and for one it does not know.
+    try {
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return new ConflictError(closedMessage(row));
+    } catch (describeErr) {
+      if (!(describeErr instanceof WorkflowNotFoundError)) return describeErr;
+      // History gone (retention) after the case closed, or a workflow that never existed.
+      if (row.status === 'closed') return new ConflictError(closedMessage(row));
+      return new NotFoundError(`the workflow ${row.workflow_id} of case ${row.id} was not found`);
+    }
+  }
+  return err;
+}

@@ -1,0 +1,41 @@
+import type { RequestHandler } from 'express';
+import type { Knex } from 'knex';
+import type { Role } from '../../workflows/lifecycle/definitions';
+import { verifyToken } from '../auth/service';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { findUser } from '../users/service';
+
+// These read neither params, query nor body, so they fit any route's (validated) request types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyRouteHandler = RequestHandler<any, any, any, any>;
+
+/**
+ * Requires `Authorization: Bearer <jwt>`. The user is re-read from the database on every request,
+ * so a deactivated user or a changed role takes effect at once rather than when the token expires.
+ */
+export function requireAuth(deps: { db: Knex; jwtSecret: string }): AnyRouteHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new UnauthorizedError('a bearer token is required (POST /api/auth/login)');
+    const claims = await verifyToken(match[1]!, deps.jwtSecret);
+    if (!claims) throw new UnauthorizedError('the token is invalid or has expired');
+    const user = await findUser(deps.db, claims.username);
+    if (!user || !user.active) throw new UnauthorizedError('the token is invalid or has expired');
+    req.user = { username: user.username, displayName: user.displayName, role: user.role };
+    req.log?.setBindings({ user: user.username });
+    next();
+  };
+}
+
+/** Must follow requireAuth. */
+export function requireRole(...roles: Role[]): AnyRouteHandler {
+  return (req, _res, next) => {
+    const user = req.user;
+    if (!user) throw new UnauthorizedError();
+    if (!roles.includes(user.role)) {
+      throw new ForbiddenError(`role ${user.role} may not do this: it needs ${roles.join(' or ')}`);
+    }
+    next();
+  };
+}

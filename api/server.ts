@@ -1,0 +1,163 @@
+// The API process: one knex pool and one Temporal client, an HTTP server, a clean shutdown.
+// `npm run api` runs this file; the demo orchestrator and the tests call startApi() in-process.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig, type KingaConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { createDb } from '../db/connection';
+import { createApp } from './app';
+
+export interface StartApiOverrides {
+  /** use this pool instead of connecting to config.database.url (it is not closed by close()) */
+  db?: Knex;
+  /** use this client instead of connecting to config.temporal.address (not closed by close()) */
+  temporal?: Client;
+  logger?: Logger;
+  jwtSecret?: string;
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  /** how long close() lets in-flight requests finish before cutting connections */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * JWT_SECRET when set (required in production). Otherwise a secret generated once and kept in
+ * `<dataDir>/jwt-secret` (mode 0600), so sessions survive an API restart.
+ */
+export async function resolveJwtSecret(config: KingaConfig, logger: Logger): Promise<string> {
+  if (config.api.jwtSecret) return config.api.jwtSecret;
+  if (config.env === 'production') {
+    throw new ConfigError('invalid configuration:\n  JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
+  }
+  const file = path.resolve(config.dataDir, 'jwt-secret');
+  try {
+    const stored = (await readFile(file, 'utf8')).trim();
+    if (stored.length >= MIN_SECRET_LENGTH) return stored;
+    throw new ConfigError(`invalid configuration:\n  ${file}: holds a JWT secret shorter than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process (a second API) created it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();
+    throw err;
+  }
+  logger.info({ file }, 'JWT_SECRET is not set: generated a signing secret and stored it (mode 0600) so sessions survive restarts');
+  return secret;
+}
+
+export async function startApi(config: KingaConfig, overrides: StartApiOverrides = {}): Promise<RunningApi> {
+  const logger = overrides.logger ?? createLogger(config, 'api');
+  const jwtSecret = overrides.jwtSecret ?? (await resolveJwtSecret(config, logger));
+
+  if (!overrides.db && !config.database.url) throw new ConfigError('invalid configuration:\n  DATABASE_URL: is required to run the API');
+  if (!overrides.temporal && !config.temporal.address) throw new ConfigError('invalid configuration:\n  TEMPORAL_ADDRESS: is required to run the API');
+
+  const db = overrides.db ?? createDb(config.database.url!, config.database.poolMax);
+  let connection: Connection | undefined;
+  let temporal: Client;
+  try {
+    if (overrides.temporal) {
+      temporal = overrides.temporal;
+    } else {
+      connection = await Connection.connect({ address: config.temporal.address });
+      temporal = new Client({ connection, namespace: config.temporal.namespace });
+    }
+  } catch (err) {
+    if (!overrides.db) await db.destroy();
+    throw err;
+  }
+
+  const app = createApp({ db, temporal, config, logger, jwtSecret });
+  const host = overrides.host ?? config.api.host;
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(overrides.port ?? config.api.port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    });
+  } catch (err) {
+    await connection?.close();
+    if (!overrides.db) await db.destroy();
+    throw err;
+  }
+
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'API listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stop accepting; requests in flight finish; idle keep-alive sockets go now, busy ones at the deadline.
+      const force = setTimeout(() => server.closeAllConnections(), overrides.shutdownGraceMs ?? 10_000);
+      force.unref();
+      // A keep-alive socket whose request finishes during shutdown would otherwise linger until
+      // its keep-alive timeout: close sockets as soon as they fall idle.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      clearInterval(sweep);
+      clearTimeout(force);
+      await connection?.close();
+      if (!overrides.db) await db.destroy();
+      logger.info('API stopped');
+    })());
+
+  return { url, close };
+}
+
+async function main(): Promise<void> {
+  let config: KingaConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  const logger = createLogger(config, 'api');
+  let api: RunningApi;
+  try {
+    api = await startApi(config, { logger });
+  } catch (err) {
+    if (err instanceof ConfigError) logger.fatal(err.message);
+    else logger.fatal({ err }, 'the API could not start');
+    process.exit(1);
+  }
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    api.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  void main();
+}

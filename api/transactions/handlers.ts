@@ -1,0 +1,27 @@
+import type { RequestHandler } from 'express';
+import { requestIdOf, type ApiDeps } from '../context';
+import { NotFoundError } from '../errors';
+import type { IngestRequest, RefParams } from './schemas';
+import { getTransaction, ingestTransactions, type IngestResult, type TransactionDetail } from './service';
+
+export function transactionHandlers(deps: ApiDeps) {
+  /** 202: recorded and handed to the workflows; the answer mirrors the request (one, or a batch). */
+  const ingest: RequestHandler<Record<string, string>, IngestResult | { transactions: IngestResult[] }, IngestRequest> = async (req, res) => {
+    const { batch, transactions } = req.body;
+    const results = await ingestTransactions(
+      { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue },
+      transactions,
+      { requestId: requestIdOf(req), batch },
+    );
+    req.log.info({ count: results.length, created: results.filter((r) => r.created).length }, 'transactions ingested');
+    res.status(202).json(batch ? { transactions: results } : results[0]!);
+  };
+
+  const show: RequestHandler<RefParams, TransactionDetail> = async (req, res) => {
+    const detail = await getTransaction(deps.db, req.params.ref);
+    if (!detail) throw new NotFoundError(`transaction ${req.params.ref} not found`);
+    res.json(detail);
+  };
+
+  return { ingest, show };
+}

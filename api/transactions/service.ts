@@ -1,0 +1,161 @@
+// Ingestion: record the transaction, then start its lifecycle workflow. Both steps are idempotent
+// on the transaction reference, so a client may simply retry a request that failed half way.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { lifecycleWorkflowId, type LifecycleInput } from '../../workflows/lifecycle/definitions';
+import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
+import type { CaseRecord } from '../cases/views';
+import { ConflictError, ServiceUnavailableError } from '../errors';
+import type { TransactionInput } from './schemas';
+import type { TransactionRecord } from './views';
+
+export interface IngestResult {
+  transactionRef: string;
+  workflowId: string;
+  /** false when the transaction was already recorded (same content): nothing new was created */
+  created: boolean;
+}
+
+export interface IngestDeps {
+  db: Knex;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** Workflow starts run this many at a time, so a batch of 500 does not open 500 RPCs at once. */
+const START_CONCURRENCY = 16;
+
+type ComparableRow = Pick<
+  TransactionRecord,
+  'transaction_ref' | 'customer_id' | 'account_id' | 'amount' | 'currency' | 'txn_type' | 'channel' | 'merchant_id' | 'merchant_name' | 'city' | 'country' | 'occurred_at' | 'workflow_id'
+>;
+
+function toRow(t: TransactionInput, requestId: string | undefined) {
+  return {
+    transaction_ref: t.transactionRef,
+    customer_id: t.customerId,
+    account_id: t.accountId,
+    amount: t.amount,
+    currency: t.currency,
+    txn_type: t.type,
+    channel: t.channel,
+    merchant_id: t.merchantId,
+    merchant_name: t.merchantName,
+    city: t.city,
+    country: t.country,
+    occurred_at: t.occurredAt,
+    source: 'api',
+    status: 'received',
+    workflow_id: lifecycleWorkflowId(t.transactionRef),
+    request_id: requestId ?? null,
+  };
+}
+
+/** The fields in which a recorded transaction differs from the submitted one. */
+export function differingFields(row: ComparableRow, t: TransactionInput): string[] {
+  const pairs: [string, unknown, unknown][] = [
+    ['customerId', row.customer_id, t.customerId],
+    ['accountId', row.account_id, t.accountId],
+    // numeric(18,2) comes back with two decimals, the same normal form the schema produces
+    ['amount', String(row.amount), t.amount],
+    ['currency', row.currency, t.currency],
+    ['type', row.txn_type, t.type],
+    ['channel', row.channel, t.channel],
+    ['merchantId', row.merchant_id, t.merchantId],
+    ['merchantName', row.merchant_name, t.merchantName],
+    ['city', row.city, t.city],
+    ['country', row.country, t.country],
+    ['occurredAt', new Date(row.occurred_at).getTime(), new Date(t.occurredAt).getTime()],
+  ];
+  return pairs.filter(([, a, b]) => a !== b).map(([name]) => name);
+}
+
+/**
+ * Records the transactions (all or none) and starts one lifecycle workflow each. A reference that
+ * is already recorded with the same content is answered `created: false`; with different content
+ * the whole request is refused (409) and nothing is recorded.
+ */
+export async function ingestTransactions(deps: IngestDeps, items: TransactionInput[], opts: { requestId?: string; batch: boolean }): Promise<IngestResult[]> {
+  const fieldOf = (i: number) => (opts.batch ? `transactions[${i}].transactionRef` : 'transactionRef');
+
+  const createdRefs = await deps.db.transaction(async (trx) => {
+    const inserted = await trx('transactions')
+      .insert(items.map((t) => toRow(t, opts.requestId)))
+      .onConflict('transaction_ref')
+      .ignore()
+      .returning<{ transaction_ref: string }[]>('transaction_ref');
+    const created = new Set(inserted.map((r) => r.transaction_ref));
+    // Also a reference repeated within this batch: its later occurrences must match the first.
+    const existingRefs = items.map((t) => t.transactionRef).filter((ref, i, all) => !created.has(ref) || all.indexOf(ref) !== i);
+    if (existingRefs.length > 0) {
+      const rows = await trx<ComparableRow>('transactions').whereIn('transaction_ref', existingRefs);
+      const byRef = new Map(rows.map((r) => [r.transaction_ref, r]));
+      items.forEach((t, i) => {
+        const row = byRef.get(t.transactionRef);
+        if (!row) return;
+        const diff = differingFields(row, t);
+        if (diff.length > 0) {
+          throw new ConflictError(`transaction ${t.transactionRef} already exists with different content (${diff.join(', ')})`, fieldOf(i));
+        }
+        if (!row.workflow_id) {
+          throw new ConflictError(`transaction ${t.transactionRef} is recorded as history from before Kinga ran and has no lifecycle`, fieldOf(i));
+        }
+      });
+    }
+    return created;
+  });
+
+  // A reference repeated within the batch was created (at most) by its first occurrence.
+  const seen = new Set<string>();
+  const results = items.map((t) => {
+    const first = !seen.has(t.transactionRef);
+    seen.add(t.transactionRef);
+    return { transactionRef: t.transactionRef, workflowId: lifecycleWorkflowId(t.transactionRef), created: first && createdRefs.has(t.transactionRef) };
+  });
+  // Duplicates are started too: a request that recorded its rows but failed before starting the
+  // workflows is repaired by simply sending it again.
+  try {
+    await forEachLimited([...seen], START_CONCURRENCY, (transactionRef) => startLifecycle(deps, { transactionRef, requestId: opts.requestId }));
+  } catch (err) {
+    throw new ServiceUnavailableError(
+      `the transactions were recorded but their workflows could not all be started (${(err as Error).message}); send the same request again`,
+    );
+  }
+  return results;
+}
+
+/** Starts the lifecycle, or does nothing when it runs or ran already (the ID is the business key). */
+export async function startLifecycle(deps: Pick<IngestDeps, 'temporal' | 'taskQueue'>, input: LifecycleInput): Promise<void> {
+  try {
+    await deps.temporal.workflow.start<typeof transactionLifecycle>('transactionLifecycle', {
+      taskQueue: deps.taskQueue,
+      workflowId: lifecycleWorkflowId(input.transactionRef),
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    // USE_EXISTING answers a running duplicate; REJECT_DUPLICATE makes a closed one raise this.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export interface TransactionDetail extends TransactionRecord {
+  /** the transaction's case, when it has one (medium and high risk) */
+  case: CaseRecord | null;
+}
+
+export async function getTransaction(db: Knex, ref: string): Promise<TransactionDetail | null> {
+  const row = await db<TransactionRecord>('transactions').where({ transaction_ref: ref }).first();
+  if (!row) return null;
+  const caseRow = await db<CaseRecord>('analyst_cases').where({ transaction_ref: ref }).first();
+  return { ...row, case: caseRow ?? null };
+}

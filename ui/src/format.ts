@@ -1,0 +1,54 @@
+// Display helpers shared by views. Amounts arrive as decimal strings and are only formatted,
+// never used in arithmetic.
+import type { Role } from './api';
+
+const ROLE_LABELS: Record<Role, string> = {
+  analyst: 'Analyst',
+  senior_analyst: 'Senior analyst',
+  compliance: 'Compliance',
+  admin: 'Administrator',
+};
+
+export function roleLabel(role: Role | string): string {
+  return ROLE_LABELS[role as Role] ?? role;
+}
+
+const kes = new Intl.NumberFormat('en-KE', { style: 'currency', currency: 'KES', maximumFractionDigits: 2 });
+
+export function formatKes(amount: string | number): string {
+  const value = typeof amount === 'number' ? amount : Number(amount);
+  return Number.isFinite(value) ? kes.format(value) : String(amount);
+}
+
+export function formatScore(score: string | number | null): string {
+  if (score === null) return '—';
+  const value = typeof score === 'number' ? score : Number(score);
+  return Number.isFinite(value) ? value.toFixed(2) : String(score);
+}
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "in 3 hours", "12 minutes ago": how far `iso` is from `now`. */
+export function formatRelative(iso: string | null, now: number = Date.now()): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso) - now;
+  if (Number.isNaN(ms)) return '';
+  const minutes = Math.round(ms / 60_000);
+  if (Math.abs(minutes) < 60) return relative.format(minutes, 'minute');
+  const hours = Math.round(ms / 3_600_000);
+  if (Math.abs(hours) < 48) return relative.format(hours, 'hour');
+  return relative.format(Math.round(ms / 86_400_000), 'day');
+}
+
+export function humanize(value: string): string {
+  const text = value.replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

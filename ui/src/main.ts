@@ -1,0 +1,6 @@
+import { createApp } from 'vue';
+import App from './App.vue';
+import { createKinga } from './setup';
+import './styles.css';
+
+createApp(App).use(createKinga()).mount('#app');

@@ -1,0 +1,72 @@
+// Named, lazy-loaded routes. A route's meta says who may open it; the navigation menu is built
+// from the same meta, so the menu never offers a page the guard would refuse.
+import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router';
+import type { Role } from '../api';
+import { useAuthStore } from '../stores/auth';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** the page title, also the menu label */
+    title: string;
+    /** false for pages open to everyone (login); default true */
+    requiresAuth?: boolean;
+    /** roles that may open the page; absent = every signed-in role */
+    roles?: readonly Role[];
+    /** shown in the main navigation */
+    nav?: boolean;
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('../views/LoginView.vue'),
+    meta: { title: 'Sign in', requiresAuth: false },
+  },
+  {
+    path: '/',
+    name: 'home',
+    component: () => import('../views/HomeView.vue'),
+    meta: { title: 'Home', nav: true },
+  },
+  {
+    path: '/cases',
+    name: 'case-queue',
+    component: () => import('../views/CaseQueueView.vue'),
+    // compliance reads the queue for audit; admins manage users and thresholds, not cases
+    meta: { title: 'Case queue', nav: true, roles: ['analyst', 'senior_analyst', 'compliance'] },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('../views/NotFoundView.vue'),
+    meta: { title: 'Page not found', requiresAuth: false },
+  },
+];
+
+export function roleMayOpen(roles: readonly Role[] | undefined, role: Role | null): boolean {
+  return roles === undefined || (role !== null && roles.includes(role));
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)) {
+  const router = createRouter({ history, routes });
+
+  router.beforeEach((to) => {
+    const auth = useAuthStore();
+    const signedIn = auth.checkExpiry();
+    if (to.meta.requiresAuth !== false && !signedIn) {
+      return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+    }
+    if (signedIn && !roleMayOpen(to.meta.roles, auth.role)) {
+      return { name: 'home' };
+    }
+    return true;
+  });
+
+  router.afterEach((to) => {
+    document.title = `${to.meta.title} · Kinga`;
+  });
+
+  return router;
+}

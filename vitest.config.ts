@@ -1,0 +1,22 @@
+// The test command (`npm test` = `vitest run`). test/globalSetup.ts prepares PostgreSQL, Temporal
+// and the workflow bundle once per run; tests reach them with inject() (see test/helpers/).
+// UI component tests (ui/**/*.test.ts) pick their DOM per file: `// @vitest-environment happy-dom`.
+import { defineConfig } from 'vitest/config';
+import vue from '@vitejs/plugin-vue';
+
+export default defineConfig({
+  plugins: [vue()],
+  test: {
+    globalSetup: ['test/globalSetup.ts'],
+    setupFiles: ['test/setup/temporalRuntime.ts'],
+    include: ['test/**/*.test.ts', 'ui/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '.kinga/**', 'dist/**', 'ui/dist/**'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 15_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    watch: false,
+  },
+});
