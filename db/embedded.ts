@@ -1,15 +1,15 @@
 // The embedded PostgreSQL for a first run without a database install: PGlite (PostgreSQL compiled
-// to WebAssembly, in this process) served on loopback with @electric-sql/pglite-socket, so knex/pg
-// in the worker and API processes connect to it as to any PostgreSQL server.
+// to WebAssembly, in this process) served on loopback by ./pgliteServer, so knex/pg in the worker
+// and API processes connect to it as to any PostgreSQL server.
 //
-// Mind: PGlite is ONE session. pglite-socket multiplexes several client connections onto it, query
-// by query; while one connection is inside a transaction every other connection waits until that
-// transaction ends. Code must therefore never wait on a second connection from inside a
-// transaction — against PGlite that deadlocks (the wait never ends).
+// Mind: PGlite is ONE session. The server shares it between client connections one protocol
+// exchange at a time; while one connection is inside a transaction every other connection waits
+// until that transaction ends. Code must therefore never wait on a second connection from inside
+// a transaction — against PGlite that deadlocks (the wait never ends).
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteServer } from './pgliteServer';
 
 export interface EmbeddedPostgresOptions {
   /** where the database files live; created when missing, reused (with its data) when present */
@@ -37,16 +37,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const releaseLock = acquireLock(`${dataDir}.lock`, dataDir);
 
   let pglite: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
+  let server: PgliteServer | undefined;
+  let port: number;
   try {
     pglite = await PGlite.create({ dataDir });
-    server = new PGLiteSocketServer({
-      db: pglite,
+    server = new PgliteServer(pglite, {
       host,
       port: options.port ?? 0, // 0: the OS picks a free port
       maxConnections: options.maxConnections ?? 64,
     });
-    await server.start();
+    port = await server.start();
   } catch (err) {
     await server?.stop().catch(() => undefined);
     await pglite?.close().catch(() => undefined);
@@ -54,7 +54,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(`could not start the embedded PostgreSQL (PGlite) in ${dataDir}: ${(err as Error).message}`);
   }
 
-  const port = Number(server.getServerConn().split(':').pop());
   const url = `postgres://postgres:postgres@${host}:${port}/postgres`;
   fs.writeFileSync(`${dataDir}.lock`, JSON.stringify({ pid: process.pid, url }));
 

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     cleanups.push(() => db.destroy());
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const seeded = await seedDemo(db, { customers: 200, days: 30, now: new Date(), liveHours: 2 });
+    const seeded = await seedDemo(db, { customers: 200, days: 30, now: new Date(), liveHours: 24 });
     logger.info(seeded, 'demo data ready');
 
     const apiPort = config.api.port === 3000 ? await preferredPort(3000) : config.api.port;

@@ -1,4 +1,4 @@
-// The embedded PostgreSQL (PGlite behind pglite-socket) that `npm start` uses when DATABASE_URL is
+// The embedded PostgreSQL (PGlite behind db/pgliteServer) that `npm start` uses when DATABASE_URL is
 // unset: several client pools at once (worker + API), migrations, data kept across restarts.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,6 +37,19 @@ describe('embedded PostgreSQL (PGlite)', () => {
       (i % 2 ? worker : api).raw<{ rows: { i: number }[] }>('select pg_sleep(0.02), ?::int as i', [i]).then((r) => r.rows[0]!.i),
     );
     expect(await Promise.all(queries)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  });
+
+  it('never mixes the protocol messages of concurrent parameterised queries', async () => {
+    // Queries with different numbers of parameters, in flight at once on several connections:
+    // a server that shares the session message by message binds one query's values to another's.
+    const queries = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0
+        ? worker.raw<{ rows: { s: number }[] }>('select ?::int + ?::int as s', [i, 1]).then((r) => r.rows[0]!.s)
+        : i % 3 === 1
+          ? api.raw<{ rows: { s: number }[] }>('select ?::int + ?::int + ?::int + ?::int + ?::int as s', [i, 1, 0, 0, 0]).then((r) => r.rows[0]!.s)
+          : worker('users').where({ username: `nobody-${i}` }).first('id').then(() => i + 1),
+    );
+    expect(await Promise.all(queries)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
 
   it('makes another connection wait while one is inside a transaction, then serves it', async () => {
