@@ -148,10 +148,15 @@ const schema = z.object({
   SLA_ESCALATED: duration('2h'),
 
   DEMO_TRICKLE_INTERVAL: duration('5s'),
-  DEMO_SEED_TRANSACTIONS: int(3000, 0),
+  DEMO_CUSTOMERS: int(200, 1, 100_000),
+  DEMO_HISTORY_DAYS: int(30, 1, 365),
+  DEMO_LIVE_HOURS: int(24, 0, 24 * 30),
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every environment variable the core configuration reads (the README's table lists them all). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export interface KingaConfig {
   env: Env['NODE_ENV'];
@@ -173,7 +178,7 @@ export interface KingaConfig {
   scoring: ScoringPolicy;
   anomalyTraining: { trees: number; sampleSize: number; seed: number; days: number; maxRows: number; cron: string };
   sla: { mediumMs: number; highMs: number; escalatedMs: number };
-  demo: { trickleIntervalMs: number; seedTransactions: number };
+  demo: { trickleIntervalMs: number; customers: number; historyDays: number; liveHours: number };
 }
 
 export class ConfigError extends Error {
@@ -270,6 +275,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
       cron: e.ANOMALY_TRAINING_CRON,
     },
     sla: { mediumMs: e.SLA_MEDIUM, highMs: e.SLA_HIGH, escalatedMs: e.SLA_ESCALATED },
-    demo: { trickleIntervalMs: e.DEMO_TRICKLE_INTERVAL, seedTransactions: e.DEMO_SEED_TRANSACTIONS },
+    demo: { trickleIntervalMs: e.DEMO_TRICKLE_INTERVAL, customers: e.DEMO_CUSTOMERS, historyDays: e.DEMO_HISTORY_DAYS, liveHours: e.DEMO_LIVE_HOURS },
   };
 }

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     cleanups.push(() => db.destroy());
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const seeded = await seedDemo(db, { customers: 200, days: 30, now: new Date(), liveHours: 24 });
+    const seeded = await seedDemo(db, { customers: config.demo.customers, days: config.demo.historyDays, now: new Date(), liveHours: config.demo.liveHours });
     logger.info(seeded, 'demo data ready');
 
     const apiPort = config.api.port === 3000 ? await preferredPort(3000) : config.api.port;
@@ -87,7 +87,8 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporalAddress,
       ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
       API_PORT: String(apiPort),
-      DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? (config.database.url ? '10' : '3'),
+      // The embedded database is one session: a few connections per process are plenty.
+      DATABASE_POOL_MAX: String(config.database.url || process.env.DATABASE_POOL_MAX ? config.database.poolMax : 3),
     };
     // node runs each process itself (tsx as a loader), so a signal reaches the process, not a wrapper.
     const launch = (name: string, script: string, extraEnv: NodeJS.ProcessEnv = {}) => {
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     await client.schedule.getHandle(EXTRACTION_SCHEDULE_ID).trigger();
 
     // A steady trickle of new transactions into the warehouse.
-    const trickle = createTrickle({ seed: DEMO_SEED + Date.now(), customers: 200, startAt: new Date().toISOString(), refPrefix: `LIVE${Date.now().toString(36).toUpperCase()}` });
+    const trickle = createTrickle({ seed: DEMO_SEED + Date.now(), customers: config.demo.customers, startAt: new Date().toISOString(), refPrefix: `LIVE${Date.now().toString(36).toUpperCase()}` });
     const timer = setInterval(() => {
       const row = trickle.next(new Date().toISOString());
       db('transaction_history')

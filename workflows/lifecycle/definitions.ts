@@ -119,13 +119,25 @@ export function roleMayDecide(role: Role, required: Role): boolean {
  * Why a decision may not be applied to this state, or null when it may. Shared by the update
  * validator, the signal path and the API, so every route to a decision obeys the same rules.
  */
-export function decisionRefusal(state: LifecycleState, input: DecisionInput, policy: Pick<CasePolicy, 'maxEscalationLevel'>): { code: 'not_found' | 'conflict' | 'forbidden' | 'invalid'; reason: string } | null {
+export type Refusal = { code: 'not_found' | 'conflict' | 'forbidden' | 'invalid'; reason: string };
+
+/** What is wrong with the decision itself, whatever the state of its case. */
+export function decisionInputRefusal(input: DecisionInput): Refusal | null {
   if (!(DECISIONS as readonly string[]).includes(input.decision)) {
     return { code: 'invalid', reason: `decision must be one of ${DECISIONS.join(', ')}` };
   }
   if ((input.decision === 'block' || input.decision === 'escalate') && !input.note?.trim()) {
     return { code: 'invalid', reason: `note is required to ${input.decision}` };
   }
+  if (!input.actor?.username || !(ROLES as readonly string[]).includes(input.actor.role)) {
+    return { code: 'invalid', reason: 'actor must name a user and one of the roles' };
+  }
+  return null;
+}
+
+export function decisionRefusal(state: LifecycleState, input: DecisionInput, policy: Pick<CasePolicy, 'maxEscalationLevel'>): Refusal | null {
+  const invalid = decisionInputRefusal(input);
+  if (invalid) return invalid;
   const c = state.case;
   if (!c) {
     return state.stage === 'closed'

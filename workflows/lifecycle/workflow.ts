@@ -17,6 +17,7 @@ import type { KingaActivities } from '../../activities';
 import {
   analystDecisionSignal,
   decideUpdate,
+  decisionInputRefusal,
   decisionRefusal,
   requiredRoleFor,
   searchAttributes,
@@ -27,6 +28,7 @@ import {
   type DecisionInput,
   type LifecycleInput,
   type LifecycleState,
+  type Refusal,
   type TransactionStatus,
 } from './definitions';
 
@@ -147,13 +149,24 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   };
 
   setHandler(stateQuery, () => state);
+  // The case row can be visible to analysts a moment before this workflow has taken in the
+  // activity that opened it; a decision arriving then waits for the case instead of bouncing.
+  const caseOpening = () => state.case === null && (state.stage === 'loading' || state.stage === 'scoring' || state.stage === 'routing');
+  const refuse = (refusal: Refusal) => ApplicationFailure.create({ type: refusal.code, message: refusal.reason, nonRetryable: true });
   setHandler(
     decideUpdate,
-    (decision) => applyDecision(decision),
+    async (decision) => {
+      if (caseOpening()) {
+        await condition(() => !caseOpening() && !applying);
+        const refusal = refusalOf(decision);
+        if (refusal) throw refuse(refusal);
+      }
+      return applyDecision(decision);
+    },
     {
       validator: (decision) => {
-        const refusal = refusalOf(decision);
-        if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.reason, nonRetryable: true });
+        const refusal = caseOpening() ? decisionInputRefusal(decision) : refusalOf(decision);
+        if (refusal) throw refuse(refusal);
       },
     },
   );
