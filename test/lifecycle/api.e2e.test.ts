@@ -222,6 +222,20 @@ describe('transaction lifecycle through the API', () => {
     await saveHistoryFixture(handle, 'signal-refused-then-approve');
   });
 
+  it('an analyst approves a medium case: the case closes with that actor', async () => {
+    const txn = transaction(MEDIUM);
+    await ingest(txn);
+    const detail = await caseFor(txn.transactionRef);
+    const approved = await api('POST', `/api/cases/${detail.case.id}/decision`, { decision: 'approve', note: 'customer is travelling, confirmed by phone' }, 'juma');
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.state.case).toMatchObject({ status: 'closed', decision: 'approve', decidedBy: 'juma' });
+    const handle = stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef));
+    expect((await handle.result()).status).toBe('approved');
+    const row = await api('GET', `/api/cases/${detail.case.id}`, undefined, 'chebet');
+    expect(row.body.case).toMatchObject({ status: 'closed', decided_by: 'juma', decision: 'approve' });
+    await saveHistoryFixture(handle, 'approve-medium');
+  });
+
   it('a duplicate ingestion makes no second workflow or case', async () => {
     const txn = transaction(HIGH);
     await ingest(txn);

@@ -12,6 +12,7 @@ import { decideUpdate, lifecycleWorkflowId, stateQuery } from '../../workflows/l
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import { eventually, testConfig } from './context';
 import { timeSkippingTestEnv } from '../helpers';
+import { saveHistoryFixture } from './fixtures';
 
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -101,6 +102,7 @@ describe('SLA escalation ladder', () => {
       expect(closed.case).toMatchObject({ status: 'closed', decision: 'approve', decidedBy: 'baraka' });
       const result = await handle.result();
       expect(result.status).toBe('approved');
+      await saveHistoryFixture(handle, 'sla-escalation-ladder');
     });
   });
 });
