@@ -4,6 +4,11 @@ import { createExtractionActivities } from './extraction';
 import { createLifecycleActivities } from './lifecycle';
 import { createScoringActivities } from './scoring';
 import { createTrainingActivities } from './training';
+import { createTazamaActivities } from './tazama';
+import { createBallerineActivities } from './ballerine';
+import { createPortfolioActivities } from './portfolio';
+import { createCisoActivities } from './ciso';
+import { createNotificationActivities } from './notifications';
 
 export type { ActivityDeps } from './deps';
 
@@ -13,6 +18,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createScoringActivities(deps),
     ...createExtractionActivities(deps),
     ...createTrainingActivities(deps),
+    ...createTazamaActivities({ db: deps.db, logger: deps.logger, tazama: deps.config.tazama }),
+    ...createBallerineActivities({ db: deps.db, logger: deps.logger, ballerine: deps.config.ballerine }),
+    ...createPortfolioActivities({ db: deps.db, portfolio: deps.config.portfolio, notifications: deps.config.notifications, logger: deps.logger }),
+    ...createCisoActivities({ ciso: deps.config.ciso, logger: deps.logger }),
+    ...createNotificationActivities({ db: deps.db, notifications: deps.config.notifications, logger: deps.logger }),
   };
 }
 

@@ -47,6 +47,7 @@ export function createLifecycleActivities({ db, config }: ActivityDeps) {
         casePolicy: {
           slaMs: { medium: config.sla.mediumMs, high: config.sla.highMs, escalated: config.sla.escalatedMs },
           maxEscalationLevel: 2,
+          tazamaTimeoutMs: config.tazama.timeoutMs,
         },
       };
     },

@@ -4,14 +4,24 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
+import { analyticsRouter, riskRegisterRouter } from './analytics/router';
 import { authRouter } from './auth/router';
+import { customersRouter } from './cases/customers';
 import { casesRouter } from './cases/router';
+import { complianceRouter } from './compliance/router';
 import type { ApiDeps } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './health/router';
+import type { ApiMetrics } from '../observability/metrics';
+import { tazamaRouter } from './integrations/tazama/router';
+import { ballerineWebhookRouter } from './integrations/ballerine/router';
+import { overviewRouter, systemRouter } from './overview/router';
+import { resolveUiServing, uiRouter } from './static';
+import { streamRouter } from './stream/router';
 import { transactionsRouter } from './transactions/router';
 
-export type AppDeps = ApiDeps;
+/** `metrics` given → every request is counted and timed (server.ts serves them on the metrics port). */
+export type AppDeps = ApiDeps & { metrics?: ApiMetrics };
 
 /** An incoming X-Request-Id is honoured when it looks like an id (and cannot smuggle anything into logs). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -32,6 +42,8 @@ export function createApp(deps: AppDeps): express.Application {
     pinoHttp({
       logger: deps.logger,
       genReqId: requestId,
+      // the same field name the worker's workflow and activity lines use, for one grep across processes
+      customProps: (req) => ({ requestId: req.id }),
       autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       // Method and URL only: headers carry bearer tokens.
@@ -41,12 +53,26 @@ export function createApp(deps: AppDeps): express.Application {
       },
     }),
   );
+  if (deps.metrics) app.use(deps.metrics.httpMiddleware);
+  // Before express.json(): Ballerine's webhook signature is checked over the raw body.
+  app.use('/api/integrations/ballerine', ballerineWebhookRouter(deps));
   app.use(express.json({ limit: '2mb' })); // a batch of 500 transactions fits comfortably
 
   app.use(healthRouter(deps));
   app.use('/api/auth', authRouter(deps));
   app.use('/api/transactions', transactionsRouter(deps));
   app.use('/api/cases', casesRouter(deps));
+  app.use('/api/compliance', complianceRouter(deps));
+  app.use('/api/integrations/tazama', tazamaRouter(deps));
+  app.use('/api/customers', customersRouter(deps));
+  app.use('/api/overview', overviewRouter(deps));
+  app.use('/api/analytics', analyticsRouter(deps));
+  app.use('/api/risk', riskRegisterRouter(deps));
+  app.use('/api/system', systemRouter(deps));
+  const stream = streamRouter(deps);
+  app.locals.streamHub = stream.hub; // server.ts closes it on shutdown, ending open streams
+  app.use('/api/stream', stream.router);
+  app.use(uiRouter(resolveUiServing(deps.config)));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -10,8 +10,13 @@ import { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type KingaConfig } from '../config';
-import { createLogger } from '../config/logger';
+import { createLogger } from '../observability/logger';
 import { createDb } from '../db/connection';
+import { loadObservabilityConfig, type ObservabilityConfig } from '../config/observability';
+import { createApiMetrics } from '../observability/metrics';
+import type { StreamHub } from './stream/hub';
+import { startOpsServerOn, type OpsServer } from '../observability/httpServer';
+import { connectTemporal, describeTemporalConnection, loadTemporalConnectionConfig } from '../temporal/connection';
 import { createApp } from './app';
 
 export interface StartApiOverrides {
@@ -26,10 +31,16 @@ export interface StartApiOverrides {
   port?: number;
   /** how long close() lets in-flight requests finish before cutting connections */
   shutdownGraceMs?: number;
+  /** the metrics listener: where it listens (defaults: METRICS_HOST, API_METRICS_PORT), or false for none */
+  metrics?: { host?: string; port?: number } | false;
+  /** operations settings; default: config.observability once merged, else read from the environment */
+  observability?: ObservabilityConfig;
 }
 
 export interface RunningApi {
   url: string;
+  /** GET <metricsUrl>/metrics: Prometheus text; undefined when metrics are off */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -79,15 +90,22 @@ export async function startApi(config: KingaConfig, overrides: StartApiOverrides
     if (overrides.temporal) {
       temporal = overrides.temporal;
     } else {
-      connection = await Connection.connect({ address: config.temporal.address });
+      const temporalConnection = loadTemporalConnectionConfig();
+      connection = await connectTemporal(config.temporal.address!, temporalConnection);
       temporal = new Client({ connection, namespace: config.temporal.namespace });
+      logger.info({ address: config.temporal.address, ...describeTemporalConnection(temporalConnection) }, 'connected to Temporal');
     }
   } catch (err) {
     if (!overrides.db) await db.destroy();
     throw err;
   }
 
-  const app = createApp({ db, temporal, config, logger, jwtSecret });
+  const observability = overrides.observability ?? (config as KingaConfig & { observability?: ObservabilityConfig }).observability ?? loadObservabilityConfig();
+  const metricsOn = overrides.metrics !== false && observability.metricsEnabled;
+  const metrics = metricsOn
+    ? createApiMetrics({ business: { db, windowMs: observability.businessWindowMs, cacheMs: observability.businessCacheMs, logger } })
+    : undefined;
+  const app = createApp({ db, temporal, config, logger, jwtSecret, ...(metrics ? { metrics } : {}) });
   const host = overrides.host ?? config.api.host;
   let server: Server;
   try {
@@ -98,6 +116,31 @@ export async function startApi(config: KingaConfig, overrides: StartApiOverrides
     await connection?.close();
     if (!overrides.db) await db.destroy();
     throw err;
+  }
+
+  // Metrics on their own listener (loopback by default): the API port may face the internet.
+  let metricsServer: OpsServer | undefined;
+  if (metrics) {
+    const wanted = overrides.metrics || {};
+    const metricsHost = wanted.host ?? observability.metricsHost;
+    // a port given by the caller is as strict as one set in the environment
+    const metricsPort = wanted.port !== undefined ? { port: wanted.port, explicit: true } : observability.apiMetricsPort;
+    try {
+      metricsServer = await startOpsServerOn(
+        metricsHost,
+        metricsPort,
+        'API_METRICS_PORT',
+        { '/metrics': async () => ({ status: 200, contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }) },
+        logger,
+        (err) => logger.error({ err }, 'metrics scrape failed'),
+      );
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection?.close();
+      if (!overrides.db) await db.destroy();
+      throw err;
+    }
+    logger.info({ url: `${metricsServer.url}/metrics` }, 'metrics listening');
   }
 
   const { port } = server.address() as AddressInfo;
@@ -113,18 +156,21 @@ export async function startApi(config: KingaConfig, overrides: StartApiOverrides
       // A keep-alive socket whose request finishes during shutdown would otherwise linger until
       // its keep-alive timeout: close sockets as soon as they fall idle.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      // Open event streams never finish by themselves: end them first.
+      await (app.locals.streamHub as StreamHub | undefined)?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       clearInterval(sweep);
       clearTimeout(force);
+      await metricsServer?.close();
       await connection?.close();
       if (!overrides.db) await db.destroy();
       logger.info('API stopped');
     })());
 
-  return { url, close };
+  return { url, ...(metricsServer ? { metricsUrl: metricsServer.url } : {}), close };
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,16 @@
 // needs it. A bad value stops start-up with a message naming the variable.
 import { z } from 'zod';
 import { CHANNELS, TRANSACTION_TYPES, type ScoringPolicy, type Channel } from '../risk/types';
+import { BALLERINE_VARIABLES, loadBallerineConfig, type BallerineConfig } from './ballerine';
+import { TAZAMA_VARIABLES, loadTazamaConfig, type TazamaConfig } from './tazama';
+import { CISO_VARIABLES, loadCisoConfig, type CisoConfig } from './ciso';
+import { PORTFOLIO_VARIABLES, loadPortfolioConfig, type PortfolioConfig } from './portfolio';
+import { NOTIFICATION_VARIABLES, loadNotificationConfig, type NotificationConfig } from './notifications';
+import { OBSERVABILITY_VARIABLES, loadObservabilityConfig, type ObservabilityConfig } from './observability';
+import { TEMPORAL_CONNECTION_VARIABLES } from '../temporal/connection';
+import { ConfigError, parseDuration } from './parse';
+
+export { ConfigError, parseDuration } from './parse';
 
 const bool = (fallback: boolean) =>
   z
@@ -29,16 +39,6 @@ const list = (fallback: string[]) =>
     .string()
     .optional()
     .transform((v) => (v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean)));
-
-/** Durations like 15m, 4h, 30s, 2d or plain milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new Error(`not a duration: "${text}" (use e.g. 30s, 15m, 4h, 2d)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
-  return Math.round(n * factor);
-}
 
 const duration = (fallback: string) =>
   z
@@ -91,6 +91,8 @@ const schema = z.object({
   API_PORT: int(3000, 0, 65535),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL: duration('8h'),
+  KINGA_SERVE_UI: bool(true),
+  KINGA_UI_DIST: z.string().optional().transform((v) => v ?? 'ui/dist'),
 
   WAREHOUSE_DATABASE_URL: optionalUrl,
   WAREHOUSE_SOURCE_QUERY: z.string().optional(),
@@ -155,8 +157,8 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-/** Every environment variable the core configuration reads (the README's table lists them all). */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+/** Every environment variable the configuration reads (the README's table lists them all). */
+export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(schema.shape), ...TAZAMA_VARIABLES, ...BALLERINE_VARIABLES, ...CISO_VARIABLES, ...PORTFOLIO_VARIABLES, ...NOTIFICATION_VARIABLES, ...OBSERVABILITY_VARIABLES, ...TEMPORAL_CONNECTION_VARIABLES];
 
 export interface KingaConfig {
   env: Env['NODE_ENV'];
@@ -173,17 +175,20 @@ export interface KingaConfig {
     /** a pre-built workflow bundle (production); bundled from source when unset */
     workflowBundle: string | undefined;
   };
-  api: { host: string; port: number; jwtSecret: string | undefined; jwtTtlMs: number };
+  api: { host: string; port: number; jwtSecret: string | undefined; jwtTtlMs: number; serveUi: boolean; uiDist: string };
   warehouse: { url: string | undefined; sourceQuery: string | undefined; sourceName: string; intervalMs: number; batchSize: number; enabled: boolean };
   scoring: ScoringPolicy;
   anomalyTraining: { trees: number; sampleSize: number; seed: number; days: number; maxRows: number; cron: string };
   sla: { mediumMs: number; highMs: number; escalatedMs: number };
   demo: { trickleIntervalMs: number; customers: number; historyDays: number; liveHours: number };
+  tazama: TazamaConfig;
+  ballerine: BallerineConfig;
+  ciso: CisoConfig;
+  portfolio: PortfolioConfig;
+  notifications: NotificationConfig;
+  observability: ObservabilityConfig;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig {
   const parsed = schema.safeParse(source);
@@ -215,7 +220,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
       schedulesEnabled: e.TEMPORAL_SCHEDULES_ENABLED,
       workflowBundle: e.KINGA_WORKFLOW_BUNDLE,
     },
-    api: { host: e.API_HOST, port: e.API_PORT, jwtSecret: e.JWT_SECRET, jwtTtlMs: e.JWT_TTL },
+    api: { host: e.API_HOST, port: e.API_PORT, jwtSecret: e.JWT_SECRET, jwtTtlMs: e.JWT_TTL, serveUi: e.KINGA_SERVE_UI, uiDist: e.KINGA_UI_DIST },
     warehouse: {
       url: e.WAREHOUSE_DATABASE_URL,
       sourceQuery: e.WAREHOUSE_SOURCE_QUERY,
@@ -276,5 +281,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
     },
     sla: { mediumMs: e.SLA_MEDIUM, highMs: e.SLA_HIGH, escalatedMs: e.SLA_ESCALATED },
     demo: { trickleIntervalMs: e.DEMO_TRICKLE_INTERVAL, customers: e.DEMO_CUSTOMERS, historyDays: e.DEMO_HISTORY_DAYS, liveHours: e.DEMO_LIVE_HOURS },
+    tazama: loadTazamaConfig(source),
+    ballerine: loadBallerineConfig(source),
+    ciso: loadCisoConfig(source),
+    portfolio: loadPortfolioConfig(source),
+    notifications: loadNotificationConfig(source),
+    observability: loadObservabilityConfig(source),
   };
 }

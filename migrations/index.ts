@@ -12,6 +12,17 @@ import * as createRiskMetrics from './20261125100700_create_risk_metrics';
 import * as createRiskEvents from './20261125100800_create_risk_events';
 import * as createExtractionWatermarks from './20261125100900_create_extraction_watermarks';
 import * as createNotifications from './20261125101000_create_notifications';
+import * as createTazamaEvaluations from './20261126000100_create_tazama_evaluations';
+import * as addBallerineToAnalystCases from './20261126000200_add_ballerine_to_analyst_cases';
+import * as addEmailToUsers from './20261126000201_add_email_to_users';
+import * as createHqlaHoldings from './20261126000300_create_hqla_holdings';
+import * as createCashFlowForecasts from './20261126000310_create_cash_flow_forecasts';
+import * as createFxPositions from './20261126000320_create_fx_positions';
+import * as createFxRates from './20261126000330_create_fx_rates';
+import * as addDeliveryToNotifications from './20261126000340_add_delivery_to_notifications';
+import * as addTransactionsOccurredAtIndex from './20261126000350_add_transactions_occurred_at_index';
+import * as addDashboardReadModel from './20261126000400_add_dashboard_read_model';
+import * as restrictAuditPrivileges from './20261126000500_restrict_audit_privileges';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -27,6 +38,17 @@ const migrations: Record<string, Migration> = {
   '20261125100800_create_risk_events': createRiskEvents,
   '20261125100900_create_extraction_watermarks': createExtractionWatermarks,
   '20261125101000_create_notifications': createNotifications,
+  '20261126000100_create_tazama_evaluations': createTazamaEvaluations,
+  '20261126000200_add_ballerine_to_analyst_cases': addBallerineToAnalystCases,
+  '20261126000201_add_email_to_users': addEmailToUsers,
+  '20261126000300_create_hqla_holdings': createHqlaHoldings,
+  '20261126000310_create_cash_flow_forecasts': createCashFlowForecasts,
+  '20261126000320_create_fx_positions': createFxPositions,
+  '20261126000330_create_fx_rates': createFxRates,
+  '20261126000340_add_delivery_to_notifications': addDeliveryToNotifications,
+  '20261126000350_add_transactions_occurred_at_index': addTransactionsOccurredAtIndex,
+  '20261126000400_add_dashboard_read_model': addDashboardReadModel,
+  '20261126000500_restrict_audit_privileges': restrictAuditPrivileges,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

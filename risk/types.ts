@@ -112,4 +112,52 @@ export interface ScoreBreakdown {
   thresholds: LevelThresholds;
   /** identifies the rule set and anomaly model that produced this score */
   modelVersion: string;
+  /** Tazama's evaluation and what it added; absent until the lifecycle has applied it */
+  tazama?: TazamaBreakdown;
+}
+
+/** Tazama's part of a score breakdown (built by risk/tazama.ts applyTazama). */
+export interface TazamaBreakdown {
+  outcome: 'evaluated' | 'disabled' | 'unavailable' | 'timed_out';
+  /** ALRT (an alert) or NALT (no alert); null when Tazama gave no evaluation */
+  status: 'ALRT' | 'NALT' | null;
+  /** the pacs.002 message id the evaluation belongs to */
+  msgId: string | null;
+  receivedVia: 'push' | 'poll' | null;
+  evaluationId: string | null;
+  typologies: TazamaTypologyView[];
+  /** every rule result behind the typologies, once each */
+  rules: TazamaRuleView[];
+  /** points before Tazama was applied, so that applying it again replaces rather than adds */
+  basePoints: number;
+  /** basis points Tazama added */
+  points: number;
+  /** points / 10 000 */
+  contribution: number;
+  detail: string;
+}
+
+export interface TazamaTypologyView {
+  /** the typology, e.g. "999@1.0.0" */
+  id: string;
+  score: number;
+  alertThreshold: number;
+  interdictionThreshold: number | null;
+  /** the typology breached its alert threshold */
+  alert: boolean;
+  /** the score reached the interdiction threshold */
+  interdiction: boolean;
+  /** rule ids behind the score, e.g. ["901@1.0.0"] */
+  ruleIds: string[];
+}
+
+export interface TazamaRuleView {
+  /** e.g. "901@1.0.0" */
+  id: string;
+  /** the band the rule landed in, e.g. ".02" */
+  subRuleRef: string;
+  weight: number | null;
+  /** the measured value, when Tazama reports it */
+  value: number | null;
+  reason: string | null;
 }

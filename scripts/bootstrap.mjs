@@ -3,6 +3,7 @@
 // Node built-ins, because node_modules may not exist yet.
 //   1. npm packages: `npm ci` when node_modules is missing or older than package-lock.json
 //   2. the Temporal CLI via scripts/temporal-cli.sh (and with --test the time-skipping test server)
+//   3. with --test: Debian's Chromium for the browser tests (apt-get, when root and it is missing)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -139,6 +140,29 @@ if (forTests) {
   const testServer = temporalScript(['--test-server']);
   if (testServer) say(`Temporal time-skipping test server: ${testServer}`);
   else fail('no Temporal time-skipping test server (see above); install one and set TEMPORAL_TEST_SERVER_PATH');
+  ensureChromium();
+}
+
+// --- Chromium for the browser tests (test/browser/) -----------------------------------------------
+// playwright-core drives Debian's chromium package; Playwright's own browser download is never used.
+function ensureChromium() {
+  const chromium = process.env.KINGA_CHROMIUM_PATH || '/usr/bin/chromium';
+  if (fs.existsSync(chromium)) {
+    say(`Chromium: ${chromium}`);
+    return;
+  }
+  const howTo = 'install it with `apt-get install chromium` (Debian/Ubuntu) or point KINGA_CHROMIUM_PATH at a Chromium binary; the browser tests do not run without it';
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const aptGet = ['/usr/bin/apt-get', '/bin/apt-get'].find((p) => fs.existsSync(p));
+  if (!isRoot || !aptGet) fail(`no Chromium at ${chromium}: ${howTo} (not installing it myself: ${!aptGet ? 'no apt-get here' : 'not running as root'})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+    say(`no Chromium at ${chromium}: running apt-get ${args.join(' ')}`);
+    const res = spawnSync(aptGet, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    if (res.status !== 0) fail(`apt-get ${args.join(' ')} failed (exit ${res.status}): ${howTo}`);
+  }
+  if (!fs.existsSync(chromium)) fail(`apt-get installed chromium but ${chromium} is still missing: ${howTo}`);
+  say(`Chromium installed: ${chromium}`);
 }
 
 say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -2,6 +2,7 @@
 // (DATABASE_URL, TEMPORAL_ADDRESS) or started here; then migrations, demo data, the worker and the
 // API as their own processes, the UI dev server, and a steady trickle of new warehouse rows.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -13,6 +14,7 @@ import { createTrickle } from '../warehouse/generator';
 import { EXTRACTION_SCHEDULE_ID } from '../workflows/extraction/definitions';
 import { trainingWorkflowId } from '../workflows/training/definitions';
 import { DEMO_SEED, seedDemo } from './demo/seed';
+import { seedPortfolioInputs } from './demo/portfolioSeed';
 import { REPO_ROOT, resolveTemporalCli } from './lib/temporalCli';
 import { startTemporalDevServer } from './lib/temporalDevServer';
 import { freePort, isPortOpen } from './lib/ports';
@@ -79,10 +81,61 @@ async function main(): Promise<void> {
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const seeded = await seedDemo(db, { customers: config.demo.customers, days: config.demo.historyDays, now: new Date(), liveHours: config.demo.liveHours });
     logger.info(seeded, 'demo data ready');
+    await seedPortfolioInputs(db, { now: new Date(), timeZone: config.portfolio.timeZone });
 
     const apiPort = config.api.port === 3000 ? await preferredPort(3000) : config.api.port;
+    const apiUrl = `http://${HOST}:${apiPort}`;
+
+    // External services: the configured installation, or the local stand-in when none is set.
+    const integrationEnv: NodeJS.ProcessEnv = {};
+    const standIn = async (name: string, script: string, port: number, standInEnv: NodeJS.ProcessEnv) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script)], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...standInEnv },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.once('exit', (code, signal) => {
+        if (!stopping) logger.warn({ standIn: name, code, signal }, `${name} stand-in exited`);
+      });
+      children.push(child);
+      await waitForHttp(`http://${HOST}:${port}/`, `${name} stand-in`);
+      logger.info({ url: `http://${HOST}:${port}` }, `${name} stand-in started (no ${name} URL configured)`);
+    };
+    if (config.tazama.enabled && !config.tazama.tmsUrl) {
+      const port = await preferredPort(5100);
+      const relayToken = randomBytes(24).toString('hex');
+      await standIn('Tazama', 'simulators/tazama/server.ts', port, {
+        PORT: String(port),
+        HOST,
+        TAZAMA_SIM_RELAY_URL: `${apiUrl}/api/integrations/tazama/relay`,
+        TAZAMA_SIM_RELAY_TOKEN: relayToken,
+      });
+      Object.assign(integrationEnv, { TAZAMA_TMS_URL: `http://${HOST}:${port}`, TAZAMA_ADMIN_URL: `http://${HOST}:${port}`, TAZAMA_RELAY_TOKEN: relayToken });
+    }
+    if (config.ballerine.enabled && !config.ballerine.url) {
+      const port = await preferredPort(5200);
+      const apiKey = randomBytes(16).toString('hex');
+      const webhookSecret = randomBytes(24).toString('hex');
+      const webhookUrl = `${apiUrl}/api/integrations/ballerine/webhook`;
+      await standIn('Ballerine', 'simulators/ballerine/server.ts', port, {
+        BALLERINE_SIM_PORT: String(port),
+        BALLERINE_SIM_HOST: HOST,
+        BALLERINE_API_KEY: apiKey,
+        BALLERINE_WEBHOOK_SECRET: webhookSecret,
+        BALLERINE_SIM_WEBHOOK_URL: webhookUrl,
+      });
+      Object.assign(integrationEnv, { BALLERINE_URL: `http://${HOST}:${port}`, BALLERINE_API_KEY: apiKey, BALLERINE_WEBHOOK_SECRET: webhookSecret, BALLERINE_WEBHOOK_URL: webhookUrl });
+    }
+    if (config.ciso.enabled && !config.ciso.url) {
+      const port = await preferredPort(5300);
+      const token = randomBytes(20).toString('hex');
+      await standIn('CISO Assistant', 'simulators/ciso-assistant/server.ts', port, { CISO_SIM_PORT: String(port), CISO_SIM_HOST: HOST, CISO_SIM_TOKEN: token });
+      Object.assign(integrationEnv, { CISO_URL: `http://${HOST}:${port}`, CISO_TOKEN: token });
+    }
+
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...integrationEnv,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
@@ -160,6 +213,18 @@ async function main(): Promise<void> {
     logger.error({ err }, 'start-up failed');
     await shutdown(1);
   }
+}
+
+async function waitForHttp(url: string, what: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`${what} did not answer at ${url} within 30 s`);
 }
 
 async function waitForSchedule(client: Client): Promise<void> {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { KingaConfig } from '../config';
 import { EXTRACTION_SCHEDULE_ID } from '../workflows/extraction/definitions';
 import { TRAINING_SCHEDULE_ID } from '../workflows/training/definitions';
+import { PORTFOLIO_SCHEDULE_ID, PORTFOLIO_WORKFLOW_ID } from '../workflows/portfolio/definitions';
 
 export function scheduleOptions(config: KingaConfig): ScheduleOptions[] {
   const taskQueue = config.temporal.taskQueue;
@@ -22,6 +23,13 @@ export function scheduleOptions(config: KingaConfig): ScheduleOptions[] {
       action: { type: 'startWorkflow', workflowType: 'anomalyModelTraining', workflowId: 'anomaly-training', taskQueue, args: [{ reason: 'scheduled' }] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
       state: { paused: !config.scoring.anomaly.enabled },
+    },
+    {
+      scheduleId: PORTFOLIO_SCHEDULE_ID,
+      spec: { intervals: [{ every: config.portfolio.intervalMs }] },
+      action: { type: 'startWorkflow', workflowType: 'portfolioRisk', workflowId: PORTFOLIO_WORKFLOW_ID, taskQueue, args: [{}] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+      state: { paused: !config.portfolio.enabled, note: config.portfolio.enabled ? undefined : 'PORTFOLIO_ENABLED=false' },
     },
   ];
 }

@@ -1,23 +1,48 @@
-// The worker process: connect, create the worker, keep the schedules current, shut down cleanly.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+// The worker process: connect, create the worker, keep the schedules current, drain on SIGTERM.
+// Operations: JSON logs with correlation ids (observability/), the SDK's metrics on
+// METRICS_HOST:WORKER_METRICS_PORT, /healthz and /readyz on METRICS_HOST:WORKER_HEALTH_PORT.
+//   node --import tsx workers/worker.ts                       run the worker
+//   node --import tsx workers/worker.ts --bundle <file.js>    write the production workflow bundle
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config';
-import { createLogger } from '../config/logger';
+import { Client } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig, type KingaConfig } from '../config';
+import { loadObservabilityConfig, type ObservabilityConfig } from '../config/observability';
 import { createDb } from '../db/connection';
 import { createActivities } from '../activities';
+import { activityLogFields, correlationActivityInterceptors } from '../observability/activityInterceptors';
+import { createLogger, PinoSdkLogger } from '../observability/logger';
+import { bindAddress, installWorkerRuntime, WORKFLOW_INTERCEPTOR_MODULES } from '../observability/temporalRuntime';
+import { connectTemporal, describeTemporalConnection, loadTemporalConnectionConfig, temporalConnectionOptions } from '../temporal/connection';
+import { availablePort } from '../observability/httpServer';
+import { startWorkerHealthServer } from './health';
 import { ensureSchedules } from './schedules';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config, 'worker');
+  // config.observability once the lead folds it into KingaConfig; read alone until then
+  const ops = (config as KingaConfig & { observability?: ObservabilityConfig }).observability ?? loadObservabilityConfig();
+  const temporalConnection = loadTemporalConnectionConfig();
+  // Inside an activity, every line (also those of activity code using deps.logger) carries its ids.
+  const logger = createLogger(config, 'worker', { mixin: activityLogFields });
   if (!config.database.url) throw new Error('DATABASE_URL is required by the worker');
   if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is required by the worker');
 
+  const metricsPort = ops.metricsEnabled ? await availablePort(ops.metricsHost, ops.workerMetricsPort, 'WORKER_METRICS_PORT', logger) : undefined;
+  installWorkerRuntime({
+    logger,
+    logLevel: config.logLevel,
+    metricsBindAddress: metricsPort !== undefined ? bindAddress(ops.metricsHost, metricsPort) : undefined,
+  });
+
   const db = createDb(config.database.url, config.database.poolMax);
   const warehouse = config.warehouse.url ? createDb(config.warehouse.url, 4) : undefined;
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal.address, temporalConnection));
+  const clientConnection = await connectTemporal(config.temporal.address, temporalConnection);
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
 
   const bundlePath = config.temporal.workflowBundle;
@@ -25,25 +50,56 @@ export async function runWorker(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(bundlePath
-      ? { workflowBundle: { codePath: bundlePath } }
-      : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) }),
+    // A pre-built bundle already contains the workflow interceptors (see --bundle below).
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ db, warehouse, temporal, config, logger }),
-    shutdownGraceTime: '30 seconds',
+    interceptors: { activity: [correlationActivityInterceptors], ...(bundlePath ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
+    // After SIGTERM, activities in flight have this long to finish; then they are cancelled (and
+    // retried elsewhere). The force time bounds how long cancelled activities may take to notice.
+    shutdownGraceTime: ops.workerShutdownGraceMs,
+    shutdownForceTime: ops.workerShutdownGraceMs + 15_000,
   });
   if (config.temporal.schedulesEnabled) await ensureSchedules(temporal, config, logger);
 
-  const stop = () => {
-    logger.info('shutting down: draining in-flight tasks');
-    worker.shutdown();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const health = await startWorkerHealthServer({
+    host: ops.metricsHost,
+    port: ops.workerHealthPort,
+    db,
+    temporal: clientConnection,
+    workerState: () => worker.getState(),
+    logger,
+  });
 
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) {
+      logger.warn({ signal }, 'second signal while draining: exiting now; activities in flight will be retried elsewhere');
+      process.exit(1);
+    }
+    draining = true;
+    logger.info({ signal, graceMs: ops.workerShutdownGraceMs }, 'shutting down: draining in-flight tasks');
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  logger.info(
+    {
+      taskQueue: config.temporal.taskQueue,
+      namespace: config.temporal.namespace,
+      temporal: describeTemporalConnection(temporalConnection),
+      health: `${health.url}/readyz`,
+      metrics: metricsPort !== undefined ? `http://${bindAddress(ops.metricsHost, metricsPort)}/metrics` : 'off',
+      workflowBundle: bundlePath ?? '(bundled from source)',
+    },
+    'worker started',
+  );
   try {
     await worker.run();
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await health.close();
     await clientConnection.close();
     await connection.close();
     await db.destroy();
@@ -52,9 +108,27 @@ export async function runWorker(): Promise<void> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runWorker().catch((err) => {
-    console.error(err);
-    process.exit(1);
+/** The workflow code and its interceptors as one file, for KINGA_WORKFLOW_BUNDLE in production. */
+export async function bundleWorkflows(outFile: string): Promise<void> {
+  const logger = createLogger({ logLevel: 'warn' }, 'bundle');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: new PinoSdkLogger(logger),
   });
+  const target = path.resolve(outFile);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, code);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const bundleAt = process.argv.indexOf('--bundle');
+  const task = bundleAt >= 0 ? bundleWorkflows(process.argv[bundleAt + 1] ?? 'dist/workflow-bundle.js') : runWorker();
+  task.then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('durability', () => {
-  it('survives the worker being killed mid-flight, twice', async () => {
+  it('survives the worker being killed mid-flight, twice', { timeout: 180_000 }, async () => {
     const run = randomUUID().slice(0, 8);
     const count = 40;
     const refs = Array.from({ length: count }, (_, i) => `DUR-${run}-${i}`);

@@ -11,7 +11,7 @@ const files = fs.existsSync(HISTORY_FIXTURES) ? fs.readdirSync(HISTORY_FIXTURES)
 
 describe('replay of recorded lifecycle histories', () => {
   it('has recorded histories to replay', () => {
-    expect(files.map((f) => f.replace(/\.json$/, ""))).toEqual(expect.arrayContaining(["auto-approve", "approve-medium", "block-high", "escalate-then-approve", "signal-refused-then-approve", "sla-escalation-ladder"]));
+    expect(files.map((f) => f.replace(/\.json$/, ""))).toEqual(expect.arrayContaining(["auto-approve", "approve-medium", "block-high", "escalate-then-approve", "signal-refused-then-approve", "sla-escalation-ladder", "tazama-alert-ballerine-block"]));
   });
 
   it.each(files)('%s replays deterministically', async (file) => {

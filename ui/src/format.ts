@@ -52,3 +52,42 @@ export function humanize(value: string): string {
   const text = value.replace(/_/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+export function formatPercent(share: number | null, digits = 0): string {
+  return share === null || !Number.isFinite(share) ? '—' : `${(share * 100).toFixed(digits)}%`;
+}
+
+export function formatMinutes(minutes: number | null): string {
+  if (minutes === null || !Number.isFinite(minutes)) return '—';
+  if (minutes < 60) return `${Math.round(minutes)} min`;
+  const h = Math.floor(minutes / 60);
+  return `${h} h ${Math.round(minutes - h * 60)} min`;
+}
+
+const count = new Intl.NumberFormat('en-KE');
+
+export function formatCount(value: number): string {
+  return count.format(value);
+}
+
+const RULE_LABELS: Record<string, string> = {
+  amount: 'Large amount',
+  blacklist: 'Blacklisted merchant',
+  merchantKeyword: 'Merchant name keyword',
+  typeAmount: 'Large transfer or payment',
+  location: 'Unusual location',
+  offHours: 'Off-hours',
+  channel: 'Channel and amount',
+  velocity: 'Many transactions in a short time',
+};
+
+/** A rule's name as analysts know it. */
+export function ruleLabel(rule: string): string {
+  return RULE_LABELS[rule] ?? humanize(rule);
+}
+
+/** Today's date (YYYY-MM-DD) in the bank's time zone, shifted by `days`. */
+export function bankDate(days = 0, now: number = Date.now()): string {
+  const d = new Date(now + days * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Nairobi', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}

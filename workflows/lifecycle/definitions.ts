@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { RiskLevel, ScoreBreakdown, Transaction } from '../../risk/types';
+import type { TazamaEvaluation } from '../../risk/tazama';
 
 export const ROLES = ['analyst', 'senior_analyst', 'compliance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,6 +35,8 @@ export interface CasePolicy {
   slaMs: { medium: number; high: number; escalated: number };
   /** escalation levels: 0 analyst, 1 senior analyst, 2 senior analyst with management notified */
   maxEscalationLevel: number;
+  /** how long submitting to Tazama may take, retries included (absent in histories before Tazama) */
+  tazamaTimeoutMs?: number;
 }
 
 export interface DecisionInput {
@@ -82,6 +85,13 @@ export interface LifecycleState {
 export const decideUpdate = defineUpdate<LifecycleState, [DecisionInput]>('decide');
 export const analystDecisionSignal = defineSignal<[DecisionInput]>('analystDecision');
 export const stateQuery = defineQuery<LifecycleState>('state');
+
+/** Tazama's evaluation, pushed by its relay to the API, which signals the transaction's workflow. */
+export interface TazamaResultInput {
+  msgId: string;
+  evaluation: TazamaEvaluation;
+}
+export const tazamaResultSignal = defineSignal<[TazamaResultInput]>('tazamaResult');
 
 /** Custom search attributes, registered on the dev server and to be registered on a real cluster. */
 export const searchAttributes = {

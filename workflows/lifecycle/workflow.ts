@@ -1,10 +1,12 @@
 // One transaction's whole life: load → score → route → (case → decision) → close.
 // Deterministic workflow code: no I/O, time only through the SDK, every side effect an activity.
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -14,6 +16,8 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { KingaActivities } from '../../activities';
+import { applyTazama, tazamaOutcome, type TazamaOutcome } from '../../risk/tazama';
+import type { ScoreBreakdown, Transaction } from '../../risk/types';
 import {
   analystDecisionSignal,
   decideUpdate,
@@ -22,6 +26,7 @@ import {
   requiredRoleFor,
   searchAttributes,
   stateQuery,
+  tazamaResultSignal,
   type CasePolicy,
   type CaseEventView,
   type CaseView,
@@ -29,6 +34,7 @@ import {
   type LifecycleInput,
   type LifecycleState,
   type Refusal,
+  type TazamaResultInput,
   type TransactionStatus,
 } from './definitions';
 
@@ -43,6 +49,28 @@ const scoring = proxyLocalActivities<KingaActivities>({
   startToCloseTimeout: '20 seconds',
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+// Tazama: a bounded wait. If it is down, the transaction is decided on Kinga's own score.
+const tazamaSubmitter = (budgetMs: number) =>
+  proxyActivities<KingaActivities>({
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: budgetMs,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['tazama_rejected', 'tazama_invalid_result'] },
+  });
+const tazamaPoll = proxyActivities<KingaActivities>({ startToCloseTimeout: '20 seconds', retry: { maximumAttempts: 1 } });
+
+// Ballerine mirrors the case for the analysts' case tool. It never holds up a Kinga decision, but
+// the workflow waits (up to an hour of retries) for it to hear the outcome before it ends.
+const ballerine = proxyActivities<KingaActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 hour',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    nonRetryableErrorTypes: ['ballerine_rejected', 'ballerine_conflict', 'ballerine_not_configured', 'not_found', 'invalid'],
+  },
 });
 
 const SYSTEM_ACTOR = 'system:lifecycle';
@@ -64,6 +92,10 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   let applying = false; // a decision or escalation is being persisted
   let slaBreachRecorded = false;
   const signalled: DecisionInput[] = [];
+  let tazamaPushed: TazamaResultInput | null = null;
+  let mirrorsToBallerine = false;
+  let ballerineRun: Promise<string | null> = Promise.resolve(null);
+  let ballerineSends: Promise<void> = Promise.resolve();
 
   // Each event's sequence number is taken when it is created: it keys the audit row's idempotency.
   let eventSeq = 0;
@@ -127,6 +159,7 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
           body: `${decision.actor.username} escalated the ${current.riskLevel}-risk case for transaction ${state.transactionRef}: ${note}`,
         });
         slaBreachRecorded = false;
+        mirrorToBallerine('escalate', decision.actor.username, note);
       } else {
         const outcome = decision.decision === 'approve' ? 'approve' : 'block';
         const next: CaseView = {
@@ -141,6 +174,7 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
         state.stage = 'closing';
         await commitCase(next, event, outcome === 'approve' ? 'approved' : 'blocked');
         state.stage = 'closed';
+        mirrorToBallerine(outcome, decision.actor.username, note);
       }
       return state;
     } finally {
@@ -173,6 +207,9 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   setHandler(analystDecisionSignal, (decision) => {
     signalled.push(decision);
   });
+  setHandler(tazamaResultSignal, (result) => {
+    tazamaPushed = result;
+  });
 
   // A signalled decision obeys the same rules; a refused one is recorded, never applied.
   const processSignal = async (decision: DecisionInput) => {
@@ -192,6 +229,70 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     state.events.push(event);
   };
 
+  const failureText = (err: unknown) => (err instanceof ActivityFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err));
+
+  const recordIntegrationProblem = async (type: string, actor: string, err: unknown) => {
+    const event = nextEvent(type, actor, null, failureText(err));
+    await db.appendCaseEvent({ workflowId, transactionRef: state.transactionRef, caseId: state.case?.caseId ?? null, event });
+    state.events.push(event);
+  };
+
+  /** Submits the pacs.008/pacs.002 pair and waits for the evaluation: pushed (signal) or polled. */
+  const evaluateWithTazama = async (transaction: Transaction, score: ScoreBreakdown): Promise<ScoreBreakdown> => {
+    let outcome: TazamaOutcome;
+    let alertPoints = 0;
+    try {
+      const submitted = await tazamaSubmitter(policy.tazamaTimeoutMs ?? 30_000).submitToTazama({ transaction });
+      if (!submitted.enabled) {
+        outcome = tazamaOutcome.disabled();
+      } else {
+        alertPoints = submitted.alertPoints;
+        const { msgId } = submitted;
+        const deadline = Date.now() + submitted.timeoutMs;
+        for (;;) {
+          if (tazamaPushed?.msgId === msgId) {
+            outcome = tazamaOutcome.evaluated(msgId, tazamaPushed.evaluation, 'push');
+            break;
+          }
+          const remaining = deadline - Date.now();
+          if (remaining <= 0) {
+            outcome = tazamaOutcome.timedOut(submitted.timeoutMs);
+            break;
+          }
+          if (await condition(() => tazamaPushed?.msgId === msgId, Math.min(submitted.pollIntervalMs, remaining))) continue;
+          try {
+            const polled = await tazamaPoll.fetchTazamaResult({ transactionRef: transaction.transactionRef, msgId });
+            if (polled) {
+              outcome = tazamaOutcome.evaluated(msgId, polled, 'poll');
+              break;
+            }
+          } catch (err) {
+            log.warn('polling Tazama failed; still waiting', { error: failureText(err) });
+          }
+        }
+      }
+    } catch (err) {
+      outcome = tazamaOutcome.unavailable(failureText(err));
+    }
+    await db.recordTazamaOutcome({ transactionRef: transaction.transactionRef, outcome });
+    return applyTazama(score, outcome, { alertPoints });
+  };
+
+  /** Sends a decision to the case's Ballerine run, in order, once the run exists. */
+  const mirrorToBallerine = (decision: 'approve' | 'block' | 'escalate', actor: string, note: string | null) => {
+    if (!mirrorsToBallerine) return;
+    const caseId = state.case!.caseId;
+    ballerineSends = ballerineSends.then(async () => {
+      const workflowRuntimeId = await ballerineRun;
+      if (!workflowRuntimeId) return;
+      try {
+        await ballerine.sendBallerineDecision({ caseId, transactionRef: state.transactionRef, workflowRuntimeId, decision, actor, note: note ?? undefined });
+      } catch (err) {
+        await recordIntegrationProblem('ballerine_decision_not_sent', 'system:ballerine', err);
+      }
+    });
+  };
+
   // 1 load
   const loaded = await db.loadTransaction({ transactionRef: input.transactionRef });
   state.transaction = loaded.transaction;
@@ -204,8 +305,13 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
 
   // 2 score
   state.stage = 'scoring';
-  const score = await scoring.scoreTransaction({ transaction: loaded.transaction });
+  let score = await scoring.scoreTransaction({ transaction: loaded.transaction });
   state.score = score;
+  if (patched('tazama-evaluation')) {
+    // Versioned change: histories recorded before Tazama replay without this step.
+    score = await evaluateWithTazama(loaded.transaction, score);
+    state.score = score;
+  }
   upsertSearchAttributes([
     { key: searchAttributes.riskLevel, value: score.level },
     { key: searchAttributes.riskScore, value: score.score },
@@ -256,6 +362,16 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     };
     state.events.push(opened);
     upsertSearchAttributes(caseSearchAttributes(state.case));
+    if (patched('ballerine-case')) {
+      mirrorsToBallerine = true;
+      ballerineRun = ballerine.openBallerineCase({ caseId, transactionRef: input.transactionRef, transaction: loaded.transaction, score }).then(
+        (opened) => (opened.enabled ? opened.workflowRuntimeId : null),
+        async (err: unknown) => {
+          await recordIntegrationProblem('ballerine_case_not_opened', 'system:ballerine', err);
+          return null;
+        },
+      );
+    }
 
     // 5 decide — analysts' decisions arrive as updates or signals; the SLA ladder runs meanwhile
     state.stage = 'awaiting_decision';
@@ -301,6 +417,7 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
           applying = false;
         }
         log.info('case escalated by SLA', { caseId: c.caseId, level });
+        mirrorToBallerine('escalate', SLA_ACTOR, event.note);
       } else if (!slaBreachRecorded) {
         const event = nextEvent('sla_breached', SLA_ACTOR, null, `still undecided at the top of the escalation ladder (due ${c.slaDueAt})`, { escalationLevel: c.escalationLevel });
         applying = true;
@@ -322,6 +439,10 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   // 6 close — decisions that arrived too late are recorded as refused, then the run ends
   await condition(allHandlersFinished);
   while (signalled.length > 0) await processSignal(signalled.shift()!);
+  if (mirrorsToBallerine) {
+    await ballerineRun;
+    await ballerineSends;
+  }
   state.stage = 'closed';
   return state;
 }

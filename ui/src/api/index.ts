@@ -2,6 +2,8 @@
 export { configureApiClient, type ApiClientHooks } from './client';
 export { ApiError, NetworkError, describeError, type ApiErrorBody, type ApiErrorCode } from './errors';
 export { login } from './auth';
-export { listCases } from './cases';
+export { assignCases, customerTransactions, decideCase, getCase, listAssignees, listCases, releaseCase, takeCase } from './cases';
+export { getAnalytics, getOverview, getRiskEvents, getRiskMetrics, getSystemInfo } from './dashboards';
+export { getStreamTicket, streamUrl, STREAM_PATH } from './stream';
 export { getHealth, temporalWebUrl, HEALTH_PATH } from './system';
 export * from './types';

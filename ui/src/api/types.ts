@@ -55,11 +55,36 @@ export interface CaseListItem {
   channel: string;
   customer_id: string;
   risk_score: string | number | null;
+  escalation_level?: number;
+  escalated_by?: string[];
+  transaction_status?: string;
+  city?: string;
+  country?: string;
+  txn_type?: string;
+  merchant_name?: string | null;
+  occurred_at?: string;
+  updated_at?: string;
+  decision?: 'approve' | 'block' | null;
+  decided_by?: string | null;
 }
+
+export const CHANNELS = ['mobile', 'online', 'atm', 'pos', 'branch', 'agent'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const QUEUE_SORTS = ['priority', 'opened_at', 'sla_due_at', 'amount', 'risk_score', 'updated_at'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 export interface CaseQueueFilter {
   status?: CaseStatusFilter | '';
   level?: CaseRiskLevel | '';
+  /** a username, `me` or `none` */
+  assignee?: string;
+  channel?: Channel | '';
+  minAgeMinutes?: number | '';
+  slaWithinMinutes?: number | '';
+  overdue?: boolean | '';
+  sort?: QueueSort;
+  dir?: 'asc' | 'desc' | '';
   limit?: number;
   offset?: number;
 }
@@ -73,4 +98,277 @@ export interface HealthReport {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export const DECISIONS = ['approve', 'block', 'escalate'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** One rule of the score breakdown (risk/types.ts RuleResult). */
+export interface RuleResult {
+  rule: string;
+  label: string;
+  hit: boolean;
+  points: number;
+  /** points / 10 000: the rule's share of the total score */
+  contribution: number;
+  detail: string;
+}
+
+export interface AnomalyResult {
+  enabled: boolean;
+  modelVersion: number | null;
+  score: number | null;
+  points: number;
+  contribution: number;
+  detail: string;
+}
+
+/** Tazama's part of the breakdown (risk/types.ts TazamaBreakdown), when the lifecycle applied it. */
+export interface TazamaResult {
+  outcome: 'evaluated' | 'disabled' | 'unavailable' | 'timed_out';
+  /** ALRT (alert) or NALT (no alert); null without an evaluation */
+  status: 'ALRT' | 'NALT' | null;
+  msgId: string | null;
+  receivedVia: 'push' | 'poll' | null;
+  evaluationId: string | null;
+  typologies: {
+    id: string;
+    score: number;
+    alertThreshold: number;
+    interdictionThreshold: number | null;
+    alert: boolean;
+    interdiction: boolean;
+    ruleIds: string[];
+  }[];
+  rules: { id: string; subRuleRef: string; weight: number | null; value: number | null; reason: string | null }[];
+  points: number;
+  contribution: number;
+  detail: string;
+}
+
+export interface ScoreBreakdown {
+  score: number;
+  points: number;
+  level: RiskLevel;
+  rules: RuleResult[];
+  anomaly: AnomalyResult;
+  thresholds: { medium: number; high: number };
+  modelVersion: string;
+  tazama?: TazamaResult | null;
+}
+
+/** A row of analyst_cases (GET /api/cases/:id → case). */
+export interface CaseRecord {
+  id: number;
+  transaction_ref: string;
+  workflow_id: string;
+  risk_level: CaseRiskLevel;
+  status: CaseStatus;
+  required_role: Role;
+  assignee: string | null;
+  escalation_level: number;
+  escalated_by: string[];
+  sla_due_at: string;
+  decision: 'approve' | 'block' | null;
+  decided_by: string | null;
+  decision_note: string | null;
+  decided_at: string | null;
+  opened_at: string;
+  updated_at: string;
+}
+
+export interface TransactionRecord {
+  transaction_ref: string;
+  customer_id: string;
+  account_id: string;
+  amount: string;
+  currency: string;
+  txn_type: string;
+  channel: string;
+  merchant_id: string | null;
+  merchant_name: string | null;
+  city: string;
+  country: string;
+  occurred_at: string;
+  source: string;
+  status: string;
+  risk_score: string | null;
+  risk_level: RiskLevel | null;
+  score_breakdown: ScoreBreakdown | null;
+  model_version: string | null;
+  workflow_id: string | null;
+  received_at: string;
+  scored_at: string | null;
+  closed_at: string | null;
+}
+
+export interface CaseEventRecord {
+  id: number;
+  event_type: string;
+  actor: string;
+  actor_role: string | null;
+  note: string | null;
+  payload: Record<string, unknown>;
+  occurred_at: string;
+}
+
+export interface CaseDetail {
+  case: CaseRecord;
+  transaction: TransactionRecord | null;
+  events: CaseEventRecord[];
+  temporalUiUrl: string | null;
+}
+
+/** The workflow's answer to an accepted decision (the parts the UI shows). */
+export interface DecisionAnswer {
+  state: {
+    status: string;
+    stage: string;
+    case: { caseId: number; status: CaseStatus; decision: 'approve' | 'block' | null; decidedBy: string | null; escalationLevel: number; requiredRole: Role } | null;
+  };
+}
+
+export interface Assignee {
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export interface BulkAssignmentResult {
+  assignee: string | null;
+  assigned: number[];
+  skipped: { caseId: number; reason: string }[];
+}
+
+export interface CustomerTransaction {
+  transaction_ref: string;
+  amount: string;
+  currency: string;
+  txn_type: string;
+  channel: string;
+  merchant_name: string | null;
+  city: string;
+  country: string;
+  occurred_at: string;
+  status: string;
+  risk_level: RiskLevel | null;
+  risk_score: string | null;
+}
+
+export interface LevelCount {
+  low: number;
+  medium: number;
+  high: number;
+}
+
+export interface Overview {
+  generatedAt: string;
+  timeZone: string;
+  dayStart: string;
+  today: {
+    transactions: number;
+    amount: string;
+    byLevel: LevelCount;
+    autoApprovedShare: number | null;
+    decided: number;
+    avgMinutesToDecision: number | null;
+    slaEvents: number;
+  };
+  openCases: { total: number; byLevel: { medium: number; high: number }; escalated: number; unassigned: number; overdue: number };
+  hourly: { hour: string; low: number; medium: number; high: number; total: number }[];
+  topRules: { rule: string; hits: number; share: number }[];
+}
+
+export interface Bucket {
+  from: number;
+  to: number;
+  count: number;
+}
+
+export interface GroupRisk {
+  key: string;
+  transactions: number;
+  medium: number;
+  high: number;
+  avgScore: number | null;
+}
+
+export interface Analytics {
+  from: string;
+  to: string;
+  timeZone: string;
+  transactions: number;
+  scoreDistribution: (Bucket & LevelCount)[];
+  ruleHitRates: { rule: string; hits: number; rate: number }[];
+  byChannel: GroupRisk[];
+  byLocation: (GroupRisk & { city: string; country: string })[];
+  byHour: (GroupRisk & { hour: number })[];
+  anomaly: { scored: number; histogram: Bucket[] };
+  analysts: { analyst: string; decided: number; approved: number; blocked: number; escalated: number; avgMinutesToDecision: number | null }[];
+  sla: { decided: number; withinSla: number; adherence: number | null; byLevel: { level: string; decided: number; withinSla: number; adherence: number | null }[] };
+}
+
+export interface RiskMetric {
+  id: number;
+  model: string;
+  metric: string;
+  scope: string;
+  value: string;
+  threshold: string | null;
+  status: string;
+  details: Record<string, unknown>;
+  run_id: string;
+  computed_at: string;
+}
+
+export interface RiskEvent {
+  id: number;
+  category: string;
+  severity: string;
+  title: string;
+  description: string;
+  transaction_ref: string | null;
+  external_ref: string | null;
+  created_at: string;
+}
+
+export interface SystemInfo {
+  temporalUiUrl: string | null;
+  temporalNamespace: string;
+  timeZone: string;
+}
+
+/** A transaction change on GET /api/stream (event `transaction`). */
+export interface TransactionChange {
+  seq: number;
+  transactionRef: string;
+  customerId: string;
+  amount: string;
+  currency: string;
+  type: string;
+  channel: string;
+  merchantName: string | null;
+  city: string;
+  country: string;
+  occurredAt: string;
+  scoredAt: string | null;
+  status: string;
+  riskLevel: RiskLevel | null;
+  riskScore: string | null;
+  ruleHits: string[];
+}
+
+/** A case change on GET /api/stream (event `case`). */
+export interface CaseChange {
+  seq: number;
+  caseId: number;
+  transactionRef: string;
+  status: CaseStatus;
+  riskLevel: CaseRiskLevel;
+  requiredRole: Role;
+  assignee: string | null;
+  escalationLevel: number;
+  decision: 'approve' | 'block' | null;
+  decidedBy: string | null;
+  updatedAt: string;
 }

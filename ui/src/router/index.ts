@@ -17,6 +17,10 @@ declare module 'vue-router' {
   }
 }
 
+/** Who works cases; compliance reads them for audit; admins manage users and thresholds. */
+const CASE_READERS: readonly Role[] = ['analyst', 'senior_analyst', 'compliance'];
+const RISK_ROLES: readonly Role[] = ['senior_analyst', 'compliance', 'admin'];
+
 export const routes: RouteRecordRaw[] = [
   {
     path: '/login',
@@ -27,15 +31,44 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     name: 'home',
-    component: () => import('../views/HomeView.vue'),
-    meta: { title: 'Home', nav: true },
+    component: () => import('../views/OverviewView.vue'),
+    meta: { title: 'Overview', nav: true },
   },
   {
     path: '/cases',
     name: 'case-queue',
     component: () => import('../views/CaseQueueView.vue'),
-    // compliance reads the queue for audit; admins manage users and thresholds, not cases
-    meta: { title: 'Case queue', nav: true, roles: ['analyst', 'senior_analyst', 'compliance'] },
+    meta: { title: 'Case queue', nav: true, roles: CASE_READERS },
+  },
+  {
+    path: '/cases/:id(\\d+)',
+    name: 'case-detail',
+    component: () => import('../views/CaseDetailView.vue'),
+    meta: { title: 'Case', roles: CASE_READERS },
+  },
+  {
+    path: '/monitor',
+    name: 'monitor',
+    component: () => import('../views/MonitorView.vue'),
+    meta: { title: 'Transaction monitor', nav: true },
+  },
+  {
+    path: '/analytics',
+    name: 'analytics',
+    component: () => import('../views/AnalyticsView.vue'),
+    meta: { title: 'Analytics', nav: true },
+  },
+  {
+    path: '/risk',
+    name: 'risk-register',
+    component: () => import('../views/RiskRegisterView.vue'),
+    meta: { title: 'Risk register', nav: true, roles: RISK_ROLES },
+  },
+  {
+    path: '/system',
+    name: 'system',
+    component: () => import('../views/HomeView.vue'),
+    meta: { title: 'System', nav: true },
   },
   {
     path: '/:pathMatch(.*)*',

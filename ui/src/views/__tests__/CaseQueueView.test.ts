@@ -89,14 +89,103 @@ describe('CaseQueueView', () => {
   it('puts a changed filter into the URL and asks the API for it', async () => {
     const fetchMock = vi.fn(async () => respond(200, { items: [], total: 0, limit: 25, offset: 0 }));
     const { kinga, wrapper } = await openQueue(fetchMock);
+    // open cases are the default: the first request already asks for them
+    expect(fetchMock).toHaveBeenCalledWith('/api/cases?status=open&limit=25&offset=0', expect.anything());
 
     await wrapper.get('#filter-level').setValue('high');
-    await wrapper.get('#filter-status').setValue('open');
+    await wrapper.get('#filter-status').setValue('escalated');
     await vi.waitFor(async () => {
       await flushPromises();
-      expect(kinga.router.currentRoute.value.query).toEqual({ level: 'high', status: 'open' });
+      expect(kinga.router.currentRoute.value.query).toEqual({ level: 'high', status: 'escalated' });
     });
-    await vi.waitFor(() => expect(fetchMock).toHaveBeenLastCalledWith('/api/cases?status=open&level=high&limit=25&offset=0', expect.anything()));
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenLastCalledWith('/api/cases?status=escalated&level=high&limit=25&offset=0', expect.anything()));
+
+    await wrapper.get('#filter-status').setValue('all');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(kinga.router.currentRoute.value.query).toEqual({ level: 'high', status: 'all' });
+    });
+    // "all" is the absence of a status filter for the API
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenLastCalledWith('/api/cases?level=high&limit=25&offset=0', expect.anything()));
+    wrapper.unmount();
+  });
+
+  it('filters by channel, assignee, age and SLA, each kept in the URL', async () => {
+    const fetchMock = vi.fn(async () => respond(200, { items: [], total: 0, limit: 25, offset: 0 }));
+    const { kinga, wrapper } = await openQueue(fetchMock);
+
+    await wrapper.get('#filter-channel').setValue('online');
+    await wrapper.get('#filter-assignee').setValue('none');
+    await wrapper.get('#filter-age').setValue('240');
+    await wrapper.get('#filter-sla').setValue('overdue');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(kinga.router.currentRoute.value.query).toEqual({ channel: 'online', assignee: 'none', minAgeMinutes: '240', overdue: 'true' });
+    });
+    await vi.waitFor(() =>
+      expect(fetchMock).toHaveBeenLastCalledWith('/api/cases?status=open&assignee=none&channel=online&minAgeMinutes=240&overdue=true&limit=25&offset=0', expect.anything()),
+    );
+
+    await wrapper.get('#filter-sla').setValue('60');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(kinga.router.currentRoute.value.query).toMatchObject({ slaWithinMinutes: '60' });
+      expect(kinga.router.currentRoute.value.query.overdue).toBeUndefined();
+    });
+    wrapper.unmount();
+  });
+
+  it('sorts by a column header, flipping the direction on a second click, and goes back to the first page', async () => {
+    const fetchMock = vi.fn(async () => respond(200, { items: [caseRow(7, 'high'), caseRow(8, 'medium')], total: 60, limit: 25, offset: 0 }));
+    const { kinga, wrapper } = await openQueue(fetchMock);
+
+    await wrapper.get('.pager button:last-child').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(kinga.router.currentRoute.value.query).toEqual({ offset: '25' });
+    });
+
+    const amountHeader = () => wrapper.findAll('th').find((th) => th.text().startsWith('Amount'))!;
+    expect(amountHeader().attributes('aria-sort')).toBe('none');
+    await amountHeader().get('button').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(kinga.router.currentRoute.value.query).toEqual({ sort: 'amount', dir: 'desc' });
+    });
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenLastCalledWith('/api/cases?status=open&sort=amount&dir=desc&limit=25&offset=0', expect.anything()));
+    expect(amountHeader().attributes('aria-sort')).toBe('descending');
+
+    await amountHeader().get('button').trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(kinga.router.currentRoute.value.query).toEqual({ sort: 'amount', dir: 'asc' });
+    });
+    expect(amountHeader().attributes('aria-sort')).toBe('ascending');
+    wrapper.unmount();
+  });
+
+  it('offers "Take" only on open, unassigned cases the role may decide, and shows who holds a case when taking fails', async () => {
+    const held = { ...caseRow(9, 'medium') };
+    const rows = [caseRow(7, 'high'), caseRow(8, 'medium'), { ...caseRow(10, 'medium'), assignee: 'juma' }];
+    const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
+      if (url === '/api/cases/8/assignment' && init?.method === 'POST') {
+        return respond(409, { error: 'conflict', message: 'case 8 is already taken by juma', field: 'assignee' });
+      }
+      return respond(200, { items: [...rows, held].slice(0, 3), total: 3, limit: 25, offset: 0 });
+    });
+    const { wrapper } = await openQueue(fetchMock);
+
+    const takeButtons = wrapper.findAll('[data-testid="take-case"]');
+    // the analyst may not take the high case (7); case 10 is held by juma
+    expect(takeButtons.map((b) => b.attributes('aria-label'))).toEqual(['Take case 8']);
+    expect(wrapper.get('tr[data-case-id="10"]').text()).toContain('juma');
+
+    await takeButtons[0]!.trigger('click');
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(wrapper.get('[data-testid="queue-notice"]').text()).toBe('Case #8 could not be taken: case 8 is already taken by juma');
+    });
+    expect(wrapper.get('[data-testid="queue-notice"]').attributes('role')).toBe('alert');
     wrapper.unmount();
   });
 });

@@ -116,7 +116,8 @@ describe('LoginView', () => {
     expect(w.get('[data-testid="header-role"]').text()).toBe('Senior analyst');
     await settle(() => expect(w.text()).toContain('No cases match these filters.'));
     const casesCall = fetchMock.mock.calls.find(([url]) => url.startsWith('/api/cases'));
-    expect(casesCall?.[0]).toBe('/api/cases?level=high&limit=25&offset=0');
+    // the queue shows open cases unless asked otherwise
+    expect(casesCall?.[0]).toBe('/api/cases?status=open&level=high&limit=25&offset=0');
     expect((casesCall?.[1]?.headers as Record<string, string>).Authorization).toBe('Bearer jwt-1');
     expect(JSON.parse(sessionStorage.getItem('kinga.session') ?? 'null')).toMatchObject({ token: 'jwt-1' });
   });

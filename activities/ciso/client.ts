@@ -1,0 +1,337 @@
+// A small client for the part of CISO Assistant's REST API that Kinga uses (Django REST Framework
+// under /api/): folders, perimeters, risk matrices (loaded from a stored library), risk
+// assessments and risk scenarios. As the real API: every path ends with "/", auth is
+// `Authorization: Token <personal access token>`, lists are limit/offset pages, errors are
+// 400 {field: [messages]}. A redirect is never followed: it means a path lost its slash.
+//
+// Errors carry the method, the path, the status and the body (cut short), never the token.
+// Network errors, timeouts, 408, 429 and 5xx are retryable; any other 4xx is not.
+
+export interface CisoClientOptions {
+  /** the installation's base URL, e.g. https://ciso.bank.example (with or without /api) */
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export interface Related {
+  id: string;
+  str: string;
+}
+
+export interface FolderRead {
+  id: string;
+  name: string;
+  content_type: string;
+  parent_folder: Related | null;
+}
+
+export interface PerimeterRead {
+  id: string;
+  name: string;
+  folder: Related;
+}
+
+export interface RiskMatrixRead {
+  id: string;
+  urn?: string | null;
+  ref_id?: string | null;
+  name: string;
+}
+
+export interface RiskAssessmentRead {
+  id: string;
+  name: string;
+  version: string;
+  perimeter: Related | null;
+  risk_matrix: Related;
+  is_locked?: boolean;
+}
+
+export interface RiskScenarioRead {
+  id: string;
+  name: string;
+  ref_id: string;
+  treatment: string;
+  risk_assessment: Related;
+  current_proba?: { value: number } | number;
+  current_impact?: { value: number } | number;
+  current_level?: { value: number; name: string } | number;
+}
+
+/** What Kinga writes into a risk scenario. */
+export interface ScenarioInput {
+  name: string;
+  description: string;
+  justification?: string;
+  /** 0-based index into the matrix's probability levels */
+  probability: number;
+  /** 0-based index into the matrix's impact levels */
+  impact: number;
+}
+
+export interface UpsertedScenario {
+  id: string;
+  refId: string;
+  created: boolean;
+  treatment: string;
+}
+
+export interface CisoRegister {
+  folderId: string;
+  perimeterId: string;
+  matrixId: string;
+  assessmentId: string;
+}
+
+const MAX_BODY = 2000;
+const MAX_PAGES = 100;
+const PAGE_SIZE = 500;
+
+export class CisoApiError extends Error {
+  override name = 'CisoApiError';
+  constructor(
+    message: string,
+    readonly method: string,
+    readonly path: string,
+    /** null: no HTTP answer (network error or timeout) */
+    readonly status: number | null,
+    readonly body: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+
+  /** A 400 whose body says the name is taken in its scope (CISO Assistant's uniqueness check). */
+  get nameTaken(): boolean {
+    return this.status === 400 && /already used in this scope|already exists/i.test(this.body);
+  }
+}
+
+function sameName(a: string, b: string): boolean {
+  // CISO Assistant's uniqueness is case-insensitive (iexact)
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+export class CisoClient {
+  private readonly api: string;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: CisoClientOptions) {
+    this.api = `${options.baseUrl.replace(/\/+$/, '').replace(/\/api$/, '')}/api`;
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** Never leaks the token, whatever a server echoes back. */
+  private scrub(text: string): string {
+    return this.token ? text.split(this.token).join('[redacted]') : text;
+  }
+
+  async request<T>(method: string, path: string, opts: { query?: Record<string, string | number>; body?: unknown } = {}): Promise<T> {
+    if (!path.startsWith('/') || !path.endsWith('/')) throw new Error(`CISO Assistant paths start and end with "/": ${path}`);
+    const query = opts.query ? `?${new URLSearchParams(Object.entries(opts.query).map(([k, v]) => [k, String(v)])).toString()}` : '';
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.api}${path}${query}`, {
+        method,
+        headers: {
+          authorization: `Token ${this.token}`,
+          accept: 'application/json',
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const why = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${e.cause?.code ?? e.name}: ${e.message}`;
+      throw new CisoApiError(this.scrub(`CISO Assistant ${method} /api${path}: ${why}`), method, path, null, '', true);
+    }
+    const text = this.scrub(await res.text().catch(() => ''));
+    const body = text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text;
+    if (res.status >= 300 && res.status < 400) {
+      const where = res.headers.get('location') ?? '?';
+      throw new CisoApiError(`CISO Assistant ${method} /api${path}: redirected (${res.status}) to ${this.scrub(where)}; is the base URL right?`, method, path, res.status, body, false);
+    }
+    if (!res.ok) {
+      const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
+      throw new CisoApiError(`CISO Assistant ${method} /api${path}: HTTP ${res.status}: ${body || res.statusText}`, method, path, res.status, body, retryable);
+    }
+    if (res.status === 204 || text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new CisoApiError(`CISO Assistant ${method} /api${path}: the answer is not JSON: ${body.slice(0, 200)}`, method, path, res.status, body, false);
+    }
+  }
+
+  /** Every item of a list endpoint, page by page (limit/offset). */
+  async listAll<T>(path: string, query: Record<string, string> = {}): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const res = await this.request<Page<T> | T[]>('GET', path, { query: { ...query, limit: PAGE_SIZE, offset: page * PAGE_SIZE } });
+      if (Array.isArray(res)) return res; // an unpaginated list
+      out.push(...res.results);
+      if (!res.next || res.results.length === 0) return out;
+    }
+    return out;
+  }
+
+  async health(): Promise<{ status: string }> {
+    return this.request('GET', '/health/');
+  }
+
+  /** Creates, or on a race with another creator finds, a named object. */
+  private async findOrCreate<T extends { id: string; name: string }>(find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<{ item: T; created: boolean }> {
+    const found = await find();
+    if (found) return { item: found, created: false };
+    try {
+      return { item: await create(), created: true };
+    } catch (err) {
+      if (err instanceof CisoApiError && err.nameTaken) {
+        const again = await find();
+        if (again) return { item: again, created: false };
+      }
+      throw err;
+    }
+  }
+
+  async ensureFolder(name: string, description: string): Promise<string> {
+    const find = async () =>
+      (await this.listAll<FolderRead>('/folders/', { search: name })).find((f) => sameName(f.name, name) && f.content_type !== 'GLOBAL');
+    const { item } = await this.findOrCreate(find, () => this.request<FolderRead>('POST', '/folders/', { body: { name, description } }));
+    return item.id;
+  }
+
+  async ensurePerimeter(name: string, folderId: string, description: string): Promise<string> {
+    const find = async () =>
+      (await this.listAll<PerimeterRead>('/perimeters/', { folder: folderId, search: name })).find((p) => sameName(p.name, name) && relatedId(p.folder) === folderId);
+    const { item } = await this.findOrCreate(find, () =>
+      this.request<PerimeterRead>('POST', '/perimeters/', { body: { name, folder: folderId, description, lc_status: 'in_prod' } }),
+    );
+    return item.id;
+  }
+
+  /**
+   * The matrix of `matrixUrn`, importing its stored library first if it is not loaded yet. A list
+   * without URNs (an older or trimmed serializer) is matched by the matrix's ref_id instead.
+   */
+  async ensureRiskMatrix(matrixUrn: string, libraryUrn: string, refId?: string): Promise<string> {
+    const find = async () =>
+      (await this.listAll<RiskMatrixRead>('/risk-matrices/')).find((m) => (m.urn ? m.urn === matrixUrn : refId !== undefined && m.ref_id === refId));
+    const loaded = await find();
+    if (loaded) return loaded.id;
+    // a URN travels as it is in the path (the API's lookup accepts [\w.:-]+)
+    if (!/^[\w.:-]+$/.test(libraryUrn)) throw new Error(`not a library URN: ${libraryUrn}`);
+    try {
+      await this.request('POST', `/stored-libraries/${libraryUrn}/import/`);
+    } catch (err) {
+      // a concurrent import makes this one fail with "already loaded"; the list below decides
+      if (!(err instanceof CisoApiError && err.status === 400)) throw err;
+    }
+    const imported = await find();
+    if (!imported) {
+      throw new CisoApiError(`CISO Assistant: risk matrix ${matrixUrn} is still missing after importing ${libraryUrn}`, 'POST', '/stored-libraries/', null, '', false);
+    }
+    return imported.id;
+  }
+
+  async ensureRiskAssessment(name: string, perimeterId: string, matrixId: string, description: string): Promise<string> {
+    const find = async () =>
+      (await this.listAll<RiskAssessmentRead>('/risk-assessments/', { perimeter: perimeterId, search: name })).find(
+        (a) => sameName(a.name, name) && relatedId(a.perimeter) === perimeterId,
+      );
+    const { item } = await this.findOrCreate(find, () =>
+      this.request<RiskAssessmentRead>('POST', '/risk-assessments/', {
+        body: { name, perimeter: perimeterId, risk_matrix: matrixId, version: '1.0', status: 'in_progress', description },
+      }),
+    );
+    const matrix = relatedId(item.risk_matrix);
+    if (matrix !== matrixId) {
+      // the matrix of an assessment cannot change: the 0-based indexes would mean something else
+      throw new CisoApiError(`CISO Assistant: risk assessment "${name}" uses another risk matrix (${matrix}); rename CISO_ASSESSMENT or fix it there`, 'GET', '/risk-assessments/', null, '', false);
+    }
+    if (item.is_locked) throw new CisoApiError(`CISO Assistant: risk assessment "${name}" is locked`, 'GET', '/risk-assessments/', null, '', false);
+    return item.id;
+  }
+
+  /** Folder → perimeter → matrix → assessment, each found or created once. */
+  async ensureRegister(names: { folder: string; perimeter: string; assessment: string }, matrix: { urn: string; libraryUrn: string; refId?: string }): Promise<CisoRegister> {
+    const folderId = await this.ensureFolder(names.folder, 'Kinga transaction-risk engine');
+    const perimeterId = await this.ensurePerimeter(names.perimeter, folderId, 'Portfolio risk of the bank measured by Kinga (credit, liquidity, market)');
+    const matrixId = await this.ensureRiskMatrix(matrix.urn, matrix.libraryUrn, matrix.refId);
+    const assessmentId = await this.ensureRiskAssessment(
+      names.assessment,
+      perimeterId,
+      matrixId,
+      'Risk scenarios raised by Kinga when a portfolio metric breaches its threshold; one scenario per breach, updated on every run',
+    );
+    return { folderId, perimeterId, matrixId, assessmentId };
+  }
+
+  async findRiskScenario(assessmentId: string, name: string): Promise<RiskScenarioRead | undefined> {
+    const list = await this.listAll<RiskScenarioRead>('/risk-scenarios/', { risk_assessment: assessmentId, search: name });
+    return list.find((s) => sameName(s.name, name) && relatedId(s.risk_assessment) === assessmentId);
+  }
+
+  /**
+   * One scenario per name in the assessment: created with treatment "open", afterwards only its
+   * description and current likelihood/impact are updated — a treatment someone chose in CISO
+   * Assistant (mitigate, accept, …) is left alone.
+   */
+  async upsertRiskScenario(assessmentId: string, input: ScenarioInput): Promise<UpsertedScenario> {
+    const update = async (existing: RiskScenarioRead): Promise<UpsertedScenario> => {
+      const patched = await this.request<{ id: string; ref_id?: string; treatment?: string }>('PATCH', `/risk-scenarios/${existing.id}/`, {
+        body: {
+          description: input.description,
+          current_proba: input.probability,
+          current_impact: input.impact,
+          ...(input.justification ? { justification: input.justification.slice(0, 2000) } : {}),
+        },
+      });
+      return { id: existing.id, refId: patched?.ref_id ?? existing.ref_id, created: false, treatment: patched?.treatment ?? existing.treatment };
+    };
+    const existing = await this.findRiskScenario(assessmentId, input.name);
+    if (existing) return update(existing);
+    try {
+      const created = await this.request<{ id: string; ref_id: string; treatment: string }>('POST', '/risk-scenarios/', {
+        body: {
+          name: input.name,
+          risk_assessment: assessmentId,
+          description: input.description,
+          current_proba: input.probability,
+          current_impact: input.impact,
+          treatment: 'open',
+          ...(input.justification ? { justification: input.justification.slice(0, 2000) } : {}),
+        },
+      });
+      return { id: created.id, refId: created.ref_id, created: true, treatment: created.treatment };
+    } catch (err) {
+      // created meanwhile (a retry whose first answer was lost, or a parallel run): update it
+      if (err instanceof CisoApiError && err.nameTaken) {
+        const again = await this.findRiskScenario(assessmentId, input.name);
+        if (again) return update(again);
+      }
+      throw err;
+    }
+  }
+}
+
+/** The id of a related object, whether the API answered with {id, str} (read) or a uuid (write). */
+function relatedId(r: Related | string | null | undefined): string | null {
+  if (r === null || r === undefined) return null;
+  return typeof r === 'string' ? r : r.id;
+}

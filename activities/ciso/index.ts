@@ -1,0 +1,3 @@
+// CISO Assistant: the REST client and the activities built on it.
+export { createCisoActivities, CISO_FAILURE, type CisoActivities, type CisoActivityDeps, type CisoSetup, type ScenarioResult } from './activities';
+export { CisoClient, CisoApiError, type CisoClientOptions, type CisoRegister, type ScenarioInput, type UpsertedScenario } from './client';

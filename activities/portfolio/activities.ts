@@ -1,0 +1,216 @@
+// Portfolio-risk activities: compute the metrics (reading transactions and the bank's input
+// tables), record them (idempotent by run id), record each escalated breach as a risk event (one
+// per breach per day), and raise its management notification. Every write is keyed so that a
+// retried activity or a repeated run updates instead of duplicating.
+import type { Logger } from 'pino';
+import type { NotificationConfig } from '../../config/notifications';
+import type { PortfolioConfig } from '../../config/portfolio';
+import type { Db } from '../../db/connection';
+import {
+  breachEventKey,
+  breachSummary,
+  breachTitle,
+  computePortfolio,
+  isEscalated,
+  MATRIX_LEVEL_NAMES,
+  rateBreach,
+  type PortfolioMetric,
+} from '../../risk/portfolio';
+import type { ScenarioResult } from '../ciso/activities';
+import { deliveryPolicy, raiseNotification, type DeliveryPolicy, type RaisedNotification } from '../notifications/activities';
+import { daysBefore, localDate, readActivity, readLiquidity, readMarket } from './inputs';
+
+export interface PortfolioActivityDeps {
+  db: Db;
+  portfolio: PortfolioConfig;
+  notifications: NotificationConfig;
+  logger: Logger;
+}
+
+export interface ComputedPortfolio {
+  asOf: string;
+  /** the bank's calendar date of asOf: the period of a breach */
+  asOfDate: string;
+  metrics: PortfolioMetric[];
+  notes: string[];
+}
+
+export interface RecordedBreach {
+  metricId: number;
+  metric: PortfolioMetric;
+}
+
+export interface RecordedEvent {
+  eventKey: string;
+  eventId: number;
+  created: boolean;
+  /** the severity before this run, null for a new event */
+  previousSeverity: string | null;
+}
+
+export interface RaisedBreachNotification {
+  notifications: RaisedNotification[];
+  policy: DeliveryPolicy;
+}
+
+const RECIPIENT = 'management';
+
+export function createPortfolioActivities({ db, portfolio, notifications, logger }: PortfolioActivityDeps) {
+  const log = logger.child({ component: 'portfolio' });
+  const inputAgeDays = Math.ceil(portfolio.inputMaxAgeMs / 86_400_000);
+
+  return {
+    async computePortfolioMetrics({ asOf }: { asOf: string }): Promise<ComputedPortfolio> {
+      if (Number.isNaN(Date.parse(asOf))) throw new Error(`asOf "${asOf}" is not a time`);
+      const asOfDate = localDate(asOf, portfolio.timeZone);
+      const oldest = daysBefore(asOfDate, inputAgeDays);
+      const [activity, liquidity, market] = await Promise.all([
+        portfolio.credit.enabled ? readActivity(db, asOf, portfolio.credit) : Promise.resolve(null),
+        portfolio.liquidity.enabled ? readLiquidity(db, asOfDate, oldest) : Promise.resolve(null),
+        // twice the VaR window of rates: the window itself and a longer history for the stress
+        portfolio.market.enabled ? readMarket(db, asOfDate, oldest, portfolio.market.varWindow * 2 + 1) : Promise.resolve(null),
+      ]);
+      const result = computePortfolio({ activity, liquidity, market }, portfolio);
+      const notes = [...result.notes];
+      if (market && market.asOfDate !== asOfDate) notes.push(`market: positions of ${market.asOfDate}`);
+      if (liquidity && liquidity.asOfDate !== asOfDate) notes.push(`liquidity: inputs of ${liquidity.asOfDate}`);
+      log.info({ asOf, metrics: result.metrics.length, breaches: result.metrics.filter(isEscalated).length }, 'portfolio metrics computed');
+      return { asOf, asOfDate, metrics: result.metrics, notes };
+    },
+
+    /** One row per metric of this run (unique by run id, model, metric, scope). Returns the escalated breaches. */
+    async recordPortfolioMetrics({ runId, asOf, metrics }: { runId: string; asOf: string; metrics: PortfolioMetric[] }): Promise<{ recorded: number; breaches: RecordedBreach[] }> {
+      if (metrics.length === 0) return { recorded: 0, breaches: [] };
+      const rows = metrics.map((m) => ({
+        model: m.model,
+        metric: m.metric,
+        scope: m.scope,
+        value: m.value,
+        threshold: m.threshold,
+        status: m.status,
+        details: JSON.stringify({ ...m.details, asOf }),
+        run_id: runId,
+      }));
+      for (let i = 0; i < rows.length; i += 500) {
+        await db('risk_metrics').insert(rows.slice(i, i + 500)).onConflict(['run_id', 'model', 'metric', 'scope']).ignore();
+      }
+      const stored = await db('risk_metrics').where({ run_id: runId }).select<{ id: number; model: string; metric: string; scope: string }[]>('id', 'model', 'metric', 'scope');
+      const ids = new Map(stored.map((r) => [`${r.model}|${r.metric}|${r.scope}`, r.id]));
+      const breaches = metrics.filter(isEscalated).map((m) => ({ metricId: ids.get(`${m.model}|${m.metric}|${m.scope}`)!, metric: m }));
+      return { recorded: stored.length, breaches };
+    },
+
+    /**
+     * The breach as a risk event: one row per breach (model, metric, scope) per day in the bank's
+     * time zone. A later run the same day updates it (value, severity, latest metric, occurrences).
+     */
+    async recordPortfolioRiskEvent(args: { runId: string; asOf: string; metricId: number; breach: PortfolioMetric }): Promise<RecordedEvent> {
+      const m = args.breach;
+      const period = localDate(args.asOf, portfolio.timeZone);
+      const eventKey = breachEventKey(m, period);
+      const rating = rateBreach(m);
+      const details = {
+        model: m.model,
+        metric: m.metric,
+        scope: m.scope,
+        value: m.value,
+        threshold: m.threshold,
+        critical: m.details.critical,
+        status: m.status,
+        period,
+        asOf: args.asOf,
+        lastRunId: args.runId,
+        rating: { probability: rating.probability, impact: rating.impact, level: MATRIX_LEVEL_NAMES[rating.level] },
+      };
+      const result = await db.raw<{ rows: { id: number; inserted: boolean; previous_severity: string | null }[] }>(
+        `with previous as (select severity from risk_events where event_key = :eventKey)
+         insert into risk_events as e (event_key, category, severity, title, description, risk_metric_id, details)
+         values (:eventKey, :category, :severity, :title, :description, :metricId, jsonb_build_object('occurrences', 1, 'firstRunId', cast(:runId as text)) || cast(:details as jsonb))
+         on conflict (event_key) do update set
+           severity = excluded.severity,
+           title = excluded.title,
+           description = excluded.description,
+           risk_metric_id = excluded.risk_metric_id,
+           -- a retried activity of the same run does not count as another occurrence
+           details = e.details || cast(:details as jsonb) || jsonb_build_object('occurrences',
+             coalesce((e.details ->> 'occurrences')::int, 1) + case when e.details ->> 'lastRunId' = cast(:runId as text) then 0 else 1 end),
+           updated_at = now()
+         returning id, (xmax = 0) as inserted, (select severity from previous) as previous_severity`,
+        {
+          eventKey,
+          category: m.model,
+          severity: m.status.toLowerCase(),
+          title: `Kinga: ${breachTitle(m)}`,
+          description: breachSummary(m),
+          metricId: args.metricId,
+          runId: args.runId,
+          details: JSON.stringify(details),
+        },
+      );
+      const row = result.rows[0]!;
+      return { eventKey, eventId: row.id, created: row.inserted, previousSeverity: row.inserted ? null : row.previous_severity };
+    },
+
+    /**
+     * Records what CISO Assistant answered on the event, and raises the management notification
+     * (one row per channel, keyed by event and severity: a breach that worsens notifies again,
+     * the same breach on a later run of the day does not).
+     */
+    async raisePortfolioNotification(args: {
+      eventKey: string;
+      breach: PortfolioMetric;
+      asOf: string;
+      scenario: ScenarioResult | null;
+      /** why there is no scenario: CISO Assistant off, or its error */
+      cisoNote: string | null;
+    }): Promise<RaisedBreachNotification> {
+      const m = args.breach;
+      const rating = rateBreach(m);
+      const ciso = args.scenario
+        ? { scenarioId: args.scenario.scenarioId, refId: args.scenario.refId, name: args.scenario.name, url: args.scenario.url, level: args.scenario.level }
+        : { note: args.cisoNote };
+      return db.transaction(async (trx) => {
+        await trx('risk_events')
+          .where({ event_key: args.eventKey })
+          .update({
+            ...(args.scenario ? { external_ref: args.scenario.scenarioId } : {}),
+            details: trx.raw(`details || jsonb_build_object('ciso', cast(? as jsonb))`, [JSON.stringify(ciso)]),
+            updated_at: trx.fn.now(),
+          });
+        const lines = [
+          breachSummary(m),
+          '',
+          m.details.description,
+          `Value: ${m.value}   threshold: ${m.threshold}${m.details.critical ? `   critical: ${m.details.critical}` : ''}`,
+          `Likelihood and impact: ${rating.rationale}`,
+          args.scenario
+            ? `CISO Assistant risk scenario ${args.scenario.refId} "${args.scenario.name}": ${args.scenario.url}`
+            : `CISO Assistant not updated: ${args.cisoNote ?? 'unknown reason'}`,
+          `As of ${args.asOf}; Kinga risk event ${args.eventKey}.`,
+        ];
+        const raised = await raiseNotification(trx, notifications, {
+          key: `${args.eventKey}:${m.status}`,
+          kind: 'risk_breach',
+          recipientRole: RECIPIENT,
+          subject: `[Kinga] ${m.status}: ${breachSummary(m)}`,
+          body: lines.join('\n'),
+          payload: {
+            eventKey: args.eventKey,
+            model: m.model,
+            metric: m.metric,
+            scope: m.scope,
+            value: m.value,
+            threshold: m.threshold,
+            critical: m.details.critical,
+            status: m.status,
+            asOf: args.asOf,
+            ciso,
+          },
+        });
+        return { notifications: raised, policy: deliveryPolicy(notifications) };
+      });
+    },
+  };
+}
+
+export type PortfolioActivities = ReturnType<typeof createPortfolioActivities>;

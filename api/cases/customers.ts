@@ -1,0 +1,66 @@
+// A customer's recent transactions, shown beside a case so the analyst sees what is usual for them.
+import { Router, type RequestHandler } from 'express';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { ApiDeps } from '../context';
+import { requireAuth } from '../middleware/auth';
+import { validate } from '../middleware/validate';
+
+export const customerParams = z.object({
+  id: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+});
+export const customerTransactionsQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+    .default(20),
+  /** leave this transaction out (the one the case is about) */
+  exclude: z.string().max(64, 'must be at most 64 characters').optional(),
+});
+type CustomerParams = z.output<typeof customerParams>;
+type CustomerTransactionsQuery = z.output<typeof customerTransactionsQuery>;
+
+export interface CustomerTransaction {
+  transaction_ref: string;
+  amount: string;
+  currency: string;
+  txn_type: string;
+  channel: string;
+  merchant_name: string | null;
+  city: string;
+  country: string;
+  occurred_at: Date;
+  status: string;
+  risk_level: string | null;
+  risk_score: string | null;
+  source: string;
+}
+
+export interface CustomerTransactions {
+  customerId: string;
+  items: CustomerTransaction[];
+}
+
+/** Newest first, by the time they happened (transactions_customer_time_idx). */
+export async function customerTransactions(db: Knex, customerId: string, limit: number, exclude?: string): Promise<CustomerTransaction[]> {
+  const q = db('transactions')
+    .where({ customer_id: customerId })
+    .select<CustomerTransaction[]>('transaction_ref', 'amount', 'currency', 'txn_type', 'channel', 'merchant_name', 'city', 'country', 'occurred_at', 'status', 'risk_level', 'risk_score', 'source')
+    .orderBy('occurred_at', 'desc')
+    .orderBy('transaction_ref', 'desc')
+    .limit(limit);
+  if (exclude) q.whereNot('transaction_ref', exclude);
+  return q;
+}
+
+export function customersRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.use(requireAuth(deps)); // the same readers as the case detail it belongs to
+  const list: RequestHandler<CustomerParams, CustomerTransactions, unknown, CustomerTransactionsQuery> = async (req, res) => {
+    res.json({ customerId: req.params.id, items: await customerTransactions(deps.db, req.params.id, req.query.limit, req.query.exclude) });
+  };
+  router.get('/:id/transactions', validate({ params: customerParams, query: customerTransactionsQuery }), list);
+  return router;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const text = z.string().nullish();
+
+/** A Ballerine back-office user, as the webhook envelope documents it. */
+export const webhookAssignee = z.looseObject({
+  id: text,
+  firstName: text,
+  lastName: text,
+  email: text,
+});
+
+/**
+ * The envelope of Ballerine's workflow webhooks (workflow.completed adds workflowStatus and
+ * workflowFinalState, workflow.state.changed adds state). Unknown keys are kept and ignored.
+ */
+export const webhookEnvelope = z.looseObject({
+  id: text,
+  eventName: z.string().min(1),
+  workflowRuntimeId: z.string().min(1),
+  workflowDefinitionId: text,
+  state: text,
+  workflowStatus: text,
+  workflowFinalState: text,
+  correlationId: text,
+  assignee: webhookAssignee.nullish(),
+  timestamp: text,
+});
+export type WebhookEnvelope = z.output<typeof webhookEnvelope>;

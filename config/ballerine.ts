@@ -1,0 +1,119 @@
+// Ballerine (case management) settings, validated once at start-up like the rest of the
+// configuration. The lead folds this into KingaConfig; until then callers load it alone.
+import { z } from 'zod';
+import { ConfigError, parseDuration } from './parse';
+
+export interface BallerineConfig {
+  /** BALLERINE_ENABLED: when false, cases live in Kinga only and webhooks are refused */
+  enabled: boolean;
+  /** workflows-service base URL, e.g. http://localhost:3000 (paths /api/v1/… are appended); unset → the stand-in */
+  url: string | undefined;
+  /** customer API key, sent as `Authorization: Bearer <key>`; never logged */
+  apiKey: string | undefined;
+  /** the customer's webhookSharedSecret in Ballerine: the key of the X-HMAC-Signature on webhooks */
+  webhookSecret: string | undefined;
+  /** name (and id) of Kinga's own workflow definition in Ballerine */
+  workflowDefinition: string;
+  /** timeout of each single HTTP call to Ballerine */
+  requestTimeoutMs: number;
+  /**
+   * Kinga's webhook receiver as Ballerine reaches it (…/api/integrations/ballerine/webhook). Put
+   * into the definition's subscriptions, because Ballerine does not keep a per-run config.
+   * Unset → no subscription in the definition (configure one on the customer in Ballerine).
+   */
+  webhookUrl: string | undefined;
+}
+
+export const BALLERINE_VARIABLES = [
+  'BALLERINE_ENABLED',
+  'BALLERINE_URL',
+  'BALLERINE_API_KEY',
+  'BALLERINE_WEBHOOK_SECRET',
+  'BALLERINE_WORKFLOW_DEFINITION',
+  'BALLERINE_REQUEST_TIMEOUT',
+  'BALLERINE_WEBHOOK_URL',
+] as const;
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+// Base URLs without a trailing slash, so paths join cleanly.
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''))
+  .optional();
+
+const schema = z.object({
+  BALLERINE_ENABLED: bool(true),
+  BALLERINE_URL: httpUrl,
+  BALLERINE_API_KEY: z.string().min(1).optional(),
+  BALLERINE_WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  // Also the definition's id, so it travels in URL paths: keep it to safe characters.
+  BALLERINE_WORKFLOW_DEFINITION: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be 1–100 letters, digits, dot, dash or underscore')
+    .optional()
+    .transform((v) => v ?? 'kinga-transaction-review'),
+  BALLERINE_REQUEST_TIMEOUT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        const ms = parseDuration(v ?? '10s');
+        if (ms < 10) {
+          ctx.addIssue({ code: 'custom', message: 'must be at least 10 ms' });
+          return z.NEVER;
+        }
+        return ms;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  BALLERINE_WEBHOOK_URL: httpUrl,
+});
+
+export function loadBallerineConfig(env: NodeJS.ProcessEnv = process.env): BallerineConfig {
+  // An empty variable means "not set" (compose files and .env templates leave them blank).
+  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('BALLERINE_') && v !== ''));
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  // A real installation needs both credentials; without BALLERINE_URL the stand-in supplies them.
+  if (e.BALLERINE_ENABLED && e.BALLERINE_URL) {
+    const missing = (['BALLERINE_API_KEY', 'BALLERINE_WEBHOOK_SECRET'] as const).filter((k) => !e[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: is required when BALLERINE_URL is set`).join('\n')}`);
+    }
+  }
+  return {
+    enabled: e.BALLERINE_ENABLED,
+    url: e.BALLERINE_URL,
+    apiKey: e.BALLERINE_API_KEY,
+    webhookSecret: e.BALLERINE_WEBHOOK_SECRET,
+    workflowDefinition: e.BALLERINE_WORKFLOW_DEFINITION,
+    requestTimeoutMs: e.BALLERINE_REQUEST_TIMEOUT,
+    webhookUrl: e.BALLERINE_WEBHOOK_URL,
+  };
+}
+
+/** The configuration without secrets, for start-up logs. */
+export function describeBallerineConfig(c: BallerineConfig): Record<string, unknown> {
+  return {
+    enabled: c.enabled,
+    url: c.url ?? '(stand-in)',
+    apiKey: c.apiKey ? 'set' : 'unset',
+    webhookSecret: c.webhookSecret ? 'set' : 'unset (webhooks refused)',
+    workflowDefinition: c.workflowDefinition,
+    requestTimeoutMs: c.requestTimeoutMs,
+    webhookUrl: c.webhookUrl ?? '(none in the definition)',
+  };
+}

@@ -1,0 +1,111 @@
+// CISO Assistant (the enterprise risk register) settings. The lead folds this into KingaConfig;
+// until then callers use it alone. The token is a personal access token (Authorization: Token …).
+import { z } from 'zod';
+import { ConfigError, parseDuration } from './parse';
+
+export interface CisoConfig {
+  /** CISO_ENABLED: false → breaches stay in Kinga's risk_events only */
+  enabled: boolean;
+  /** CISO_URL: base URL of the installation (e.g. https://ciso.bank.example); /api/… is appended. Unset → the demo starts the stand-in */
+  url: string | undefined;
+  /** CISO_TOKEN: personal access token; never logged, never in a workflow history */
+  token: string | undefined;
+  /** CISO_FOLDER: the domain (folder) that holds Kinga's perimeter */
+  folder: string;
+  /** CISO_PERIMETER: the perimeter of Kinga's risk assessment */
+  perimeter: string;
+  /** CISO_ASSESSMENT: the risk assessment that holds one risk scenario per breach */
+  assessment: string;
+  /** CISO_REQUEST_TIMEOUT: timeout of each HTTP call */
+  requestTimeoutMs: number;
+}
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const duration = (fallback: string, minMs: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        const ms = parseDuration(v ?? fallback);
+        if (ms < minMs) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
+          return z.NEVER;
+        }
+        return ms;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+// CISO Assistant refuses "/" in folder, perimeter and assessment names; they are at most 200 long.
+const name = (fallback: string) =>
+  z
+    .string()
+    .max(200, 'must be at most 200 characters')
+    .refine((v) => !v.includes('/'), 'must not contain "/" (CISO Assistant refuses it in names)')
+    .refine((v) => v.trim().length > 0, 'must not be blank')
+    .optional()
+    .transform((v) => (v ?? fallback).trim());
+
+const schema = z.object({
+  CISO_ENABLED: bool(true),
+  CISO_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+    // the base of the installation: a trailing "/" or "/api" is dropped, the client adds /api/…/
+    .transform((v) => v.replace(/\/+$/, '').replace(/\/api$/, ''))
+    .optional(),
+  CISO_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  CISO_FOLDER: name('Kinga'),
+  CISO_PERIMETER: name('Kinga portfolio risk'),
+  CISO_ASSESSMENT: name('Kinga portfolio risk register'),
+  CISO_REQUEST_TIMEOUT: duration('10s', 100),
+});
+
+/** Every variable this file reads, for the README's configuration table. */
+export const CISO_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+export function loadCisoConfig(env: NodeJS.ProcessEnv = process.env): CisoConfig {
+  // An empty variable means "not set" (compose files and .env templates leave them blank).
+  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('CISO_') && v !== ''));
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    // zod's messages never echo the value, so a malformed token does not reach the log
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.CISO_ENABLED && e.CISO_URL && !e.CISO_TOKEN) {
+    throw new ConfigError('invalid configuration:\n  CISO_TOKEN: required when CISO_URL is set (a personal access token, sent as "Authorization: Token …")');
+  }
+  return {
+    enabled: e.CISO_ENABLED,
+    url: e.CISO_URL,
+    token: e.CISO_TOKEN,
+    folder: e.CISO_FOLDER,
+    perimeter: e.CISO_PERIMETER,
+    assessment: e.CISO_ASSESSMENT,
+    requestTimeoutMs: e.CISO_REQUEST_TIMEOUT,
+  };
+}
+
+/** The configuration without secrets, for start-up logs. */
+export function describeCisoConfig(c: CisoConfig): Record<string, unknown> {
+  return {
+    enabled: c.enabled,
+    url: c.url ?? '(stand-in)',
+    token: c.token ? 'set' : 'unset',
+    folder: c.folder,
+    perimeter: c.perimeter,
+    assessment: c.assessment,
+    requestTimeoutMs: c.requestTimeoutMs,
+  };
+}

@@ -1,0 +1,137 @@
+// Tazama (real-time fraud evaluation over ISO 20022) settings, validated once at start-up like the
+// rest of the configuration. The lead folds this into KingaConfig; until then callers use it alone.
+import { z } from 'zod';
+import { ConfigError, parseDuration } from './parse';
+
+export interface TazamaConfig {
+  /** TAZAMA_ENABLED: when false, transactions are decided on Kinga's own score alone */
+  enabled: boolean;
+  /** TMS base URL, e.g. http://localhost:5000 (paths /v1/evaluate/iso20022/… are appended) */
+  tmsUrl: string | undefined;
+  /** admin-service base URL for the report endpoint (polling fallback); unset → push only */
+  adminUrl: string | undefined;
+  /** auth-service base URL; set → log in with username/password and send a Bearer token */
+  authUrl: string | undefined;
+  username: string | undefined;
+  password: string | undefined;
+  /** only informative: with auth on, the tenant travels in the JWT, never in the body */
+  tenantId: string | undefined;
+  /** how long a lifecycle waits for the evaluation before deciding without it */
+  timeoutMs: number;
+  /** how often the admin report endpoint is polled while waiting */
+  pollIntervalMs: number;
+  /** timeout of each single HTTP call */
+  requestTimeoutMs: number;
+  /** basis points an ALRT adds to the score (TAZAMA_ALERT_WEIGHT 0.3 → 3000) */
+  alertPoints: number;
+  /** clearing-system member id of the bank in the messages (debtor/creditor agent) */
+  memberId: string;
+  /** shared secret the relay must present to Kinga's push endpoint; unset → every push refused */
+  relayToken: string | undefined;
+}
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const duration = (fallback: string, minMs: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        const ms = parseDuration(v ?? fallback);
+        if (ms < minMs) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
+          return z.NEVER;
+        }
+        return ms;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+// Base URLs without a trailing slash, so paths join cleanly.
+const baseUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''))
+  .optional();
+
+const text = z.string().min(1).optional();
+
+const schema = z.object({
+  TAZAMA_ENABLED: bool(true),
+  TAZAMA_TMS_URL: baseUrl,
+  TAZAMA_ADMIN_URL: baseUrl,
+  TAZAMA_AUTH_URL: baseUrl,
+  TAZAMA_USERNAME: text,
+  TAZAMA_PASSWORD: text,
+  TAZAMA_TENANT_ID: text,
+  TAZAMA_TIMEOUT: duration('30s', 1),
+  TAZAMA_POLL_INTERVAL: duration('5s', 10),
+  TAZAMA_REQUEST_TIMEOUT: duration('10s', 10),
+  TAZAMA_ALERT_WEIGHT: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .transform((v) => Math.round((v ?? 0.3) * 10_000)),
+  TAZAMA_MEMBER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,35}$/, 'must be 1–35 letters, digits, dot, dash or underscore')
+    .optional()
+    .transform((v) => v ?? 'kinga'),
+  TAZAMA_RELAY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+/** Every variable the Tazama configuration reads. */
+export const TAZAMA_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+export function loadTazamaConfig(env: NodeJS.ProcessEnv = process.env): TazamaConfig {
+  // An empty variable means "not set" (compose files and .env templates leave them blank).
+  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('TAZAMA_') && v !== ''));
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.TAZAMA_AUTH_URL && (!e.TAZAMA_USERNAME || !e.TAZAMA_PASSWORD)) {
+    throw new ConfigError('invalid configuration:\n  TAZAMA_AUTH_URL: needs TAZAMA_USERNAME and TAZAMA_PASSWORD');
+  }
+  return {
+    enabled: e.TAZAMA_ENABLED,
+    tmsUrl: e.TAZAMA_TMS_URL,
+    adminUrl: e.TAZAMA_ADMIN_URL,
+    authUrl: e.TAZAMA_AUTH_URL,
+    username: e.TAZAMA_USERNAME,
+    password: e.TAZAMA_PASSWORD,
+    tenantId: e.TAZAMA_TENANT_ID,
+    timeoutMs: e.TAZAMA_TIMEOUT,
+    pollIntervalMs: e.TAZAMA_POLL_INTERVAL,
+    requestTimeoutMs: e.TAZAMA_REQUEST_TIMEOUT,
+    alertPoints: e.TAZAMA_ALERT_WEIGHT,
+    memberId: e.TAZAMA_MEMBER_ID,
+    relayToken: e.TAZAMA_RELAY_TOKEN,
+  };
+}
+
+/** The configuration without secrets, for start-up logs. */
+export function describeTazamaConfig(c: TazamaConfig): Record<string, unknown> {
+  return {
+    enabled: c.enabled,
+    tmsUrl: c.tmsUrl ?? '(stand-in)',
+    adminUrl: c.adminUrl ?? null,
+    auth: c.authUrl ? `${c.authUrl} as ${c.username}` : 'off',
+    timeoutMs: c.timeoutMs,
+    pollIntervalMs: c.pollIntervalMs,
+    requestTimeoutMs: c.requestTimeoutMs,
+    alertPoints: c.alertPoints,
+    relayPush: c.relayToken ? 'on' : 'off (no TAZAMA_RELAY_TOKEN)',
+  };
+}

@@ -1,0 +1,267 @@
+// Ballerine and a real lifecycle: the real API over HTTP, a real Temporal server and worker, real
+// PostgreSQL, and the Ballerine stand-in sending signed webhooks to Kinga's receiver. A decision
+// taken in Ballerine's back office closes the Kinga case as the matching Kinga user; a decision
+// taken in Kinga and sent to Ballerine comes back as an echo that changes nothing.
+import type { Server } from 'node:http';
+import { ApplicationFailure } from '@temporalio/common';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ballerineCorrelationId, createBallerineActivities } from '../../../activities/ballerine';
+import { signBallerineBody } from '../../../api/integrations/ballerine/signature';
+import { createApp } from '../../../api/app';
+import { createUser, seedDemoUsers } from '../../../api/users/service';
+import { loadBallerineConfig, type BallerineConfig } from '../../../config/ballerine';
+import { lifecycleWorkflowId, stateQuery } from '../../../workflows/lifecycle/definitions';
+import { startBallerineSimulator, type BallerineSimulator, type WebhookDelivery } from '../../../simulators/ballerine';
+import { uniqueRef } from '../../helpers';
+import { freePort } from '../../../scripts/lib/ports';
+import { createTestStack, eventually, type KingaTestStack } from '../../lifecycle/context';
+
+const API_KEY = 'lifecycle-test-key-2b8d';
+const SECRET = 'lifecycle-webhook-secret-5e1f';
+const run = uniqueRef('bal').slice(-8);
+const SENIOR = { username: `bsenior-${run}`, email: `Wanjiku.Senior.${run}@Bank.test`, password: 'ballerine-senior-password' };
+const ANALYST_BY_USERNAME = `otieno.${run}@bank.test`; // a Kinga username that is the Ballerine e-mail
+const SENIOR2 = `bsenior2-${run}`;
+
+let sim: BallerineSimulator;
+let stack: KingaTestStack;
+let server: Server;
+let baseUrl: string;
+let ballerine: BallerineConfig;
+let activities: ReturnType<typeof createBallerineActivities>;
+const tokens: Record<string, string> = {};
+
+async function api(method: string, path: string, body?: unknown, as?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function deliver(body: string, signature: string | undefined): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}/api/integrations/ballerine/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hmac-signature': signature } : {}) },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A workflow.completed envelope as Ballerine sends it, for webhooks the test writes itself. */
+function completedWebhook(runtimeId: string, finalState: string, email: string): string {
+  return JSON.stringify({
+    id: 'test-webhook',
+    eventName: 'workflow.completed',
+    apiVersion: 1,
+    timestamp: new Date().toISOString(),
+    assignee: { id: 'u-1', firstName: 'Some', lastName: 'One', email },
+    workflowDefinitionId: ballerine.workflowDefinition,
+    workflowRuntimeId: runtimeId,
+    workflowStatus: 'completed',
+    workflowFinalState: finalState,
+    correlationId: 'x',
+    environment: 'sandbox',
+    data: {},
+  });
+}
+
+let seq = 0;
+function transaction(overrides: Record<string, unknown>) {
+  seq += 1;
+  return {
+    transactionRef: `BAL-${run}-${seq}`,
+    customerId: `CUST-BAL-${run}-${seq}`,
+    accountId: `ACC-BAL-${run}-${seq}`,
+    currency: 'KES',
+    merchantId: null,
+    merchantName: null,
+    city: 'Nairobi',
+    country: 'KE',
+    occurredAt: '2026-11-20T07:15:00.000Z', // 10:15 in Nairobi
+    ...overrides,
+  };
+}
+const HIGH = { amount: '12000000.00', type: 'transfer', channel: 'online' };
+// amount 1.5M (0.20) + foreign (0.25) + 23:40 in Nairobi (0.10) = 0.55: medium
+const MEDIUM = { amount: '1500000.00', type: 'purchase', channel: 'pos', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
+
+/** Ingests through the API and waits for the lifecycle to open the case and its Ballerine run. */
+async function caseWithBallerineRun(txn: ReturnType<typeof transaction>): Promise<{ caseId: number; runtimeId: string }> {
+  const res = await api('POST', '/api/transactions', txn, 'amina');
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  const row = await eventually(
+    async () => stack.db('analyst_cases').where({ transaction_ref: txn.transactionRef }).whereNotNull('ballerine_workflow_id').first(),
+    `a case with a Ballerine run for ${txn.transactionRef}`,
+  );
+  const state = await stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).query(stateQuery);
+  const input = { caseId: row.id, transactionRef: txn.transactionRef, transaction: state.transaction!, score: state.score! };
+  const opened = { enabled: true, workflowRuntimeId: row.ballerine_workflow_id as string };
+  // Opening again (a retried activity) neither fails nor opens a second run.
+  const runs = sim.runs().length;
+  expect(await activities.openBallerineCase(input)).toEqual(opened);
+  expect(sim.runs()).toHaveLength(runs);
+  return { caseId: row.id, runtimeId: opened.workflowRuntimeId };
+}
+
+async function eventCount(transactionRef: string): Promise<number> {
+  const [row] = await stack.db('case_events').where({ transaction_ref: transactionRef }).count<{ count: string }[]>('* as count');
+  return Number(row!.count);
+}
+
+function deliveriesFor(runtimeId: string, eventName: string): WebhookDelivery[] {
+  return sim.deliveries().filter((d) => d.workflowRuntimeId === runtimeId && d.eventName === eventName);
+}
+
+beforeAll(async () => {
+  sim = await startBallerineSimulator({ apiKey: API_KEY, webhookSecret: SECRET });
+  // The worker creates Kinga's definition, subscribing the API's receiver: its port is chosen first.
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  const webhookUrl = `${baseUrl}/api/integrations/ballerine/webhook`;
+  const env = { BALLERINE_URL: sim.url, BALLERINE_API_KEY: API_KEY, BALLERINE_WEBHOOK_SECRET: SECRET, BALLERINE_WEBHOOK_URL: webhookUrl };
+  ballerine = loadBallerineConfig(env);
+  stack = await createTestStack({ ANOMALY_ENABLED: 'false', TAZAMA_ENABLED: 'false', ...env });
+  await stack.startWorker();
+  await seedDemoUsers(stack.db);
+  await createUser(stack.db, { username: SENIOR.username, displayName: 'Wanjiku Senior', password: SENIOR.password, role: 'senior_analyst' });
+  await stack.db('users').where({ username: SENIOR.username }).update({ email: SENIOR.email.toLowerCase() });
+  await createUser(stack.db, { username: SENIOR2, displayName: 'Second Senior', password: SENIOR.password, role: 'senior_analyst' });
+  await stack.db('users').where({ username: SENIOR2 }).update({ email: `${SENIOR2}@bank.test` });
+  await createUser(stack.db, { username: ANALYST_BY_USERNAME, displayName: 'Otieno Analyst', password: 'ballerine-analyst-password', role: 'analyst' });
+
+  const logger = pino({ level: 'silent' });
+  const app = createApp({ db: stack.db, temporal: stack.client, config: { ...stack.config, ballerine } as typeof stack.config, logger, jwtSecret: stack.config.api.jwtSecret! });
+  server = app.listen(port, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  activities = createBallerineActivities({ db: stack.db, logger, ballerine });
+
+  for (const [username, password] of [['amina', 'kinga-analyst'], [SENIOR.username, SENIOR.password]]) {
+    const res = await api('POST', '/api/auth/login', { username, password });
+    expect(res.status, `login ${username}`).toBe(200);
+    tokens[username!] = res.body.token;
+  }
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  await new Promise((r) => server?.close(r));
+  await stack?.close();
+});
+
+describe('Ballerine webhooks into the lifecycle', () => {
+  it('refuses bad signatures and unknown users, then applies a back-office decision once as the matching Kinga user', async () => {
+    const txn = transaction(HIGH);
+    const { caseId, runtimeId } = await caseWithBallerineRun(txn);
+    const ballerineRun = sim.run(runtimeId)!;
+    expect(ballerineRun.context).toMatchObject({
+      entity: { type: 'individual', id: ballerineCorrelationId(txn.transactionRef) },
+      customData: { kingaCaseId: caseId, transactionRef: txn.transactionRef, transaction: { amount: '12000000.00', channel: 'online' }, scoreBreakdown: { level: 'high' } },
+    });
+    const before = await eventCount(txn.transactionRef);
+
+    // A bad or missing signature: 401, and nothing happens.
+    const approve = completedWebhook(runtimeId, 'approved', SENIOR.email);
+    expect((await deliver(approve, signBallerineBody(approve, 'not-the-secret'))).status).toBe(401);
+    expect((await deliver(approve, undefined)).status).toBe(401);
+    const tampered = completedWebhook(runtimeId, 'approved', SENIOR.email).replace('"approved"', '"blocked"');
+    expect((await deliver(tampered, signBallerineBody(approve, SECRET))).status).toBe(401);
+
+    // Signed, but by someone Kinga does not know: 422 naming them, nothing recorded.
+    const stranger = `stranger-${run}@elsewhere.test`;
+    const unknown = await deliver(completedWebhook(runtimeId, 'approved', stranger), signBallerineBody(completedWebhook(runtimeId, 'approved', stranger), SECRET));
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.message).toContain(stranger);
+    // A Kinga analyst may not decide a high-risk case, from Ballerine either: the workflow refuses.
+    const analystBody = completedWebhook(runtimeId, 'approved', ANALYST_BY_USERNAME);
+    const analyst = await deliver(analystBody, signBallerineBody(analystBody, SECRET));
+    expect(analyst.status).toBe(403);
+    expect(analyst.body.message).toMatch(/senior_analyst/);
+
+    expect(await eventCount(txn.transactionRef)).toBe(before);
+    expect(await stack.db('analyst_cases').where({ id: caseId }).first()).toMatchObject({ status: 'assigned', decision: null });
+
+    // The senior analyst approves in Ballerine's back office; Ballerine's signed webhook closes the case.
+    await sim.decide(runtimeId, 'APPROVE', { email: SENIOR.email.toUpperCase(), firstName: 'Wanjiku', lastName: 'Senior' });
+    await sim.flushWebhooks();
+    const [completed] = deliveriesFor(runtimeId, 'workflow.completed');
+    expect(completed, 'a workflow.completed webhook').toBeDefined();
+    expect(completed!.status, completed!.response ?? completed!.error ?? '').toBe(200);
+    expect(JSON.parse(completed!.response!)).toMatchObject({ status: 'applied', caseId, decision: 'approve', actor: SENIOR.username });
+    expect(JSON.parse(deliveriesFor(runtimeId, 'workflow.state.changed')[0]!.response!)).toMatchObject({ status: 'ignored' });
+
+    const result = await stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).result();
+    expect(result.status).toBe('approved');
+    expect(result.case).toMatchObject({ status: 'closed', decision: 'approve', decidedBy: SENIOR.username });
+    expect(await stack.db('analyst_cases').where({ id: caseId }).first()).toMatchObject({ status: 'closed', decision: 'approve', decided_by: SENIOR.username });
+    const approved = await stack.db('case_events').where({ transaction_ref: txn.transactionRef, event_type: 'approved' });
+    expect(approved).toHaveLength(1);
+    expect(approved[0]).toMatchObject({ actor: SENIOR.username, actor_role: 'senior_analyst' });
+    expect(approved[0].note).toContain(`Decided in Ballerine by Wanjiku Senior <${SENIOR.email.toUpperCase()}>`);
+
+    // The same webhook again (Ballerine retried, or someone replayed it): 200, and nothing changes.
+    const after = await eventCount(txn.transactionRef);
+    const replay = await deliver(completed!.body, completed!.headers['x-hmac-signature']);
+    expect(replay).toMatchObject({ status: 200, body: { status: 'already_applied', caseId, decision: 'approve' } });
+    expect(await eventCount(txn.transactionRef)).toBe(after);
+    expect(await stack.db('analyst_cases').where({ id: caseId }).first()).toMatchObject({ decided_by: SENIOR.username });
+  });
+
+  it('sends a decision taken in Kinga to the Ballerine run; its echo changes nothing, and a contrary event is a conflict', async () => {
+    const txn = transaction(HIGH);
+    const { caseId, runtimeId } = await caseWithBallerineRun(txn);
+    const decided = await api('POST', `/api/cases/${caseId}/decision`, { decision: 'block', note: 'customer denies the transfer' }, SENIOR.username);
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    const after = await eventCount(txn.transactionRef);
+
+    const input = { caseId, transactionRef: txn.transactionRef, workflowRuntimeId: runtimeId, decision: 'block' as const, actor: SENIOR.username, note: 'customer denies the transfer' };
+    await activities.sendBallerineDecision(input);
+    expect(sim.run(runtimeId)).toMatchObject({ state: 'blocked', status: 'completed' });
+    await sim.flushWebhooks();
+    const [echo] = deliveriesFor(runtimeId, 'workflow.completed');
+    expect(echo!.status).toBe(200);
+    expect(JSON.parse(echo!.response!)).toMatchObject({ status: 'already_applied', caseId, decision: 'block' });
+    expect(await eventCount(txn.transactionRef)).toBe(after);
+
+    // A retried activity finds the event taken: no error, no second webhook.
+    await activities.sendBallerineDecision(input);
+    await sim.flushWebhooks();
+    expect(deliveriesFor(runtimeId, 'workflow.completed')).toHaveLength(1);
+
+    // The other decision on a run that already took this one is a conflict, never retried.
+    const contrary = await activities.sendBallerineDecision({ ...input, decision: 'approve' }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(contrary).toBeInstanceOf(ApplicationFailure);
+    expect(contrary).toMatchObject({ type: 'ballerine_conflict', nonRetryable: true });
+    expect((contrary as Error).message).toContain('state blocked');
+  });
+
+  it('escalates from Ballerine (the user matched by username), and a second senior blocks there', async () => {
+    const txn = transaction(MEDIUM);
+    const { caseId, runtimeId } = await caseWithBallerineRun(txn);
+
+    await sim.decide(runtimeId, 'ESCALATE', { email: ANALYST_BY_USERNAME, firstName: 'Otieno', lastName: 'Analyst' });
+    await sim.flushWebhooks();
+    const [changed] = deliveriesFor(runtimeId, 'workflow.state.changed');
+    expect(JSON.parse(changed!.response!)).toMatchObject({ status: 'applied', decision: 'escalate', actor: ANALYST_BY_USERNAME });
+    expect(await stack.db('analyst_cases').where({ id: caseId }).first()).toMatchObject({ status: 'escalated', escalation_level: 1, escalated_by: [ANALYST_BY_USERNAME] });
+
+    await sim.decide(runtimeId, 'BLOCK', { email: `${SENIOR2}@bank.test` });
+    await sim.flushWebhooks();
+    const [completed] = deliveriesFor(runtimeId, 'workflow.completed');
+    expect(JSON.parse(completed!.response!)).toMatchObject({ status: 'applied', decision: 'block', actor: SENIOR2 });
+    const result = await stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).result();
+    expect(result.status).toBe('blocked');
+    const events = await stack.db('case_events').where({ transaction_ref: txn.transactionRef }).orderBy('id');
+    expect(events.filter((e) => ['escalated', 'blocked'].includes(e.event_type)).map((e) => [e.event_type, e.actor])).toEqual([
+      ['escalated', ANALYST_BY_USERNAME],
+      ['blocked', SENIOR2],
+    ]);
+  });
+});

@@ -1,0 +1,235 @@
+// The lifecycle with its services: Tazama evaluates (pushed through the relay route or polled),
+// Ballerine mirrors the case and hears the decision — and when either fails, slows down or goes
+// away, no transaction is lost or decided twice.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { seedDemoUsers, DEMO_USERS } from '../../api/users/service';
+import { lifecycleWorkflowId, stateQuery } from '../../workflows/lifecycle/definitions';
+import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
+import { startTazamaSimulator, type TazamaSimulator } from '../../simulators/tazama/server';
+import { startBallerineSimulator, type BallerineSimulator } from '../../simulators/ballerine';
+import { freePort } from '../../scripts/lib/ports';
+import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
+import { saveHistoryFixture } from '../lifecycle/fixtures';
+
+let stack: KingaTestStack;
+let tazama: TazamaSimulator;
+let ballerine: BallerineSimulator;
+let server: Server;
+let baseUrl: string;
+const tokens: Record<string, string> = {};
+const run = randomUUID().slice(0, 8);
+let seq = 0;
+
+function transaction(overrides: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    transactionRef: `INT-${run}-${seq}`,
+    customerId: `INTC-${run}-${seq}`,
+    accountId: `INTA-${run}-${seq}`,
+    amount: '2500.00',
+    currency: 'KES',
+    type: 'purchase',
+    channel: 'pos',
+    merchantId: 'M-NAIVAS-001',
+    merchantName: 'Naivas Supermarket',
+    city: 'Nairobi',
+    country: 'KE',
+    occurredAt: '2026-11-20T07:15:00.000Z',
+    ...overrides,
+  };
+}
+// Kinga alone: 1.5M (0.20) + foreign (0.25) + 23:40 in Nairobi (0.10) = 0.55, medium.
+const MEDIUM = { amount: '1500000.00', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
+
+async function api(method: string, path: string, body?: unknown, as?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function ingest(txn: ReturnType<typeof transaction>) {
+  const res = await api('POST', '/api/transactions', txn, 'amina');
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  const relayToken = randomBytes(16).toString('hex');
+  const apiKey = randomBytes(8).toString('hex');
+  const webhookSecret = randomBytes(16).toString('hex');
+  tazama = await startTazamaSimulator({ evaluationDelayMs: 200, relay: { url: `${baseUrl}/api/integrations/tazama/relay`, token: relayToken } });
+  ballerine = await startBallerineSimulator({ apiKey, webhookSecret });
+  stack = await createTestStack({
+    ANOMALY_ENABLED: 'false',
+    TAZAMA_TMS_URL: tazama.url,
+    TAZAMA_ADMIN_URL: tazama.adminUrl,
+    TAZAMA_RELAY_TOKEN: relayToken,
+    TAZAMA_TIMEOUT: '4s',
+    TAZAMA_POLL_INTERVAL: '1s',
+    TAZAMA_REQUEST_TIMEOUT: '2s',
+    BALLERINE_URL: ballerine.url,
+    BALLERINE_API_KEY: apiKey,
+    BALLERINE_WEBHOOK_SECRET: webhookSecret,
+    BALLERINE_WEBHOOK_URL: `${baseUrl}/api/integrations/ballerine/webhook`,
+  });
+  await stack.startWorker();
+  await seedDemoUsers(stack.db);
+  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
+  server = app.listen(port, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  for (const username of ['amina', 'baraka']) {
+    const res = await api('POST', '/api/auth/login', { username, password: DEMO_USERS.find((u) => u.username === username)!.password });
+    tokens[username] = res.body.token;
+  }
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await stack?.close();
+  await tazama?.stop();
+  await ballerine?.stop();
+});
+
+describe('the lifecycle with Tazama and Ballerine', () => {
+  it('an ALRT raises a medium transaction to high: its case shows the typologies, Ballerine gets the case and then the decision', async () => {
+    const txn = transaction(MEDIUM);
+    await ingest(txn);
+    const row = await eventually(async () => {
+      const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'baraka');
+      return res.body?.case?.ballerine_workflow_id ? res.body : undefined;
+    }, 'a case with its Ballerine run');
+    const tz = row.score_breakdown.tazama;
+    expect(tz.status).toBe('ALRT');
+    expect(tz.typologies.length).toBeGreaterThan(0);
+    expect(tz.typologies[0]).toMatchObject({ id: expect.any(String), score: expect.any(Number) });
+    expect(tz.rules.length).toBeGreaterThan(0);
+    expect(tz.receivedVia).toBe('push');
+    expect(row.score_breakdown.level).toBe('high');
+    expect(row.score_breakdown.points).toBe(5500 + tz.points);
+    expect(row.status).toBe('held');
+
+    const runtimeId = row.case.ballerine_workflow_id as string;
+    expect(ballerine.run(runtimeId)!.context).toMatchObject({
+      customData: { transactionRef: txn.transactionRef, scoreBreakdown: { level: 'high', tazama: { status: 'ALRT' } } },
+    });
+
+    const decided = await api('POST', `/api/cases/${row.case.id}/decision`, { decision: 'block', note: 'Tazama typology confirmed by phone call' }, 'baraka');
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    const result = await stack.client.workflow.getHandle<typeof transactionLifecycle>(lifecycleWorkflowId(txn.transactionRef)).result();
+    expect(result.status).toBe('blocked');
+    expect(ballerine.run(runtimeId)!.state).toBe('blocked');
+    // Ballerine's webhook about that decision is the echo: it changes nothing.
+    await ballerine.flushWebhooks();
+    const decisions = await stack.db('case_events').where({ transaction_ref: txn.transactionRef }).whereIn('event_type', ['approved', 'blocked']);
+    expect(decisions).toHaveLength(1);
+    await saveHistoryFixture(stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)), 'tazama-alert-ballerine-block');
+  });
+
+  it('a NALT changes nothing but is shown; the result also arrives by polling when the relay cannot push', async () => {
+    const pushed = transaction();
+    await ingest(pushed);
+    const first = await stack.client.workflow.getHandle<typeof transactionLifecycle>(lifecycleWorkflowId(pushed.transactionRef)).result();
+    expect(first.score!.tazama).toMatchObject({ status: 'NALT', outcome: 'evaluated', points: 0 });
+    expect(first.score!.level).toBe('low');
+
+    // The API (the relay's target) is away: the workflow polls Tazama's admin report instead.
+    await new Promise((r) => {
+      server.close(r);
+      server.closeAllConnections();
+    });
+    try {
+      const polled = transaction();
+      await stack.db('transactions').insert({
+        transaction_ref: polled.transactionRef,
+        customer_id: polled.customerId,
+        account_id: polled.accountId,
+        amount: polled.amount,
+        currency: 'KES',
+        txn_type: polled.type,
+        channel: polled.channel,
+        merchant_id: polled.merchantId,
+        merchant_name: polled.merchantName,
+        city: polled.city,
+        country: polled.country,
+        occurred_at: polled.occurredAt,
+        source: 'api',
+        status: 'received',
+        workflow_id: lifecycleWorkflowId(polled.transactionRef),
+      });
+      const result = await stack.client.workflow.execute<typeof transactionLifecycle>('transactionLifecycle', {
+        workflowId: lifecycleWorkflowId(polled.transactionRef),
+        taskQueue: stack.taskQueue,
+        args: [{ transactionRef: polled.transactionRef }],
+      });
+      expect(result.score!.tazama).toMatchObject({ status: 'NALT', receivedVia: 'poll' });
+    } finally {
+      server.listen(Number(new URL(baseUrl).port), '127.0.0.1');
+      await new Promise<void>((r) => server.once('listening', () => r()));
+    }
+  });
+
+  it('with Tazama down, the transaction is decided on Kinga’s own score and the breakdown says so', async () => {
+    tazama.setFaults({ down: true });
+    try {
+      const txn = transaction();
+      await ingest(txn);
+      const result = await stack.client.workflow.getHandle<typeof transactionLifecycle>(lifecycleWorkflowId(txn.transactionRef)).result();
+      expect(result.status).toBe('approved');
+      expect(result.score!.tazama!.detail).toMatch(/Kinga's own score/);
+      expect(result.score!.tazama!.status).not.toBe('ALRT');
+    } finally {
+      tazama.setFaults({ down: false });
+    }
+  }, 180_000);
+
+  it('with Tazama too slow, the timeout decides', async () => {
+    tazama.setFaults({ latencyMs: 6_000 });
+    try {
+      const txn = transaction();
+      await ingest(txn);
+      const result = await stack.client.workflow.getHandle<typeof transactionLifecycle>(lifecycleWorkflowId(txn.transactionRef)).result();
+      expect(result.status).toBe('approved');
+      expect(result.score!.tazama!.detail).toMatch(/did not answer within 4 s|could not be reached/);
+    } finally {
+      tazama.setFaults({ latencyMs: 0 });
+    }
+  }, 180_000);
+
+  it('with Ballerine down for a while, the analyst still decides at once; the workflow ends when Ballerine returns, with one run and one decision', async () => {
+    ballerine.setFaults({ down: true });
+    const txn = transaction(MEDIUM);
+    let caseId: number;
+    try {
+      await ingest(txn);
+      const row = await eventually(async () => {
+        const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'baraka');
+        return res.body?.case ? res.body : undefined;
+      }, 'the case');
+      caseId = row.case.id;
+      const decided = await api('POST', `/api/cases/${caseId}/decision`, { decision: 'approve', note: 'verified with the customer' }, 'baraka');
+      expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+      const handle = stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef));
+      expect((await handle.query(stateQuery)).case!.status).toBe('closed');
+      expect((await handle.describe()).status.name).toBe('RUNNING'); // still owes Ballerine the outcome
+    } finally {
+      ballerine.setFaults({ down: false });
+    }
+    const result = await stack.client.workflow.getHandle<typeof transactionLifecycle>(lifecycleWorkflowId(txn.transactionRef)).result();
+    expect(result.status).toBe('approved');
+    const runs = ballerine.runs().filter((r) => (r.context as any).customData?.transactionRef === txn.transactionRef);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.state).toBe('approved');
+    expect(await stack.db('analyst_cases').where({ id: caseId! }).first()).toMatchObject({ ballerine_workflow_id: runs[0]!.id, decision: 'approve' });
+    const decisions = await stack.db('case_events').where({ transaction_ref: txn.transactionRef }).whereIn('event_type', ['approved', 'blocked']);
+    expect(decisions).toHaveLength(1);
+  }, 180_000);
+});
