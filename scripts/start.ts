@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { createTrickle } from '../warehouse/generator';
 import { EXTRACTION_SCHEDULE_ID } from '../workflows/extraction/definitions';
 import { trainingWorkflowId } from '../workflows/training/definitions';
+import { PORTFOLIO_SCHEDULE_ID } from '../workflows/portfolio/definitions';
 import { DEMO_SEED, seedDemo } from './demo/seed';
 import { seedPortfolioInputs } from './demo/portfolioSeed';
 import { REPO_ROOT, resolveTemporalCli } from './lib/temporalCli';
@@ -187,6 +188,8 @@ async function main(): Promise<void> {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     await client.schedule.getHandle(EXTRACTION_SCHEDULE_ID).trigger();
+    // A first portfolio run now, rather than an interval from now, so the risk register has figures.
+    if (config.portfolio.enabled) await client.schedule.getHandle(PORTFOLIO_SCHEDULE_ID).trigger();
 
     // A steady trickle of new transactions into the warehouse.
     const trickle = createTrickle({ seed: DEMO_SEED + Date.now(), customers: config.demo.customers, startAt: new Date().toISOString(), refPrefix: `LIVE${Date.now().toString(36).toUpperCase()}` });

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Application } from 'express';
+import { createDb } from '../../db/connection';
 import pino from 'pino';
 import request from 'supertest';
 import { inject } from 'vitest';
@@ -48,7 +49,8 @@ export function testApiConfig(extra: Record<string, string> = {}): KingaConfig {
 
 export async function createApiHarness(extraEnv: Record<string, string> = {}): Promise<ApiHarness> {
   const config = testApiConfig(extraEnv);
-  const db = testDb();
+  // A test that counts rows across the whole database brings its own (DATABASE_URL).
+  const db = extraEnv.DATABASE_URL ? createDb(extraEnv.DATABASE_URL, 5) : testDb();
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({ db, temporal, config, logger: pino({ level: 'silent' }), jwtSecret: JWT_SECRET });

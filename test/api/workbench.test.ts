@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { resolveUiServing, uiRouter } from '../../api/static';
 import { createUser } from '../../api/users/service';
-import { uniqueRef } from '../helpers';
+import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
 import { createApiHarness, insertCase, JWT_SECRET, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
@@ -187,6 +187,24 @@ describe("a customer's transactions", () => {
 });
 
 describe('overview and analytics', () => {
+  // Counts over "today" see every test's rows: these run on a database of their own.
+  let shared: ApiHarness;
+  const sharedTokens = { ...tokens };
+  let scratch: ScratchDatabase;
+  beforeAll(async () => {
+    scratch = await scratchDatabase('kinga_overview', { migrate: true });
+    shared = h;
+    Object.assign(sharedTokens, tokens);
+    h = await createApiHarness({ DATABASE_URL: scratch.url, TEMPORAL_UI_URL: 'http://temporal.example:8233/' });
+    for (const role of ['analyst', 'senior_analyst', 'compliance', 'admin'] as const) tokens[role] = await h.token(role);
+  });
+  afterAll(async () => {
+    await h?.close();
+    h = shared;
+    Object.assign(tokens, sharedTokens);
+    await scratch?.drop();
+  });
+
   it('counts what was scored, the open cases and the top rules', async () => {
     const before = (await get('/api/overview')).body;
     const refs = [uniqueRef('ov1'), uniqueRef('ov2'), uniqueRef('ov3')];

@@ -3,7 +3,8 @@
 // application ("all privileges on all tables"): its UPDATE and DELETE on case_events still fail
 // (the trigger), while INSERT works. Then the migration's REVOKE is applied to it, and the same
 // statements are refused one step earlier, by the privilege system itself.
-// With no admin URL (the embedded PGlite has one role), the current role is used for the first part.
+// Where no role can be created (the embedded PGlite has one role; a server role without
+// CREATEROLE), the current role is used: the trigger still refuses it.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../db/connection';
@@ -19,7 +20,11 @@ beforeAll(async () => {
   // a database of its own: rows written here can never be deleted again
   scratch = await scratchDatabase('kinga_audit_role', { migrate: true });
   owner = createDb(scratch.url, 2);
-  if (inject('databaseAdminUrl')) {
+  const canCreateRole = Boolean(
+    inject('databaseAdminUrl') &&
+      (await owner.raw(`select rolsuper or rolcreaterole as ok from pg_roles where rolname = current_user`)).rows[0]?.ok,
+  );
+  if (canCreateRole) {
     role = `kinga_app_test_${randomBytes(4).toString('hex')}`;
     const password = randomBytes(18).toString('base64url');
     const database = new URL(scratch.url).pathname.slice(1);
