@@ -75,7 +75,8 @@ describe('blacklist rule', () => {
   it('hits for a blacklisted merchant, naming the reason', () => {
     const ctx = context({ blacklistedMerchant: { merchantId: 'M-90001', reason: 'pyramid scheme' } });
     const r = rule(run(txn({ merchantId: 'M-90001', merchantName: 'Pesa Mingi Investment Club' }), ctx), 'blacklist');
-    expect(r).toMatchObject({ hit: true, points: 3000 });
+    // An explicit blacklist hit is a case on its own (0.50 = MEDIUM), unlike the old substring rule.
+    expect(r).toMatchObject({ hit: true, points: 5000 });
     expect(r.detail).toContain('pyramid scheme');
   });
 

@@ -65,11 +65,18 @@ describe('anomaly contribution', () => {
     const t = txn({ amount: '3000000', channel: 'online', type: 'purchase', country: 'AE', city: 'Dubai' });
     expect(scoreTransaction(t, context(), policy, null).level).toBe('medium');
     const b = scoreTransaction(t, context(), policy, { modelVersion: 7, score: 0.74 });
-    expect(b.anomaly).toMatchObject({ enabled: true, modelVersion: 7, score: 0.74, points: 3000, contribution: 0.3 });
-    expect(b.points).toBe(9000);
+    expect(b.anomaly).toMatchObject({ enabled: true, modelVersion: 7, score: 0.74, points: 5000, contribution: 0.5 });
+    expect(b.points).toBe(10000); // capped
     expect(b.level).toBe('high');
     expect(b.modelVersion).toBe(`rules/${RULESET_VERSION}+iforest/7`);
     expect(b.anomaly.detail).toContain('0.740');
+  });
+
+  it('a clear outlier alone makes a case: nothing else fired, saturated anomaly → medium', () => {
+    const t = txn();
+    expect(scoreTransaction(t, context(), policy, null).level).toBe('low');
+    const b = scoreTransaction(t, context(), policy, { modelVersion: 7, score: 0.7 });
+    expect(b.level).toBe('medium');
   });
 
   it('no model: nothing added, said plainly', () => {
