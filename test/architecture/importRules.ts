@@ -72,7 +72,7 @@ export const WORKFLOW_FORBIDDEN_PACKAGES = [
 export const NEVER_IMPORTED = ['workers', 'ui', 'simulators'];
 
 /** Every top-level product folder; pure risk logic and the UI may import none but their own. */
-const PRODUCT_FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk'];
+const PRODUCT_FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'compliance', 'observability', 'temporal'];
 
 export const FOLDER_RULES: FolderRule[] = [
   {
@@ -92,6 +92,11 @@ export const FOLDER_RULES: FolderRule[] = [
     from: 'api',
     folders: ['activities'],
     why: 'the API talks to Temporal through the client and imports no activity implementation',
+  },
+  {
+    from: 'compliance',
+    folders: ['api', 'activities', 'workers'],
+    why: 'compliance logic is shared by the API and the CLI: it uses the client and the replayer, never activities, the API or workers',
   },
   {
     from: 'risk',
