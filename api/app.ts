@@ -16,6 +16,7 @@ import type { ApiMetrics } from '../observability/metrics';
 import { tazamaRouter } from './integrations/tazama/router';
 import { ballerineWebhookRouter } from './integrations/ballerine/router';
 import { overviewRouter, systemRouter } from './overview/router';
+import { portfolioRunsRouter } from './portfolio/router';
 import { resolveUiServing, uiRouter } from './static';
 import { streamRouter } from './stream/router';
 import { transactionsRouter } from './transactions/router';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): express.Application {
   app.use('/api/customers', customersRouter(deps));
   app.use('/api/overview', overviewRouter(deps));
   app.use('/api/analytics', analyticsRouter(deps));
+  app.use('/api/risk/portfolio-runs', portfolioRunsRouter(deps)); // before /api/risk, whose role check covers every path under it
   app.use('/api/risk', riskRegisterRouter(deps));
   app.use('/api/system', systemRouter(deps));
   const stream = streamRouter(deps);

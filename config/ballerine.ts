@@ -1,7 +1,7 @@
 // Ballerine (case management) settings, validated once at start-up like the rest of the
 // configuration. The lead folds this into KingaConfig; until then callers load it alone.
 import { z } from 'zod';
-import { ConfigError, parseDuration } from './parse';
+import { ConfigError, bool, parseDuration } from './parse';
 
 export interface BallerineConfig {
   /** BALLERINE_ENABLED: when false, cases live in Kinga only and webhooks are refused */
@@ -34,11 +34,6 @@ export const BALLERINE_VARIABLES = [
   'BALLERINE_WEBHOOK_URL',
 ] as const;
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
 
 // Base URLs without a trailing slash, so paths join cleanly.
 const httpUrl = z

@@ -1,7 +1,7 @@
 // CISO Assistant (the enterprise risk register) settings. The lead folds this into KingaConfig;
 // until then callers use it alone. The token is a personal access token (Authorization: Token …).
 import { z } from 'zod';
-import { ConfigError, parseDuration } from './parse';
+import { ConfigError, bool, duration } from './parse';
 
 export interface CisoConfig {
   /** CISO_ENABLED: false → breaches stay in Kinga's risk_events only */
@@ -20,29 +20,7 @@ export interface CisoConfig {
   requestTimeoutMs: number;
 }
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
 
-const duration = (fallback: string, minMs: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        const ms = parseDuration(v ?? fallback);
-        if (ms < minMs) {
-          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
-          return z.NEVER;
-        }
-        return ms;
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
 
 // CISO Assistant refuses "/" in folder, perimeter and assessment names; they are at most 200 long.
 const name = (fallback: string) =>

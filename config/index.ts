@@ -9,15 +9,9 @@ import { PORTFOLIO_VARIABLES, loadPortfolioConfig, type PortfolioConfig } from '
 import { NOTIFICATION_VARIABLES, loadNotificationConfig, type NotificationConfig } from './notifications';
 import { OBSERVABILITY_VARIABLES, loadObservabilityConfig, type ObservabilityConfig } from './observability';
 import { TEMPORAL_CONNECTION_VARIABLES } from '../temporal/connection';
-import { ConfigError, parseDuration } from './parse';
+import { ConfigError, bool, duration } from './parse';
 
 export { ConfigError, parseDuration } from './parse';
-
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
@@ -39,19 +33,6 @@ const list = (fallback: string[]) =>
     .string()
     .optional()
     .transform((v) => (v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean)));
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        return parseDuration(v ?? fallback);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
 
 const channelWeights = z
   .string()

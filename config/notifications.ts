@@ -2,7 +2,7 @@
 // an optional bearer token and/or HMAC signature) and e-mail over SMTP. The lead folds this into
 // KingaConfig; until then callers use it alone.
 import { z } from 'zod';
-import { ConfigError, parseDuration } from './parse';
+import { ConfigError, duration } from './parse';
 
 export interface WebhookChannelConfig {
   /** NOTIFY_WEBHOOK_URL */
@@ -39,23 +39,6 @@ export interface NotificationConfig {
 
 export type NotificationChannelName = 'webhook' | 'email';
 
-const duration = (fallback: string, minMs: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        const ms = parseDuration(v ?? fallback);
-        if (ms < minMs) {
-          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
-          return z.NEVER;
-        }
-        return ms;
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
 
 const EMAIL = /^[^\s@<>,]+@[^\s@<>,]+$/;
 

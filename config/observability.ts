@@ -3,7 +3,7 @@
 // configuration; the lead folds this into KingaConfig (as `observability`), until then callers
 // load it alone.
 import { z } from 'zod';
-import { ConfigError, parseDuration } from './parse';
+import { ConfigError, bool, duration } from './parse';
 
 /**
  * A port to listen on. A port the operator set is strict: taken → start-up stops, naming the
@@ -46,11 +46,6 @@ export const OBSERVABILITY_VARIABLES = [
   'METRICS_BUSINESS_CACHE',
 ] as const;
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
 
 const port = (fallback: number) =>
   z.coerce
@@ -61,23 +56,6 @@ const port = (fallback: number) =>
     .optional()
     .transform((v): ListenPort => (v === undefined ? { port: fallback, explicit: false } : { port: v, explicit: true }));
 
-const duration = (fallback: string, minMs: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        const ms = parseDuration(v ?? fallback);
-        if (ms < minMs) {
-          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
-          return z.NEVER;
-        }
-        return ms;
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
 
 const schema = z.object({
   METRICS_ENABLED: bool(true),

@@ -1,4 +1,6 @@
-// Parsing helpers shared by every configuration module (kept apart so that they import nothing).
+// Parsing helpers shared by every configuration module. Kept apart from config/index.ts so that
+// the integration modules can use them without an import cycle.
+import { z } from 'zod';
 
 /** Durations like 15m, 4h, 30s, 2d or plain milliseconds. */
 export function parseDuration(text: string): number {
@@ -13,3 +15,29 @@ export function parseDuration(text: string): number {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** A flag: true/false, 1/0, yes/no, on/off; `fallback` when unset. */
+export const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+/** A duration (30s, 15m, 4h, 2d) in milliseconds, at least `minMs`; `fallback` when unset. */
+export const duration = (fallback: string, minMs = 0) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        const ms = parseDuration(v ?? fallback);
+        if (ms < minMs) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
+          return z.NEVER;
+        }
+        return ms;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { multiplyDecimals } from '../risk/portfolio/decimal';
 import type { CreditPolicy, LiquidityPolicy, MarketPolicy } from '../risk/portfolio/types';
-import { ConfigError, parseDuration } from './parse';
+import { ConfigError, bool, duration } from './parse';
 
 export interface PortfolioConfig {
   /** PORTFOLIO_ENABLED: false pauses the portfolioRisk schedule */
@@ -20,29 +20,7 @@ export interface PortfolioConfig {
   market: MarketPolicy;
 }
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
 
-const duration = (fallback: string, minMs: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        const ms = parseDuration(v ?? fallback);
-        if (ms < minMs) {
-          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
-          return z.NEVER;
-        }
-        return ms;
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 

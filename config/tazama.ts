@@ -1,7 +1,7 @@
 // Tazama (real-time fraud evaluation over ISO 20022) settings, validated once at start-up like the
 // rest of the configuration. The lead folds this into KingaConfig; until then callers use it alone.
 import { z } from 'zod';
-import { ConfigError, parseDuration } from './parse';
+import { ConfigError, bool, duration } from './parse';
 
 export interface TazamaConfig {
   /** TAZAMA_ENABLED: when false, transactions are decided on Kinga's own score alone */
@@ -30,29 +30,7 @@ export interface TazamaConfig {
   relayToken: string | undefined;
 }
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
 
-const duration = (fallback: string, minMs: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        const ms = parseDuration(v ?? fallback);
-        if (ms < minMs) {
-          ctx.addIssue({ code: 'custom', message: `must be at least ${minMs} ms` });
-          return z.NEVER;
-        }
-        return ms;
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
 
 // Base URLs without a trailing slash, so paths join cleanly.
 const baseUrl = z
