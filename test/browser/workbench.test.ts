@@ -1,7 +1,9 @@
 // The analyst workbench in a real browser (Debian's Chromium via playwright-core) against the real
 // API, worker, Temporal and PostgreSQL: decide a medium case, be refused on a high one, four-eyes,
-// and live updates in the monitor and the queue. Saves a screenshot of every page to docs/screenshots/.
+// live updates in the monitor and the queue, and compliance proving a decision by replay. Saves a
+// screenshot of every page to docs/screenshots/.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, DEMO_USERS, seedDemoUsers } from '../../api/users/service';
@@ -131,7 +133,7 @@ describe('the analyst workbench in a browser', () => {
     const compliance = await signIn(h, 'chebet', password('chebet'));
     await expect
       .poll(() => compliance.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents())
-      .toEqual(['Overview', 'Case queue', 'Transaction monitor', 'Analytics', 'Risk register', 'System']);
+      .toEqual(['Overview', 'Case queue', 'Transaction monitor', 'Analytics', 'Risk register', 'Compliance', 'System']);
     await compliance.close();
   });
 
@@ -246,5 +248,55 @@ describe('the analyst workbench in a browser', () => {
     await screenshot(monitor, 'system');
     await monitor.close();
     await queue.close();
+  });
+
+  it('compliance finds the approved transaction, sees its timeline with the decision and its actor, exports it and replays it: deterministic', async () => {
+    const page = await signIn(h, 'chebet', password('chebet'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Compliance' }).click();
+    await page.getByTestId('compliance-empty').waitFor();
+    // the decisions of the last days list this run's decisions with their actors
+    const decided = page.locator(`[data-testid="decisions-table"] tr[data-ref="${refs.topMedium}"]`);
+    await decided.waitFor();
+    expect(await decided.textContent()).toContain('amina (Analyst)');
+
+    // keyboard: type the reference and press Enter
+    await page.getByLabel('Transaction reference').fill(refs.topMedium!);
+    await page.getByLabel('Transaction reference').press('Enter');
+    await page.getByTestId('decision-timeline').waitFor();
+    expect(page.url()).toContain(`ref=${refs.topMedium}`);
+    expect(await page.getByTestId('decision-outcome').textContent()).toMatch(/Approved — Approve by amina at .*customer confirmed the London purchase by phone/s);
+    const decisionStep = page.locator('[data-testid="decision-step"][data-kind="decision_update"]');
+    expect(await decisionStep.first().textContent()).toContain('approve by amina (analyst)');
+    const timeline = (await page.getByTestId('decision-timeline').textContent()) ?? '';
+    expect(timeline).toContain('customer confirmed the London purchase by phone');
+    expect(timeline).toMatch(/score 0\.55 → medium risk/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-history').click()]);
+    expect(download.suggestedFilename()).toBe(`${lifecycleWorkflowId(refs.topMedium!)}.history.json`);
+    const historyText = fs.readFileSync(await download.path(), 'utf8');
+    expect((JSON.parse(historyText) as { events: unknown[] }).events.length).toBeGreaterThan(10);
+
+    await page.getByRole('button', { name: 'Replay against current code' }).click();
+    const verdict = page.getByTestId('replay-verdict').first();
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-verdict')).toBe('deterministic');
+    expect(await verdict.textContent()).toContain('Verdict: deterministic');
+    await screenshot(page, 'compliance');
+
+    // the printable report opens in a tab of its own
+    const [report] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('open-audit-page').click()]);
+    await report.getByRole('heading', { name: `Audit report — transaction ${refs.topMedium}` }).waitFor();
+    await report.close();
+
+    // a corrupt history file gets the API's own complaint; the exported one replays cleanly
+    const file = page.getByLabel('History file (JSON)');
+    await file.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"events": [') });
+    await page.getByTestId('file-error').waitFor();
+    expect(await page.getByTestId('file-error').textContent()).toMatch(/^broken\.json could not be replayed: .*broken\.json/);
+    await file.setInputFiles({ name: 'exported.json', mimeType: 'application/json', buffer: Buffer.from(historyText) });
+    const fileVerdict = page.locator('[data-testid="replay-verdict"]', { hasText: 'exported.json' });
+    await fileVerdict.waitFor();
+    expect(await fileVerdict.getAttribute('data-verdict')).toBe('deterministic');
+    await page.close();
   });
 });

@@ -91,3 +91,22 @@ export function bankDate(days = 0, now: number = Date.now()): string {
   const d = new Date(now + days * 86_400_000);
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Nairobi', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
+
+const instant = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** Date and time to the second: audit readers compare steps seconds apart. */
+export function formatInstant(iso: string | null): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : instant.format(date);
+}
+
+/**
+ * The instant a bank day (YYYY-MM-DD, shifted by `days`) starts, as ISO 8601 with the bank's
+ * offset. Nairobi keeps UTC+3 all year (no daylight saving), so the offset is a constant.
+ */
+export function bankDayStart(date: string, days = 0): string {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  if (Number.isNaN(ms)) return date;
+  return `${new Date(ms + days * 86_400_000).toISOString().slice(0, 10)}T00:00:00+03:00`;
+}

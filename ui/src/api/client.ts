@@ -1,6 +1,7 @@
-// The one fetch wrapper of the UI: JSON in and out, the Bearer token attached, failures turned
-// into ApiError / NetworkError. It knows nothing about stores or the router: main.ts wires the
-// token source and what happens when the API says the session is no longer valid.
+// The one fetch wrapper of the UI: JSON in and out (or a file out, for downloads), the Bearer token
+// attached, failures turned into ApiError / NetworkError. It knows nothing about stores or the
+// router: main.ts wires the token source and what happens when the API says the session is no
+// longer valid.
 import { ApiError, NetworkError, isApiErrorBody } from './errors';
 
 export interface ApiClientHooks {
@@ -51,7 +52,22 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
 }
 
 async function send(path: string, options: RequestOptions): Promise<{ response: Response; body: unknown; sentToken: boolean }> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const { response, sentToken } = await fetchResponse(path, options, 'application/json');
+  const body = parseBody(await response.text());
+  return { response, body, sentToken };
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+async function fetchResponse(path: string, options: RequestOptions, accept: string): Promise<{ response: Response; sentToken: boolean }> {
+  const headers: Record<string, string> = { Accept: accept };
   const token = options.auth === false ? null : hooks.getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   let payload: string | undefined;
@@ -72,17 +88,7 @@ async function send(path: string, options: RequestOptions): Promise<{ response: 
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new NetworkError('The Kinga API could not be reached. Check your connection and try again.', { cause: err });
   }
-
-  const text = await response.text();
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { response, body, sentToken: token !== null };
+  return { response, sentToken: token !== null };
 }
 
 function toApiError(response: Response, body: unknown): ApiError {
@@ -107,4 +113,36 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export async function requestRaw(path: string, options: RequestOptions = {}): Promise<RawResult> {
   const { response, body } = await send(path, options);
   return { status: response.status, ok: response.ok, body };
+}
+
+/** A file the API sent (an export, a report), with the name its Content-Disposition suggests. */
+export interface ApiFile {
+  blob: Blob;
+  /** from Content-Disposition, else the caller's fallback */
+  fileName: string;
+  contentType: string;
+}
+
+function dispositionFileName(header: string | null): string | null {
+  const match = header ? /filename="?([^";]+)"?/i.exec(header) : null;
+  return match ? match[1]! : null;
+}
+
+/**
+ * A non-JSON answer kept as a Blob (downloads need the token, so a plain link will not do);
+ * failures are still the API's JSON errors, thrown as ApiError.
+ */
+export async function requestFile(path: string, fallbackName: string, options: RequestOptions & { accept?: string } = {}): Promise<ApiFile> {
+  const { response, sentToken } = await fetchResponse(path, options, options.accept ?? '*/*');
+  if (!response.ok) {
+    const error = toApiError(response, parseBody(await response.text()));
+    if (error.isUnauthorized && sentToken) hooks.onUnauthorized(error);
+    throw error;
+  }
+  const blob = await response.blob();
+  return {
+    blob,
+    fileName: dispositionFileName(response.headers.get('Content-Disposition')) ?? fallbackName,
+    contentType: response.headers.get('Content-Type') ?? blob.type,
+  };
 }

@@ -1,9 +1,29 @@
 // The UI's only door to the Kinga API. Views and stores import from here, never call fetch.
-export { configureApiClient, type ApiClientHooks } from './client';
+export { configureApiClient, type ApiClientHooks, type ApiFile } from './client';
 export { ApiError, NetworkError, describeError, type ApiErrorBody, type ApiErrorCode } from './errors';
 export { login } from './auth';
 export { assignCases, customerTransactions, decideCase, getCase, listAssignees, listCases, releaseCase, takeCase } from './cases';
 export { getAnalytics, getOverview, getRiskEvents, getRiskMetrics, getSystemInfo } from './dashboards';
+export {
+  downloadAuditCsv,
+  downloadDecisionsCsv,
+  downloadHistory,
+  getAuditPage,
+  getDecisionPath,
+  getDecisions,
+  replayHistoryFile,
+  replayTransaction,
+  type DecisionOutcome,
+  type DecisionPath,
+  type DecisionRecord,
+  type DecisionsReport,
+  type DecisionStep,
+  type DecisionStepKind,
+  type InstantRange,
+  type ReplayDivergence,
+  type ReplayReport,
+  type ReplayResult,
+} from './compliance';
 export { getStreamTicket, streamUrl, STREAM_PATH } from './stream';
 export { getHealth, temporalWebUrl, HEALTH_PATH } from './system';
 export * from './types';

@@ -65,6 +65,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Risk register', nav: true, roles: RISK_ROLES },
   },
   {
+    path: '/compliance',
+    name: 'compliance',
+    component: () => import('../views/ComplianceView.vue'),
+    meta: { title: 'Compliance', nav: true, roles: ['compliance'] },
+  },
+  {
     path: '/system',
     name: 'system',
     component: () => import('../views/HomeView.vue'),
