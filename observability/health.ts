@@ -1,7 +1,7 @@
 // Readiness checks shared by the processes: each dependency answers within a deadline, or the
 // process is not ready and the answer names which one failed. Liveness (/healthz) checks nothing:
 // a process that answers HTTP is alive, and restarting it would not bring a database back.
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import type { Knex } from 'knex';
 
 export type CheckResult = { ok: true } | { ok: false; error: string };
@@ -30,7 +30,7 @@ export function databaseCheck(db: Knex, timeoutMs = DEFAULT_CHECK_TIMEOUT_MS): C
 }
 
 /** The frontend's GetSystemInfo, within the deadline. */
-export function temporalCheck(connection: Connection, timeoutMs = DEFAULT_CHECK_TIMEOUT_MS): Check {
+export function temporalCheck(connection: ConnectionLike, timeoutMs = DEFAULT_CHECK_TIMEOUT_MS): Check {
   return () => connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
 }
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { loadConfig } from '../config';
-import { createLogger } from '../config/logger';
+import { createLogger } from '../observability/logger';
 import { createDb, migrateLatest } from '../db/connection';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { createTrickle } from '../warehouse/generator';

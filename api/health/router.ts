@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../context';
-import { readiness } from './service';
+import { checkReadiness, databaseCheck, temporalCheck } from '../../observability/health';
 
 export function healthRouter(deps: ApiDeps): Router {
   const router = Router();
@@ -10,7 +10,10 @@ export function healthRouter(deps: ApiDeps): Router {
   });
   /** Readiness: PostgreSQL and Temporal both answer; 503 names whichever does not. */
   router.get('/readyz', async (_req, res) => {
-    const { ready, checks } = await readiness(deps.db, deps.temporal);
+    const { ready, checks } = await checkReadiness({
+      database: databaseCheck(deps.db),
+      temporal: temporalCheck(deps.temporal.connection),
+    });
     const failing = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'unavailable',
