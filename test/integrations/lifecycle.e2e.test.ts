@@ -14,6 +14,8 @@ import { startBallerineSimulator, type BallerineSimulator } from '../../simulato
 import { freePort } from '../../scripts/lib/ports';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { saveHistoryFixture } from '../lifecycle/fixtures';
+import { jsonClient } from '../helpers/http';
+import { MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
 let stack: KingaTestStack;
 let tazama: TazamaSimulator;
@@ -22,38 +24,8 @@ let server: Server;
 let baseUrl: string;
 const tokens: Record<string, string> = {};
 const run = randomUUID().slice(0, 8);
-let seq = 0;
-
-function transaction(overrides: Record<string, unknown> = {}) {
-  seq += 1;
-  return {
-    transactionRef: `INT-${run}-${seq}`,
-    customerId: `INTC-${run}-${seq}`,
-    accountId: `INTA-${run}-${seq}`,
-    amount: '2500.00',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-NAIVAS-001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z',
-    ...overrides,
-  };
-}
-// Kinga alone: 1.5M (0.20) + foreign (0.25) + 23:40 in Nairobi (0.10) = 0.55, medium.
-const MEDIUM = { amount: '1500000.00', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
-
-async function api(method: string, path: string, body?: unknown, as?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const api = jsonClient(() => baseUrl, tokens);
+const transaction = transactionFactory(`INT-${run}`);
 
 async function ingest(txn: ReturnType<typeof transaction>) {
   const res = await api('POST', '/api/transactions', txn, 'amina');
@@ -101,7 +73,7 @@ afterAll(async () => {
 
 describe('the lifecycle with Tazama and Ballerine', () => {
   it('an ALRT raises a medium transaction to high: its case shows the typologies, Ballerine gets the case and then the decision', async () => {
-    const txn = transaction(MEDIUM);
+    const txn = transaction(MEDIUM_RISK);
     await ingest(txn);
     const row = await eventually(async () => {
       const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'baraka');
@@ -206,7 +178,7 @@ describe('the lifecycle with Tazama and Ballerine', () => {
 
   it('with Ballerine down for a while, the analyst still decides at once; the workflow ends when Ballerine returns, with one run and one decision', async () => {
     ballerine.setFaults({ down: true });
-    const txn = transaction(MEDIUM);
+    const txn = transaction(MEDIUM_RISK);
     let caseId: number;
     try {
       await ingest(txn);

@@ -10,6 +10,8 @@ import { createUser, seedDemoUsers, DEMO_USERS } from '../../api/users/service';
 import { lifecycleWorkflowId, stateQuery, analystDecisionSignal } from '../../workflows/lifecycle/definitions';
 import { createTestStack, eventually, type KingaTestStack } from './context';
 import { saveHistoryFixture } from './fixtures';
+import { jsonClient } from '../helpers/http';
+import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
 let stack: KingaTestStack;
 let server: Server;
@@ -21,39 +23,8 @@ function password(username: string): string {
   return DEMO_USERS.find((u) => u.username === username)?.password ?? 'second-senior-password';
 }
 
-async function api(method: string, path: string, body?: unknown, as?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-let seq = 0;
-function transaction(overrides: Record<string, unknown> = {}) {
-  seq += 1;
-  return {
-    transactionRef: `E2E-${run}-${seq}`,
-    customerId: `CUST-${run}-${seq}`,
-    accountId: `ACC-${run}-${seq}`,
-    amount: '2500.00',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-NAIVAS-001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z', // 10:15 in Nairobi
-    ...overrides,
-  };
-}
-
-const HIGH = { amount: '12000000.00', type: 'transfer', channel: 'online', merchantId: null, merchantName: null };
-// amount 1.5M (0.20) + foreign (0.25) + 23:40 in Nairobi (0.10) = 0.55: medium
-const MEDIUM = { amount: '1500000.00', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
+const api = jsonClient(() => baseUrl, tokens);
+const transaction = transactionFactory(`E2E-${run}`);
 
 async function ingest(txn: ReturnType<typeof transaction>, as = 'amina') {
   const res = await api('POST', '/api/transactions', txn, as);
@@ -110,7 +81,7 @@ describe('transaction lifecycle through the API', () => {
   });
 
   it('turns a high-risk transaction into a case; a refused decision changes nothing; a senior analyst closes it', async () => {
-    const txn = transaction(HIGH);
+    const txn = transaction(HIGH_RISK);
     await ingest(txn);
     const detail = await caseFor(txn.transactionRef);
     expect(detail.status).toBe('held');
@@ -163,7 +134,7 @@ describe('transaction lifecycle through the API', () => {
   });
 
   it('escalation: the analyst escalates, the escalating senior may not close it (four-eyes), another senior approves', async () => {
-    const txn = transaction(MEDIUM);
+    const txn = transaction(MEDIUM_RISK);
     await ingest(txn);
     const detail = await caseFor(txn.transactionRef);
     expect(detail.status).toBe('flagged');
@@ -202,7 +173,7 @@ describe('transaction lifecycle through the API', () => {
   });
 
   it('a refused signalled decision is recorded, not applied; a valid one closes the case', async () => {
-    const txn = transaction(MEDIUM);
+    const txn = transaction(MEDIUM_RISK);
     await ingest(txn);
     const detail = await caseFor(txn.transactionRef);
     const handle = stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef));
@@ -223,7 +194,7 @@ describe('transaction lifecycle through the API', () => {
   });
 
   it('an analyst approves a medium case: the case closes with that actor', async () => {
-    const txn = transaction(MEDIUM);
+    const txn = transaction(MEDIUM_RISK);
     await ingest(txn);
     const detail = await caseFor(txn.transactionRef);
     const approved = await api('POST', `/api/cases/${detail.case.id}/decision`, { decision: 'approve', note: 'customer is travelling, confirmed by phone' }, 'juma');
@@ -237,7 +208,7 @@ describe('transaction lifecycle through the API', () => {
   });
 
   it('a duplicate ingestion makes no second workflow or case', async () => {
-    const txn = transaction(HIGH);
+    const txn = transaction(HIGH_RISK);
     await ingest(txn);
     await caseFor(txn.transactionRef);
     const again = await ingest(txn, 'juma');

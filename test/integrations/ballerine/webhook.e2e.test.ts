@@ -15,6 +15,7 @@ import { lifecycleWorkflowId, stateQuery } from '../../../workflows/lifecycle/de
 import { startBallerineSimulator, type BallerineSimulator, type WebhookDelivery } from '../../../simulators/ballerine';
 import { uniqueRef } from '../../helpers';
 import { freePort } from '../../../scripts/lib/ports';
+import { jsonClient } from '../../helpers/http';
 import { createTestStack, eventually, type KingaTestStack } from '../../lifecycle/context';
 
 const API_KEY = 'lifecycle-test-key-2b8d';
@@ -32,15 +33,7 @@ let ballerine: BallerineConfig;
 let activities: ReturnType<typeof createBallerineActivities>;
 const tokens: Record<string, string> = {};
 
-async function api(method: string, path: string, body?: unknown, as?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const api = jsonClient(() => baseUrl, tokens);
 
 async function deliver(body: string, signature: string | undefined): Promise<{ status: number; body: any }> {
   const res = await fetch(`${baseUrl}/api/integrations/ballerine/webhook`, {
