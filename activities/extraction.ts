@@ -87,15 +87,15 @@ export function createExtractionActivities({ db, warehouse, temporal, config, lo
           accepted.slice(i, i + START_CONCURRENCY).map(async (r) => {
             const input: LifecycleInput = { transactionRef: r.transaction_ref, requestId: runId };
             try {
-              const handle = await temporal.workflow.start<typeof transactionLifecycle>('transactionLifecycle', {
+              await temporal.workflow.start<typeof transactionLifecycle>('transactionLifecycle', {
                 workflowId: lifecycleWorkflowId(r.transaction_ref),
                 taskQueue: config.temporal.taskQueue,
                 args: [input],
                 workflowIdReusePolicy: 'REJECT_DUPLICATE',
                 workflowIdConflictPolicy: 'USE_EXISTING',
               });
-              // A running lifecycle (USE_EXISTING) answers with its handle; a closed one refuses.
-              if (handle.workflowId) started += 1;
+              // Started now, or already running (USE_EXISTING); a closed one refuses (below).
+              started += 1;
             } catch (err) {
               if (err instanceof WorkflowExecutionAlreadyStartedError) alreadyStarted += 1;
               else throw err;

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     cleanups.push(() => db.destroy());
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const seeded = await seedDemo(db, { customers: config.demo.customers, days: config.demo.historyDays, now: new Date(), liveHours: config.demo.liveHours });
+    const seeded = await seedDemo(db, { customers: config.demo.customers, days: config.demo.historyDays, now: new Date(), liveHours: config.demo.liveHours, sourceName: config.warehouse.sourceName });
     logger.info(seeded, 'demo data ready');
     await seedPortfolioInputs(db, { now: new Date(), timeZone: config.portfolio.timeZone });
 

@@ -2,13 +2,11 @@
 // History older than the go-live point is backfilled as already-processed (the bank's past, used
 // for customer profiles and model training); the rest waits in the warehouse for extraction.
 import type { Db } from '../../db/connection';
+import { TRANSACTION_COLUMNS } from '../../activities/rows';
 import { BLACKLISTED_MERCHANTS, generateHistory, type WarehouseRow } from '../../warehouse/generator';
 import { seedDemoUsers } from '../../api/users/service';
 
 export const DEMO_SEED = 20261125;
-export const DEMO_SOURCE = 'transaction_history';
-
-const TRANSACTION_FIELDS = ['transaction_ref', 'customer_id', 'account_id', 'amount', 'currency', 'txn_type', 'channel', 'merchant_id', 'merchant_name', 'city', 'country', 'occurred_at'] as const;
 
 export interface SeedSummary {
   users: number;
@@ -27,7 +25,7 @@ export async function seedBlacklist(db: Db): Promise<number> {
 }
 
 /** Seeds once: a warehouse that already has rows is left alone. */
-export async function seedDemo(db: Db, opts: { customers: number; days: number; now: Date; liveHours: number }): Promise<SeedSummary> {
+export async function seedDemo(db: Db, opts: { customers: number; days: number; now: Date; liveHours: number; sourceName: string }): Promise<SeedSummary> {
   const users = (await seedDemoUsers(db)).length;
   const blacklisted = await seedBlacklist(db);
   const existing = await db('transaction_history').count<{ count: string }[]>('* as count');
@@ -44,7 +42,7 @@ export async function seedDemo(db: Db, opts: { customers: number; days: number; 
       const past = chunk.filter((r) => Date.parse(r.occurred_at) < goLive);
       if (past.length) {
         await trx('transactions').insert(
-          past.map((r) => ({ ...Object.fromEntries(TRANSACTION_FIELDS.map((f) => [f, r[f]])), source: 'backfill', status: 'approved', workflow_id: null })),
+          past.map((r) => ({ ...Object.fromEntries(TRANSACTION_COLUMNS.map((f) => [f, r[f]])), source: 'backfill', status: 'approved', workflow_id: null })),
         );
         backfilled += past.length;
         const byRef = new Map(inserted.map((x) => [x.transaction_ref, x.id]));
@@ -52,7 +50,7 @@ export async function seedDemo(db: Db, opts: { customers: number; days: number; 
       }
     }
     // Rows are generated in time order, so everything up to the last backfilled id is history.
-    await trx('extraction_watermarks').insert({ source: DEMO_SOURCE, cursor_value: String(lastBackfilledId), cursor_ref: '', rows_extracted: 0 }).onConflict('source').ignore();
+    await trx('extraction_watermarks').insert({ source: opts.sourceName, cursor_value: String(lastBackfilledId), cursor_ref: '', rows_extracted: 0 }).onConflict('source').ignore();
   });
   return { users, blacklisted, warehouseRows: rows.length, backfilled, pendingExtraction: rows.length - backfilled };
 }
