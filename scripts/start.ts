@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { connectTemporalClient } from '../temporal/connection';
 import { loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
 import { createDb, migrateLatest } from '../db/connection';
@@ -173,9 +174,9 @@ async function main(): Promise<void> {
     children.push(vite);
 
     // Kick off the first extraction and an initial model on the backfilled history.
-    const connection = await Connection.connect({ address: temporalAddress });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    // The same connection settings (TLS, API key) as the worker and the API use.
+    const client = await connectTemporalClient(temporalAddress, config.temporal.namespace);
+    cleanups.push(() => client.connection.close());
     await waitForSchedule(client);
     try {
       await client.workflow.start('anomalyModelTraining', {
