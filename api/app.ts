@@ -12,6 +12,7 @@ import { complianceRouter } from './compliance/router';
 import type { ApiDeps } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './health/router';
+import { openApiRouter } from './openapi/router';
 import type { ApiMetrics } from '../observability/metrics';
 import { tazamaRouter } from './integrations/tazama/router';
 import { ballerineWebhookRouter } from './integrations/ballerine/router';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): express.Application {
   app.use(express.json({ limit: '2mb' })); // a batch of 500 transactions fits comfortably
 
   app.use(healthRouter(deps));
+  app.use(openApiRouter());
   app.use('/api/auth', authRouter(deps));
   app.use('/api/transactions', transactionsRouter(deps));
   app.use('/api/cases', casesRouter(deps));

@@ -1,15 +1,21 @@
 // Typed HTTP errors and the one JSON error handler. Handlers throw; Express 5 forwards rejected
 // promises here, so no route formats its own error response.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ZodError, type z } from 'zod';
+import { z, ZodError } from 'zod';
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-  field?: string;
-  issues?: { field: string; message: string }[];
-  requestId?: string;
-}
+/** The one error shape every route answers with (also in the OpenAPI document, as `Error`). */
+export const errorBody = z
+  .object({
+    /** a stable code: invalid_request, unauthorized, forbidden, not_found, conflict, unprocessable, ... */
+    error: z.string(),
+    /** for people; starts with the field when one is at fault */
+    message: z.string(),
+    field: z.string().optional(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Error', description: 'Every 4xx and 5xx answer of the API' });
+export type ErrorBody = z.infer<typeof errorBody>;
 
 export class HttpError extends Error {
   override name = 'HttpError';

@@ -1,9 +1,87 @@
 import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
 import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
+import { documentRoute, featureRegistry } from '../openapi/route';
+import { decimalJson, timestampJson } from '../transactions/views';
 import { analyticsQuery, riskEventsQuery, type AnalyticsQuery, type RiskEventsQuery } from './schemas';
 import { getAnalytics, latestRiskMetrics, recentRiskEvents, type Analytics, type RiskEventRow, type RiskMetricRow } from './service';
+
+export const analyticsRegistry = featureRegistry();
+
+documentRoute(analyticsRegistry, {
+  method: 'get',
+  path: '/api/analytics',
+  tags: ['analytics'],
+  summary: 'Deep-dive analytics over a date range (default: the last 7 days; at most 92 days)',
+  access: { auth: 'bearer', roles: 'any' },
+  request: { query: analyticsQuery },
+  responses: {
+    200: {
+      description: 'Score distribution, rule hit rates, by channel / place / hour, anomaly histogram, analysts, SLA',
+      body: z.looseObject({
+        from: z.string(),
+        to: z.string(),
+        timeZone: z.string(),
+        transactions: z.number().int(),
+        scoreDistribution: z.array(z.looseObject({})),
+        ruleHitRates: z.array(z.looseObject({ rule: z.string(), hits: z.number(), rate: z.number() })),
+        byChannel: z.array(z.looseObject({})),
+        byLocation: z.array(z.looseObject({})),
+        byHour: z.array(z.looseObject({})),
+        anomaly: z.looseObject({ scored: z.number() }),
+        analysts: z.array(z.looseObject({ analyst: z.string() })),
+        sla: z.looseObject({}),
+      }),
+    },
+  },
+});
+
+const riskRegister = { auth: 'bearer', roles: ['senior_analyst', 'compliance', 'admin'] } as const;
+const riskMetricRow = z.looseObject({
+  id: z.number().int(),
+  model: z.string(),
+  metric: z.string(),
+  scope: z.string(),
+  value: decimalJson,
+  threshold: decimalJson.nullable(),
+  status: z.string(),
+  details: z.unknown(),
+  run_id: z.string(),
+  computed_at: timestampJson,
+});
+const riskEventRow = z.looseObject({
+  id: z.number().int(),
+  event_key: z.string(),
+  category: z.string(),
+  severity: z.string(),
+  title: z.string(),
+  description: z.string(),
+  transaction_ref: z.string().nullable(),
+  risk_metric_id: z.number().int().nullable(),
+  external_ref: z.string().nullable(),
+  details: z.unknown(),
+  created_at: timestampJson,
+  updated_at: timestampJson,
+});
+documentRoute(analyticsRegistry, {
+  method: 'get',
+  path: '/api/risk/metrics',
+  tags: ['risk register'],
+  summary: "Each portfolio metric's latest value (rows of risk_metrics)",
+  access: riskRegister,
+  responses: { 200: { description: 'The metrics', body: z.object({ items: z.array(riskMetricRow) }) } },
+});
+documentRoute(analyticsRegistry, {
+  method: 'get',
+  path: '/api/risk/events',
+  tags: ['risk register'],
+  summary: 'Recent risk events (rows of risk_events)',
+  access: riskRegister,
+  request: { query: riskEventsQuery },
+  responses: { 200: { description: 'The events, newest first', body: z.object({ items: z.array(riskEventRow) }) } },
+});
 
 /** GET /api/analytics?from=&to=: every signed-in role (analysts look at their own throughput too). */
 export function analyticsRouter(deps: ApiDeps): Router {

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { ApiDeps } from '../context';
 import { requireAuth } from '../middleware/auth';
 import { validate } from '../middleware/validate';
+import { documentRoute, featureRegistry } from '../openapi/route';
+import { decimalJson, timestampJson } from '../transactions/views';
 
 export const customerParams = z.object({
   id: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
@@ -54,6 +56,42 @@ export async function customerTransactions(db: Knex, customerId: string, limit: 
   if (exclude) q.whereNot('transaction_ref', exclude);
   return q;
 }
+
+export const customersRegistry = featureRegistry();
+
+documentRoute(customersRegistry, {
+  method: 'get',
+  path: '/api/customers/:id/transactions',
+  tags: ['cases'],
+  summary: "A customer's recent transactions, newest first",
+  access: { auth: 'bearer', roles: 'any' },
+  request: { params: customerParams, query: customerTransactionsQuery },
+  responses: {
+    200: {
+      description: 'The transactions',
+      body: z.object({
+        customerId: z.string(),
+        items: z.array(
+          z.looseObject({
+            transaction_ref: z.string(),
+            amount: decimalJson,
+            currency: z.string(),
+            txn_type: z.string(),
+            channel: z.string(),
+            merchant_name: z.string().nullable(),
+            city: z.string(),
+            country: z.string(),
+            occurred_at: timestampJson,
+            status: z.string(),
+            risk_level: z.string().nullable(),
+            risk_score: decimalJson.nullable(),
+            source: z.string(),
+          }),
+        ),
+      }),
+    },
+  },
+});
 
 export function customersRouter(deps: ApiDeps): Router {
   const router = Router();

@@ -1,11 +1,117 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
+import { documentRoute, featureRegistry } from '../openapi/route';
+import { transactionRecordJson } from '../transactions/views';
 import { assignmentHandlers, bulkAssignmentBody } from './assignment';
 import { caseHandlers } from './handlers';
 import { queueHandler, queueQuery } from './queue';
-import { caseParams, decisionBody } from './schemas';
+import { caseParams, decisionBody, lifecycleStateJson } from './schemas';
+import { caseEventJson, caseListItemJson, caseRecordJson } from './views';
+
+export const casesRegistry = featureRegistry();
+const tags = ['cases'];
+const caseNotFound = { description: 'No such case' };
+
+const casePage = z.object({ items: z.array(caseListItemJson), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).meta({ id: 'CasePage' });
+const caseDetail = z
+  .object({
+    case: caseRecordJson,
+    transaction: transactionRecordJson.nullable(),
+    events: z.array(caseEventJson).meta({ description: "the transaction's whole audit trail, oldest first" }),
+    temporalUiUrl: z.string().nullable(),
+  })
+  .meta({ id: 'CaseDetail' });
+const assignmentResult = z.object({ case: caseRecordJson });
+
+documentRoute(casesRegistry, {
+  method: 'get',
+  path: '/api/cases',
+  tags,
+  summary: 'The case queue (filters, sort, paging)',
+  access: { auth: 'bearer', roles: 'any' },
+  request: { query: queueQuery },
+  responses: { 200: { description: 'One page of the queue', body: casePage } },
+});
+documentRoute(casesRegistry, {
+  method: 'get',
+  path: '/api/cases/assignees',
+  tags,
+  summary: 'Active users who may work cases',
+  access: { auth: 'bearer', roles: ['senior_analyst'] },
+  responses: {
+    200: {
+      description: 'The users',
+      body: z.object({ items: z.array(z.object({ username: z.string(), displayName: z.string(), role: z.string() })) }),
+    },
+  },
+});
+documentRoute(casesRegistry, {
+  method: 'post',
+  path: '/api/cases/assignments',
+  tags,
+  summary: 'Assign (or, with assignee null, release) several cases',
+  access: { auth: 'bearer', roles: ['senior_analyst'] },
+  request: { body: bulkAssignmentBody },
+  responses: {
+    200: {
+      description: 'Which cases were assigned and which were skipped, with the reason',
+      body: z.object({
+        assignee: z.string().nullable(),
+        assigned: z.array(z.number().int()),
+        skipped: z.array(z.object({ caseId: z.number().int(), reason: z.string() })),
+      }),
+    },
+    422: { description: 'The assignee is not an active user who works cases' },
+  },
+});
+documentRoute(casesRegistry, {
+  method: 'get',
+  path: '/api/cases/:id',
+  tags,
+  summary: 'A case with its transaction and audit trail',
+  access: { auth: 'bearer', roles: 'any' },
+  request: { params: caseParams },
+  responses: { 200: { description: 'The case', body: caseDetail }, 404: caseNotFound },
+});
+documentRoute(casesRegistry, {
+  method: 'post',
+  path: '/api/cases/:id/decision',
+  tags,
+  summary: 'Decide a case (approve, block, escalate)',
+  description:
+    "Runs the workflow's `decide` Update, whose validator has the final word (four-eyes, role, state). " +
+    'An X-Request-Id header makes a retry return the first outcome instead of deciding twice.',
+  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst'] },
+  request: { params: caseParams, body: decisionBody },
+  responses: {
+    200: { description: "Applied: the workflow's new state", body: z.object({ state: lifecycleStateJson }) },
+    404: caseNotFound,
+    409: { description: 'The case is closed, or another decision is being recorded' },
+    422: { description: 'The workflow refused the decision (e.g. four-eyes)' },
+    504: { description: 'The workflow did not confirm in time' },
+  },
+});
+documentRoute(casesRegistry, {
+  method: 'post',
+  path: '/api/cases/:id/assignment',
+  tags,
+  summary: 'Take a case',
+  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst'] },
+  request: { params: caseParams },
+  responses: { 200: { description: 'The case, now yours', body: assignmentResult }, 404: caseNotFound, 409: { description: 'Closed, or taken by someone else' } },
+});
+documentRoute(casesRegistry, {
+  method: 'delete',
+  path: '/api/cases/:id/assignment',
+  tags,
+  summary: 'Give a case back to the queue',
+  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst'] },
+  request: { params: caseParams },
+  responses: { 200: { description: 'The case, unassigned', body: assignmentResult }, 404: caseNotFound, 409: { description: 'Someone else holds it' } },
+});
 
 export function casesRouter(deps: ApiDeps): Router {
   const router = Router();

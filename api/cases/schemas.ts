@@ -39,3 +39,43 @@ export const decisionBody = z
   })
   .transform(({ decision, note }) => ({ decision, note: note || undefined }));
 export type DecisionBody = z.output<typeof decisionBody>;
+
+// ---- Answers, for the API contract (api/openapi).
+
+const caseEventViewJson = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  actor: z.string(),
+  actorRole: z.string().nullable(),
+  note: z.string().nullable(),
+  at: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The workflow's own view (the `state` query / the `decide` Update's result): camelCase. */
+export const lifecycleStateJson = z
+  .looseObject({
+    workflowId: z.string(),
+    transactionRef: z.string(),
+    stage: z.enum(['loading', 'scoring', 'routing', 'awaiting_decision', 'closing', 'closed']),
+    status: z.enum(['received', 'approved', 'flagged', 'held', 'blocked']),
+    transaction: z.looseObject({}).nullable(),
+    score: z.looseObject({}).nullable(),
+    case: z
+      .looseObject({
+        caseId: z.number().int(),
+        status: z.enum(['assigned', 'escalated', 'closed']),
+        riskLevel: z.enum(['medium', 'high']),
+        requiredRole: z.string(),
+        escalationLevel: z.number().int(),
+        escalatedBy: z.array(z.string()),
+        slaDueAt: z.string(),
+        decision: z.enum(['approve', 'block']).nullable(),
+        decidedBy: z.string().nullable(),
+        decidedAt: z.string().nullable(),
+        decisionNote: z.string().nullable(),
+      })
+      .nullable(),
+    events: z.array(caseEventViewJson),
+  })
+  .meta({ id: 'LifecycleState', description: "The transaction lifecycle workflow's whole view" });

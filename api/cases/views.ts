@@ -1,4 +1,6 @@
 // Rows of analyst_cases and case_events, answered as they are (see transactions/views.ts).
+import { z } from 'zod';
+import { decimalJson, timestampJson } from '../transactions/views';
 
 export interface CaseRecord {
   id: number;
@@ -48,3 +50,57 @@ export interface CaseEventRecord {
   payload: Record<string, unknown>;
   occurred_at: Date;
 }
+
+// ---- The same rows in JSON, for the API contract (see transactions/views.ts).
+export const caseRecordJson = z
+  .looseObject({
+    id: z.number().int(),
+    transaction_ref: z.string(),
+    workflow_id: z.string(),
+    risk_level: z.string(),
+    status: z.string(),
+    required_role: z.string(),
+    assignee: z.string().nullable(),
+    escalation_level: z.number().int(),
+    escalated_by: z.array(z.string()),
+    sla_due_at: timestampJson,
+    decision: z.string().nullable(),
+    decided_by: z.string().nullable(),
+    decision_note: z.string().nullable(),
+    decided_at: timestampJson.nullable(),
+    opened_at: timestampJson,
+    updated_at: timestampJson,
+  })
+  .meta({ id: 'CaseRow', description: 'A row of the analyst_cases table, as stored (snake_case)' });
+
+export const caseListItemJson = caseRecordJson
+  .extend({
+    customer_id: z.string(),
+    account_id: z.string(),
+    amount: decimalJson,
+    currency: z.string(),
+    txn_type: z.string(),
+    channel: z.string(),
+    merchant_name: z.string().nullable(),
+    city: z.string(),
+    country: z.string(),
+    occurred_at: timestampJson,
+    risk_score: decimalJson.nullable(),
+    transaction_status: z.string(),
+  })
+  .meta({ id: 'CaseListItem', description: 'A case row with the transaction facts an analyst triages by' });
+
+export const caseEventJson = z
+  .looseObject({
+    id: z.number().int(),
+    event_key: z.string(),
+    transaction_ref: z.string(),
+    case_id: z.number().int().nullable(),
+    event_type: z.string(),
+    actor: z.string(),
+    actor_role: z.string().nullable(),
+    note: z.string().nullable(),
+    payload: z.unknown(),
+    occurred_at: timestampJson,
+  })
+  .meta({ id: 'CaseEventRow', description: 'A row of the append-only case_events audit trail' });

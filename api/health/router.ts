@@ -1,6 +1,34 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { ApiDeps } from '../context';
 import { checkReadiness, databaseCheck, temporalCheck } from '../../observability/health';
+import { documentRoute, featureRegistry } from '../openapi/route';
+
+export const healthRegistry = featureRegistry();
+
+const check = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: z.string() })]);
+const readiness = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  message: z.string().optional(),
+  checks: z.object({ database: check, temporal: check }),
+});
+
+documentRoute(healthRegistry, {
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
+  summary: 'Liveness: the process answers',
+  access: { auth: 'public' },
+  responses: { 200: { description: 'Alive', body: z.object({ status: z.literal('ok') }) } },
+});
+documentRoute(healthRegistry, {
+  method: 'get',
+  path: '/readyz',
+  tags: ['health'],
+  summary: 'Readiness: PostgreSQL and Temporal answer',
+  access: { auth: 'public' },
+  responses: { 200: { description: 'Ready', body: readiness }, 503: { description: 'Not ready; names what does not answer', body: readiness } },
+});
 
 export function healthRouter(deps: ApiDeps): Router {
   const router = Router();

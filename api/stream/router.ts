@@ -9,6 +9,7 @@ import type { ApiDeps } from '../context';
 import { UnauthorizedError } from '../errors';
 import { requireAuth } from '../middleware/auth';
 import { parseOrThrow } from '../middleware/validate';
+import { documentRoute, featureRegistry } from '../openapi/route';
 import { findUser } from '../users/service';
 import { changesAfter, recentTransactions, seqOf, StreamHub, type HubOptions, type StreamClient, type StreamEvent } from './hub';
 import { issueStreamTicket, verifyStreamTicket, type StreamTicket } from './ticket';
@@ -35,6 +36,29 @@ export const streamQuery = z.object({
     .regex(/^(transaction|case)(,(transaction|case))*$/, 'must be transaction, case or both, comma-separated')
     .transform((v) => new Set(v.split(',')))
     .optional(),
+});
+
+export const streamRegistry = featureRegistry();
+
+documentRoute(streamRegistry, {
+  method: 'post',
+  path: '/api/stream/ticket',
+  tags: ['stream'],
+  summary: 'A one-minute ticket to open the event stream from a browser (EventSource sends no headers)',
+  access: { auth: 'bearer', roles: 'any' },
+  responses: { 200: { description: 'The ticket', body: z.object({ ticket: z.string(), expiresAt: z.iso.datetime() }) } },
+});
+documentRoute(streamRegistry, {
+  method: 'get',
+  path: '/api/stream',
+  tags: ['stream'],
+  summary: 'Server-sent events: transactions as they are scored, cases as they open, change and close',
+  description:
+    'Never ends by itself (a heartbeat comment every 15 s). Event ids are change sequence numbers: ' +
+    'reconnect with Last-Event-ID (or ?lastEventId=) to get what was missed first.',
+  access: { auth: 'bearerOrTicket', roles: 'any' },
+  request: { query: streamQuery },
+  responses: { 200: { description: 'The event stream', body: z.string(), contentType: 'text/event-stream' } },
 });
 
 export interface StreamRouterOptions extends HubOptions {

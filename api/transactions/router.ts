@@ -1,9 +1,51 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { caseRecordJson } from '../cases/views';
 import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
+import { documentRoute, featureRegistry } from '../openapi/route';
 import { transactionHandlers } from './handlers';
-import { ingestBody, refParams } from './schemas';
+import { ingestBody, refParams, transactionBatch, transactionInput } from './schemas';
+import { transactionRecordJson } from './views';
+
+export const transactionsRegistry = featureRegistry();
+
+const ingestResult = z
+  .object({
+    transactionRef: z.string(),
+    workflowId: z.string(),
+    created: z.boolean().meta({ description: 'false when the same transaction was already recorded' }),
+  })
+  .meta({ id: 'IngestResult' });
+
+documentRoute(transactionsRegistry, {
+  method: 'post',
+  path: '/api/transactions',
+  tags: ['transactions'],
+  summary: 'Ingest one transaction or a batch',
+  description: 'Idempotent on transactionRef: the same content again answers created: false; different content is refused (409) and nothing is recorded.',
+  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst', 'admin'] },
+  // ingestBody parses exactly these two (it picks one by the `transactions` key, so errors name the field)
+  request: { body: z.union([transactionInput.meta({ id: 'TransactionInput' }), transactionBatch.meta({ id: 'TransactionBatch' })]) },
+  responses: {
+    202: { description: 'Recorded and handed to the workflows; the answer mirrors the request', body: z.union([ingestResult, z.object({ transactions: z.array(ingestResult) })]) },
+    409: { description: 'The reference exists with different content' },
+    503: { description: 'Recorded, but the workflows could not all be started: send the same request again' },
+  },
+});
+documentRoute(transactionsRegistry, {
+  method: 'get',
+  path: '/api/transactions/:ref',
+  tags: ['transactions'],
+  summary: 'A transaction with its case',
+  access: { auth: 'bearer', roles: 'any' },
+  request: { params: refParams },
+  responses: {
+    200: { description: 'The transaction row and its case, if any', body: transactionRecordJson.extend({ case: caseRecordJson.nullable() }) },
+    404: { description: 'No such transaction' },
+  },
+});
 
 export function transactionsRouter(deps: ApiDeps): Router {
   const router = Router();

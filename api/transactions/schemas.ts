@@ -62,7 +62,7 @@ export type TransactionInput = z.output<typeof transactionInput>;
 const _sameShape: (t: TransactionInput) => Transaction = (t) => t;
 void _sameShape;
 
-const batch = z.strictObject({
+export const transactionBatch = z.strictObject({
   transactions: z
     .array(transactionInput, { error: requiredOr('must be an array of transactions') })
     .min(1, 'must hold at least one transaction')
@@ -79,7 +79,7 @@ export interface IngestRequest {
 export const ingestBody = z.unknown().transform((value, ctx): IngestRequest => {
   const isBatch = typeof value === 'object' && value !== null && !Array.isArray(value) && 'transactions' in value;
   // Parsed here rather than with z.union so that errors name the field instead of "no union member matched".
-  const result = isBatch ? batch.safeParse(value, { error: requestErrorMap }) : transactionInput.safeParse(value, { error: requestErrorMap });
+  const result = isBatch ? transactionBatch.safeParse(value, { error: requestErrorMap }) : transactionInput.safeParse(value, { error: requestErrorMap });
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys.slice(0, 1)] : issue.path;

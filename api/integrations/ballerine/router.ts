@@ -2,13 +2,41 @@
 // app's express.json(): the HMAC is checked over the raw bytes, and a bad or missing signature is
 // refused (401) before anything is read from the body.
 import express, { Router } from 'express';
+import { z } from 'zod';
 import { loadBallerineConfig, type BallerineConfig } from '../../../config/ballerine';
 import type { ApiDeps } from '../../context';
 import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../../errors';
 import { parseOrThrow } from '../../middleware/validate';
+import { documentRoute, featureRegistry } from '../../openapi/route';
 import { webhookEnvelope } from './schemas';
 import { applyBallerineWebhook } from './service';
 import { SIGNATURE_HEADER, verifyBallerineSignature } from './signature';
+
+export const ballerineRegistry = featureRegistry();
+
+documentRoute(ballerineRegistry, {
+  method: 'post',
+  path: '/api/integrations/ballerine/webhook',
+  tags: ['integrations'],
+  summary: "Ballerine's workflow webhooks: a back-office decision reaches the case's workflow",
+  access: { auth: 'ballerineSignature' },
+  request: { body: webhookEnvelope },
+  responses: {
+    200: {
+      description: 'Applied, already applied, or ignored (with the reason)',
+      body: z.union([
+        z.object({ status: z.literal('applied'), caseId: z.number().int(), decision: z.string(), actor: z.string() }),
+        z.object({ status: z.literal('already_applied'), caseId: z.number().int(), decision: z.string() }),
+        z.object({ status: z.literal('ignored'), reason: z.string() }),
+      ]),
+    },
+    403: { description: 'The Ballerine user may not decide this case' },
+    404: { description: 'No such case' },
+    409: { description: 'The case is closed or being decided' },
+    422: { description: 'The workflow refused the decision' },
+    503: { description: 'The integration is disabled or webhooks are not configured' },
+  },
+});
 
 /** Ballerine settings from the core configuration once the lead has folded them in, else from the environment. */
 function ballerineConfigOf(config: ApiDeps['config']): BallerineConfig {

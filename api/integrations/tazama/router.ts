@@ -3,11 +3,50 @@
 // and signals the transaction's lifecycle; /relay/token and /relay/health are the two endpoints
 // the relay calls before it pushes (AUTH_TOKEN_URL, AUTH_HEALTH_URL).
 import { Router } from 'express';
+import { z } from 'zod';
 import { loadTazamaConfig, type TazamaConfig } from '../../../config/tazama';
 import type { ApiDeps } from '../../context';
 import { validate } from '../../middleware/validate';
+import { documentRoute, featureRegistry } from '../../openapi/route';
 import { requireRelayToken, tazamaHandlers } from './handlers';
-import { relayLoginBody } from './schemas';
+import { relayLoginBody, relayPushBody } from './schemas';
+
+export const tazamaRegistry = featureRegistry();
+const tags = ['integrations'];
+
+documentRoute(tazamaRegistry, {
+  method: 'get',
+  path: '/api/integrations/tazama/relay/health',
+  tags,
+  summary: "The relay-service's AUTH_HEALTH_URL",
+  access: { auth: 'public' },
+  responses: { 200: { description: 'Up', body: z.object({ status: z.literal('UP') }) } },
+});
+documentRoute(tazamaRegistry, {
+  method: 'post',
+  path: '/api/integrations/tazama/relay/token',
+  tags,
+  summary: "The relay-service's AUTH_TOKEN_URL: the relay token for its credentials",
+  access: { auth: 'public' },
+  request: { body: relayLoginBody },
+  responses: { 200: { description: 'The relay token', body: z.string(), contentType: 'text/plain' }, 401: { description: 'Wrong relay credentials' } },
+});
+documentRoute(tazamaRegistry, {
+  method: 'post',
+  path: '/api/integrations/tazama/relay',
+  tags,
+  summary: "An evaluation pushed by Tazama's relay-service ({message, report, transaction, networkMap})",
+  access: { auth: 'tazamaRelay' },
+  request: { body: relayPushBody.loose() },
+  responses: {
+    202: {
+      description: "Handed to the transaction's lifecycle",
+      body: z.object({ transactionRef: z.string(), msgId: z.string(), status: z.string(), signalled: z.boolean(), detail: z.string() }),
+    },
+    404: { description: 'No transaction was submitted with this pacs.002 MsgId' },
+    503: { description: 'Temporal did not answer' },
+  },
+});
 
 /** deps.config.tazama once the lead has folded Tazama into KingaConfig; the environment until then. */
 function tazamaConfigOf(deps: ApiDeps): TazamaConfig {
