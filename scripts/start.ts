@@ -1,7 +1,6 @@
 // `npm start`: the whole system on embedded defaults. PostgreSQL and Temporal are those configured
 // (DATABASE_URL, TEMPORAL_ADDRESS) or started here; then migrations, demo data, the worker and the
 // API as their own processes, the UI dev server, and a steady trickle of new warehouse rows.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { REPO_ROOT, resolveTemporalCli } from './lib/temporalCli';
 import { startTemporalDevServer } from './lib/temporalDevServer';
 import { freePort, isPortOpen } from './lib/ports';
 import { DEMO_USERS } from '../api/users/service';
+import { Supervisor } from './lib/supervisor';
 
 const HOST = '127.0.0.1';
 
@@ -33,28 +33,27 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'start');
   const dataDir = path.resolve(REPO_ROOT, config.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
-  const cleanups: (() => Promise<void>)[] = [];
-  const children: ChildProcess[] = [];
-  let stopping = false;
+  const supervisor = new Supervisor({ logger });
 
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping Kinga');
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => logger.warn({ err }, 'cleanup failed'));
+  const shutdown = async (code: number, reason: string) => {
+    await supervisor.stop(reason);
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!supervisor.isStopping) return void shutdown(0, signal);
+    // A second Ctrl+C does not wait for the orderly stop; the exit handlers SIGKILL what is left.
+    logger.warn({ signal }, 'second signal while stopping: exiting now');
+    process.exit(1);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     // PostgreSQL
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata'), port: await preferredPort(5433) });
-      cleanups.push(() => pg.stop());
+      supervisor.onStop('embedded PostgreSQL', () => pg.stop());
       databaseUrl = pg.url;
       logger.info({ databaseUrl }, 'embedded PostgreSQL (PGlite) started; set DATABASE_URL to use a real server');
     }
@@ -70,15 +69,16 @@ async function main(): Promise<void> {
         port: await preferredPort(7233),
         uiPort: await preferredPort(8233),
         logFile: path.join(dataDir, 'temporal.log'),
+        ownProcessGroup: true,
       });
-      cleanups.push(() => server.stop());
+      supervisor.onStop('Temporal dev server', () => server.stop(2000));
       temporalAddress = server.address;
       temporalUi = server.uiUrl;
     }
 
     // Schema and demo data
     const db = createDb(databaseUrl, 4);
-    cleanups.push(() => db.destroy());
+    supervisor.onStop('database pool', () => db.destroy());
     const applied = await migrateLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const seeded = await seedDemo(db, { customers: config.demo.customers, days: config.demo.historyDays, now: new Date(), liveHours: config.demo.liveHours, sourceName: config.warehouse.sourceName });
@@ -91,17 +91,16 @@ async function main(): Promise<void> {
     // External services: the configured installation, or the local stand-in when none is set.
     const integrationEnv: NodeJS.ProcessEnv = {};
     const standIn = async (name: string, script: string, port: number, standInEnv: NodeJS.ProcessEnv) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script)], {
+      supervisor.start({
+        name: `${name} stand-in`,
+        command: process.execPath,
+        args: ['--import', 'tsx', path.join(REPO_ROOT, script)],
         cwd: REPO_ROOT,
         env: { ...process.env, ...standInEnv },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      child.once('exit', (code, signal) => {
-        if (!stopping) logger.warn({ standIn: name, code, signal }, `${name} stand-in exited`);
-      });
-      children.push(child);
       await waitForHttp(`http://${HOST}:${port}/`, `${name} stand-in`);
-      logger.info({ url: `http://${HOST}:${port}` }, `${name} stand-in started (no ${name} URL configured)`);
+      logger.info({ url: `http://${HOST}:${port}` }, `${name} stand-in answers (no ${name} URL configured)`);
     };
     if (config.tazama.enabled && !config.tazama.tmsUrl) {
       const port = await preferredPort(5100);
@@ -146,38 +145,30 @@ async function main(): Promise<void> {
       DATABASE_POOL_MAX: String(config.database.url || process.env.DATABASE_POOL_MAX ? config.database.poolMax : 3),
     };
     // node runs each process itself (tsx as a loader), so a signal reaches the process, not a wrapper.
-    const launch = (name: string, script: string, extraEnv: NodeJS.ProcessEnv = {}) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script)], {
-        cwd: REPO_ROOT,
-        env: { ...env, ...extraEnv },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      child.once('exit', (code, signal) => {
-        if (!stopping) {
-          logger.error({ process: name, code, signal }, `${name} exited; stopping`);
-          void shutdown(1);
-        }
-      });
-      children.push(child);
-      return child;
-    };
-    launch('worker', 'workers/worker.ts');
+    const launch = (name: string, script: string, extraEnv: NodeJS.ProcessEnv = {}) =>
+      supervisor.start({ name, command: process.execPath, args: ['--import', 'tsx', path.join(REPO_ROOT, script)], cwd: REPO_ROOT, env: { ...env, ...extraEnv } });
+    // The supervisor gives every child 6 s after SIGTERM: the worker's drain must fit in that.
+    launch('worker', 'workers/worker.ts', process.env.WORKER_SHUTDOWN_GRACE ? {} : { WORKER_SHUTDOWN_GRACE: '4s' });
     launch('api', 'api/server.ts');
 
     // The UI dev server proxies /api to the API process.
     const uiPort = await preferredPort(5173);
-    const vite = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), '--config', 'ui/vite.config.ts', '--host', HOST, '--port', String(uiPort), '--strictPort'], {
+    supervisor.start({
+      name: 'UI dev server',
+      command: process.execPath,
+      args: [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), '--config', 'ui/vite.config.ts', '--host', HOST, '--port', String(uiPort), '--strictPort'],
       cwd: REPO_ROOT,
       env: { ...env, KINGA_API_URL: `http://${HOST}:${apiPort}` },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    children.push(vite);
 
     // Kick off the first extraction and an initial model on the backfilled history.
     // The same connection settings (TLS, API key) as the worker and the API use.
     const client = await connectTemporalClient(temporalAddress, config.temporal.namespace);
-    cleanups.push(() => client.connection.close());
-    await waitForSchedule(client);
+    supervisor.onStop('Temporal client', () => client.connection.close());
+    // Without schedules (TEMPORAL_SCHEDULES_ENABLED=false: another worker keeps them) there is
+    // nothing to wait for or trigger here.
+    if (config.temporal.schedulesEnabled) await waitForSchedule(client);
     try {
       await client.workflow.start('anomalyModelTraining', {
         workflowId: trainingWorkflowId('initial'),
@@ -188,9 +179,13 @@ async function main(): Promise<void> {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    await client.schedule.getHandle(EXTRACTION_SCHEDULE_ID).trigger();
-    // A first portfolio run now, rather than an interval from now, so the risk register has figures.
-    if (config.portfolio.enabled) await client.schedule.getHandle(PORTFOLIO_SCHEDULE_ID).trigger();
+    if (config.temporal.schedulesEnabled) {
+      await client.schedule.getHandle(EXTRACTION_SCHEDULE_ID).trigger();
+      // A first portfolio run now, rather than an interval from now, so the risk register has figures.
+      if (config.portfolio.enabled) await client.schedule.getHandle(PORTFOLIO_SCHEDULE_ID).trigger();
+    } else {
+      logger.info('TEMPORAL_SCHEDULES_ENABLED=false: extraction and portfolio runs are left to the schedules another worker keeps');
+    }
 
     // A steady trickle of new transactions into the warehouse.
     const trickle = createTrickle({ seed: DEMO_SEED + Date.now(), customers: config.demo.customers, startAt: new Date().toISOString(), refPrefix: `LIVE${Date.now().toString(36).toUpperCase()}` });
@@ -200,7 +195,7 @@ async function main(): Promise<void> {
         .insert(row)
         .catch((err: unknown) => logger.warn({ err }, 'trickle insert failed'));
     }, config.demo.trickleIntervalMs);
-    cleanups.push(async () => clearInterval(timer));
+    supervisor.onStop('trickle', async () => clearInterval(timer));
 
     const users = DEMO_USERS.map((u) => `    ${u.username.padEnd(8)} ${u.password.padEnd(22)} ${u.role}`).join('\n');
     process.stdout.write(
@@ -214,8 +209,10 @@ async function main(): Promise<void> {
         `Press Ctrl+C to stop.\n\n`,
     );
   } catch (err) {
+    // a stop during start-up interrupts it: that is no failure
+    if (supervisor.isStopping) return;
     logger.error({ err }, 'start-up failed');
-    await shutdown(1);
+    await shutdown(1, 'start-up failed');
   }
 }
 

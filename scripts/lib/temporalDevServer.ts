@@ -28,6 +28,11 @@ export interface TemporalDevServerOptions {
   readyTimeoutMs?: number;
   /** search attributes to register (default: Kinga's SEARCH_ATTRIBUTE_DEFINITIONS) */
   searchAttributes?: Record<string, string>;
+  /**
+   * a process group of its own, so a terminal's Ctrl+C reaches only our process, which stops the
+   * server after the processes that use it (`npm start`); stop() then signals the whole group
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface TemporalDevServer {
@@ -39,8 +44,8 @@ export interface TemporalDevServer {
   pid: number;
   /** the last lines the server printed */
   logTail(): string;
-  /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after a grace period (default 10 s); resolves when the process is gone */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
@@ -84,7 +89,15 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   };
   const logTail = () => tail.slice(-40).join('\n');
 
-  const child: ChildProcess = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup === true });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (options.ownProcessGroup && child.pid !== undefined) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
   child.stdout?.on('data', record);
   child.stderr?.on('data', record);
 
@@ -103,7 +116,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   });
   // If our process dies without calling stop(), take the server with us.
   const killOnExit = () => {
-    if (!exited) child.kill('SIGKILL');
+    if (!exited) signal('SIGKILL');
   };
   process.once('exit', killOnExit);
 
@@ -111,9 +124,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const stop = (graceMs = 10_000): Promise<void> => {
     stopping ??= (async () => {
       if (!exited) {
-        child.kill('SIGTERM');
+        signal('SIGTERM');
         const timer = setTimeout(() => {
-          if (!exited) child.kill('SIGKILL');
+          if (!exited) signal('SIGKILL');
         }, graceMs);
         await exitPromise;
         clearTimeout(timer);
@@ -146,7 +159,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     uiUrl: options.headless ? '' : `http://${HOST}:${uiPort}`,
     pid: child.pid ?? -1,
     logTail,
-    stop: () => stop(),
+    stop: (graceMs?: number) => stop(graceMs),
   };
 }
 
