@@ -17,6 +17,7 @@ import { createApiMetrics } from '../observability/metrics';
 import type { StreamHub } from './stream/hub';
 import { startOpsServerOn, type OpsServer } from '../observability/httpServer';
 import { connectTemporal, describeTemporalConnection, loadTemporalConnectionConfig } from '../temporal/connection';
+import { prepareReplay } from '../compliance/replay';
 import { createApp } from './app';
 
 export interface StartApiOverrides {
@@ -35,6 +36,8 @@ export interface StartApiOverrides {
   metrics?: { host?: string; port?: number } | false;
   /** operations settings; default: config.observability once merged, else read from the environment */
   observability?: ObservabilityConfig;
+  /** bundle the workflow code for compliance replays at start-up (default true) */
+  prepareReplay?: boolean;
 }
 
 export interface RunningApi {
@@ -146,6 +149,16 @@ export async function startApi(config: KingaConfig, overrides: StartApiOverrides
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'API listening');
+
+  // The replay bundle is built now, in the background: the first compliance replay then costs no
+  // more than the next (a replay that comes earlier waits for this same build).
+  if (overrides.prepareReplay !== false) {
+    const t0 = Date.now();
+    void prepareReplay({ workflowBundlePath: config.temporal.workflowBundle }).then(
+      () => logger.info({ ms: Date.now() - t0, workflowBundle: config.temporal.workflowBundle ?? '(bundled from source)' }, 'compliance replay ready'),
+      (err: unknown) => logger.warn({ err }, 'preparing compliance replays failed; the first replay will try again'),
+    );
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>

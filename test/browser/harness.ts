@@ -11,6 +11,7 @@ import express from 'express';
 import pino from 'pino';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../api/app';
+import { prepareReplay } from '../../compliance/replay';
 import { uiRouter } from '../../api/static';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
@@ -57,7 +58,8 @@ export async function startBrowserHarness(env: Record<string, string> = {}): Pro
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    const [db] = await Promise.all([scratchDatabase('kinga_browser', { migrate: true }), buildUi(dist)]);
+    // prepareReplay: what the API process does at start-up (api/server.ts), so the first replay is not slower
+    const [db] = await Promise.all([scratchDatabase('kinga_browser', { migrate: true }), buildUi(dist), prepareReplay()]);
     scratch = db;
     stack = await createTestStack({ DATABASE_URL: scratch.url, ...env });
     await stack.startWorker();
@@ -80,7 +82,8 @@ export async function startBrowserHarness(env: Record<string, string> = {}): Pro
       locale: 'en-GB',
       timezoneId: 'Africa/Nairobi',
     });
-    context.setDefaultTimeout(20_000);
+    // Each wait in the browser ends on what the page shows; the bound only has to hold on a busy machine.
+    context.setDefaultTimeout(60_000);
     return { stack, baseUrl, context, close: cleanup };
   } catch (err) {
     await cleanup();

@@ -107,7 +107,7 @@ beforeAll(async () => {
     { model: 'credit', metric: 'large_transaction_frequency', scope: 'book', value: '0.041000', threshold: '0.050000', status: 'ok', run_id: `ui-${run}`, details: '{}' },
     { model: 'market', metric: 'fx_var_95', scope: 'book', value: '18500000.000000', threshold: '15000000.000000', status: 'breach', run_id: `ui-${run}`, details: '{}' },
   ]);
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   await h?.close();
@@ -278,7 +278,8 @@ describe('the analyst workbench in a browser', () => {
 
     await page.getByRole('button', { name: 'Replay against current code' }).click();
     const verdict = page.getByTestId('replay-verdict').first();
-    await verdict.waitFor();
+    // a replay is CPU work (the SDK replays the whole history): its wait must hold on a busy machine
+    await verdict.waitFor({ timeout: 180_000 });
     expect(await verdict.getAttribute('data-verdict')).toBe('deterministic');
     expect(await verdict.textContent()).toContain('Verdict: deterministic');
     await screenshot(page, 'compliance');
@@ -295,8 +296,8 @@ describe('the analyst workbench in a browser', () => {
     expect(await page.getByTestId('file-error').textContent()).toMatch(/^broken\.json could not be replayed: .*broken\.json/);
     await file.setInputFiles({ name: 'exported.json', mimeType: 'application/json', buffer: Buffer.from(historyText) });
     const fileVerdict = page.locator('[data-testid="replay-verdict"]', { hasText: 'exported.json' });
-    await fileVerdict.waitFor();
+    await fileVerdict.waitFor({ timeout: 180_000 });
     expect(await fileVerdict.getAttribute('data-verdict')).toBe('deterministic');
     await page.close();
-  });
+  }, 420_000);
 });

@@ -73,8 +73,12 @@ export async function createTestStack(extraEnv: Record<string, string> = {}): Pr
   return stack;
 }
 
-/** Polls until `probe` returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+/**
+ * Polls until `probe` returns a value that is not undefined, or fails after `timeoutMs`. The
+ * default is generous on purpose: the suite must pass on a busy machine, and a passing wait costs
+ * only the time it really takes.
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
