@@ -2,7 +2,9 @@
 // tests drive this app with supertest.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors from 'cors';
 import express from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { analyticsRouter, riskRegisterRouter } from './analytics/router';
 import { authRouter } from './auth/router';
@@ -36,9 +38,53 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/**
+ * Security headers for the API and the UI it serves: the UI is one bundle from this origin (no
+ * inline scripts); Vue's style bindings need inline styles; the favicon is a data: URL. No
+ * upgrade-insecure-requests: a plain-HTTP installation (127.0.0.1) must keep loading its assets.
+ */
+function securityHeaders(): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+  });
+}
+
+/**
+ * CORS: same origin only unless CORS_ALLOWED_ORIGINS names others. Bearer tokens travel in a
+ * header, never in cookies, so no credentials mode is needed.
+ */
+function corsPolicy(allowed: readonly string[]): express.RequestHandler {
+  const origins = new Set(allowed);
+  return cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && origins.has(origin)),
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Last-Event-ID'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'X-Truncated', 'X-Workflow-Id'],
+    maxAge: 600,
+  });
+}
+
 export function createApp(deps: AppDeps): express.Application {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer the client's address (rate limiting, logs) comes from X-Forwarded-For.
+  if (deps.config.api.trustProxy > 0) app.set('trust proxy', deps.config.api.trustProxy);
 
   app.use(
     pinoHttp({
@@ -56,13 +102,15 @@ export function createApp(deps: AppDeps): express.Application {
     }),
   );
   if (deps.metrics) app.use(deps.metrics.httpMiddleware);
+  app.use(securityHeaders());
+  app.use(corsPolicy(deps.config.api.corsAllowedOrigins));
   // Before express.json(): Ballerine's webhook signature is checked over the raw body.
   app.use('/api/integrations/ballerine', ballerineWebhookRouter(deps));
   app.use(express.json({ limit: '2mb' })); // a batch of 500 transactions fits comfortably
 
   app.use(healthRouter(deps));
   app.use(openApiRouter());
-  app.use('/api/auth', authRouter(deps));
+  app.use('/api/auth', authRouter({ ...deps, ...(deps.metrics ? { loginFailures: deps.metrics.loginFailures } : {}) }));
   app.use('/api/transactions', transactionsRouter(deps));
   app.use('/api/cases', casesRouter(deps));
   app.use('/api/compliance', complianceRouter(deps));

@@ -72,6 +72,14 @@ const schema = z.object({
   API_PORT: int(3000, 0, 65535),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL: duration('8h'),
+  LOGIN_RATE_LIMIT: int(20, 1, 100_000),
+  LOGIN_RATE_WINDOW: duration('1m', 1000),
+  LOGIN_LOCKOUT_THRESHOLD: int(5, 1, 1000),
+  LOGIN_LOCKOUT_BASE: duration('30s', 1000),
+  LOGIN_LOCKOUT_MAX: duration('15m', 1000),
+  CORS_ALLOWED_ORIGINS: list([]).pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be a comma-separated list of origins, e.g. https://kinga.bank.example' }))),
+  API_TRUST_PROXY: int(0, 0, 10),
+  DECISION_WAIT: duration('10s', 100),
   KINGA_SERVE_UI: bool(true),
   KINGA_UI_DIST: z.string().optional().transform((v) => v ?? 'ui/dist'),
 
@@ -156,7 +164,24 @@ export interface KingaConfig {
     /** a pre-built workflow bundle (production); bundled from source when unset */
     workflowBundle: string | undefined;
   };
-  api: { host: string; port: number; jwtSecret: string | undefined; jwtTtlMs: number; serveUi: boolean; uiDist: string };
+  api: {
+    host: string;
+    port: number;
+    jwtSecret: string | undefined;
+    jwtTtlMs: number;
+    serveUi: boolean;
+    uiDist: string;
+    /** sign-in attempts per client address per window (express-rate-limit, per process) */
+    loginRateLimit: { max: number; windowMs: number };
+    /** per username, in PostgreSQL: after `threshold` failures in a row, locked for baseMs, doubling per further failure up to maxMs */
+    loginLockout: { threshold: number; baseMs: number; maxMs: number };
+    /** origins other than the API's own that browsers may call it from; empty = same origin only */
+    corsAllowedOrigins: string[];
+    /** proxy hops in front of the API whose X-Forwarded-For is trusted (for the client address) */
+    trustProxy: number;
+    /** how long POST /api/cases/:id/decision waits for the workflow before answering 202 */
+    decisionWaitMs: number;
+  };
   warehouse: { url: string | undefined; sourceQuery: string | undefined; sourceName: string; intervalMs: number; batchSize: number; enabled: boolean };
   scoring: ScoringPolicy;
   anomalyTraining: { trees: number; sampleSize: number; seed: number; days: number; maxRows: number; cron: string };
@@ -201,7 +226,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
       schedulesEnabled: e.TEMPORAL_SCHEDULES_ENABLED,
       workflowBundle: e.KINGA_WORKFLOW_BUNDLE,
     },
-    api: { host: e.API_HOST, port: e.API_PORT, jwtSecret: e.JWT_SECRET, jwtTtlMs: e.JWT_TTL, serveUi: e.KINGA_SERVE_UI, uiDist: e.KINGA_UI_DIST },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      jwtSecret: e.JWT_SECRET,
+      jwtTtlMs: e.JWT_TTL,
+      serveUi: e.KINGA_SERVE_UI,
+      uiDist: e.KINGA_UI_DIST,
+      loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW },
+      loginLockout: { threshold: e.LOGIN_LOCKOUT_THRESHOLD, baseMs: e.LOGIN_LOCKOUT_BASE, maxMs: e.LOGIN_LOCKOUT_MAX },
+      // an origin is scheme://host[:port]; URL() normalises it the way browsers send it
+      corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS.map((o) => new URL(o).origin),
+      trustProxy: e.API_TRUST_PROXY,
+      decisionWaitMs: e.DECISION_WAIT,
+    },
     warehouse: {
       url: e.WAREHOUSE_DATABASE_URL,
       sourceQuery: e.WAREHOUSE_SOURCE_QUERY,

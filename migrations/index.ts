@@ -23,6 +23,8 @@ import * as addDeliveryToNotifications from './20261126000340_add_delivery_to_no
 import * as addTransactionsOccurredAtIndex from './20261126000350_add_transactions_occurred_at_index';
 import * as addDashboardReadModel from './20261126000400_add_dashboard_read_model';
 import * as restrictAuditPrivileges from './20261126000500_restrict_audit_privileges';
+import * as createRevokedTokens from './20261203000100_create_revoked_tokens';
+import * as createLoginFailures from './20261203000110_create_login_failures';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -49,6 +51,8 @@ const migrations: Record<string, Migration> = {
   '20261126000350_add_transactions_occurred_at_index': addTransactionsOccurredAtIndex,
   '20261126000400_add_dashboard_read_model': addDashboardReadModel,
   '20261126000500_restrict_audit_privileges': restrictAuditPrivileges,
+  '20261203000100_create_revoked_tokens': createRevokedTokens,
+  '20261203000110_create_login_failures': createLoginFailures,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -11,6 +11,8 @@ export interface ApiMetrics {
   registry: Registry;
   /** records every request; mount it before the routers */
   httpMiddleware: RequestHandler;
+  /** refused sign-ins by reason: invalid_credentials, locked_out, rate_limited */
+  loginFailures: Counter<'reason'>;
   business?: BusinessMetrics;
 }
 
@@ -100,6 +102,14 @@ export function createApiMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
     next();
   };
 
+  const loginFailures = new Counter({
+    name: 'kinga_login_failures_total',
+    help: 'Refused sign-ins (POST /api/auth/login) by reason: invalid_credentials, locked_out, rate_limited',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  for (const reason of ['invalid_credentials', 'locked_out', 'rate_limited']) loginFailures.inc({ reason }, 0);
+
   const business = options.business ? registerBusinessMetrics(registry, options.business) : undefined;
-  return { registry, httpMiddleware, ...(business ? { business } : {}) };
+  return { registry, httpMiddleware, loginFailures, ...(business ? { business } : {}) };
 }

@@ -1,5 +1,5 @@
 // Sign-in and session tokens: HS256 JWTs (jose) carrying the username as `sub` and the role.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Knex } from 'knex';
 import { ROLES, type Role } from '../../workflows/lifecycle/definitions';
@@ -18,6 +18,9 @@ export interface Session {
 export interface TokenClaims {
   username: string;
   role: Role;
+  /** the token's id (jti): what a logout revokes */
+  tokenId: string;
+  expiresAt: Date;
 }
 
 // A hash of a random password nobody knows: unknown usernames are verified against it, so a
@@ -53,6 +56,7 @@ export async function issueToken(user: AuthUser, secret: string, ttlMs: number, 
     .setAudience(AUDIENCE)
     .setIssuedAt(Math.floor(now / 1000))
     .setExpirationTime(exp)
+    .setJti(randomUUID())
     .sign(key(secret));
   return { token, user, expiresAt: new Date(exp * 1000).toISOString() };
 }
@@ -63,7 +67,9 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
     const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
     const role = payload.role;
     if (typeof payload.sub !== 'string' || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
-    return { username: payload.sub, role: role as Role };
+    // Without an id a token could not be revoked by a logout: not a session token of ours.
+    if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return null;
+    return { username: payload.sub, role: role as Role, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
   } catch {
     return null;
   }

@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { Role } from '../../workflows/lifecycle/definitions';
-import { verifyToken } from '../auth/service';
+import { isRevoked } from '../auth/revocation';
+import { verifyToken, type TokenClaims } from '../auth/service';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { findUser } from '../users/service';
 
@@ -11,7 +12,8 @@ type AnyRouteHandler = RequestHandler<any, any, any, any>;
 
 /**
  * Requires `Authorization: Bearer <jwt>`. The user is re-read from the database on every request,
- * so a deactivated user or a changed role takes effect at once rather than when the token expires.
+ * so a deactivated user or a changed role takes effect at once rather than when the token expires;
+ * a token revoked by a logout is refused by every API process (revoked_tokens).
  */
 export function requireAuth(deps: { db: Knex; jwtSecret: string }): AnyRouteHandler {
   return async (req, _res, next) => {
@@ -20,12 +22,21 @@ export function requireAuth(deps: { db: Knex; jwtSecret: string }): AnyRouteHand
     if (!match) throw new UnauthorizedError('a bearer token is required (POST /api/auth/login)');
     const claims = await verifyToken(match[1]!, deps.jwtSecret);
     if (!claims) throw new UnauthorizedError('the token is invalid or has expired');
-    const user = await findUser(deps.db, claims.username);
+    const [user, revoked] = await Promise.all([findUser(deps.db, claims.username), isRevoked(deps.db, claims.tokenId)]);
+    if (revoked) throw new UnauthorizedError('the token was revoked by a logout');
     if (!user || !user.active) throw new UnauthorizedError('the token is invalid or has expired');
     req.user = { username: user.username, displayName: user.displayName, role: user.role };
+    sessions.set(req, claims);
     req.log?.setBindings({ user: user.username });
     next();
   };
+}
+
+const sessions = new WeakMap<object, TokenClaims>();
+
+/** The verified claims of the request's session token (after requireAuth), for logout. */
+export function sessionOf(req: object): TokenClaims | undefined {
+  return sessions.get(req);
 }
 
 /** Must follow requireAuth. */

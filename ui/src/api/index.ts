@@ -1,7 +1,7 @@
 // The UI's only door to the Kinga API. Views and stores import from here, never call fetch.
 export { configureApiClient, type ApiClientHooks, type ApiFile } from './client';
 export { ApiError, NetworkError, describeError, type ApiErrorBody, type ApiErrorCode } from './errors';
-export { login } from './auth';
+export { login, revokeSession } from './auth';
 export { assignCases, customerTransactions, decideCase, getCase, listAssignees, listCases, releaseCase, takeCase } from './cases';
 export { getAnalytics, getOverview, getRiskEvents, getRiskMetrics, getSystemInfo } from './dashboards';
 export {

@@ -3,7 +3,7 @@
 // the API answers 401) the session ends with a notice the login page shows.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { login as loginRequest, isRole, type LoginRequest, type Role, type User } from '../api';
+import { login as loginRequest, isRole, revokeSession, type LoginRequest, type Role, type User } from '../api';
 
 const STORAGE_KEY = 'kinga.session';
 // setTimeout cannot wait longer than 2^31-1 ms; longer sessions re-arm the timer.
@@ -100,15 +100,22 @@ export const useAuthStore = defineStore('auth', () => {
     return answer.user;
   }
 
-  function logout(message: string | null = SIGNED_OUT_NOTICE): void {
+  function end(message: string | null): void {
     notice.value = message;
     setSession(null);
+  }
+
+  /** The user signs out: the token is revoked on the server too. */
+  function logout(message: string | null = SIGNED_OUT_NOTICE): void {
+    const current = session.value?.token;
+    if (current) void revokeSession(current);
+    end(message);
   }
 
   /** The token is no longer valid: end the session and tell the user why. */
   function expire(message: string = SESSION_EXPIRED_NOTICE): void {
     if (!session.value) return;
-    logout(message);
+    end(message);
   }
 
   /** Ends the session first if its time is already up (a tab left open overnight). */
