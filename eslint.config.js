@@ -13,7 +13,7 @@ const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_') && !m.incl
 const HTTP_CLIENTS = ['axios', 'node-fetch', 'undici', 'got', 'ky', 'superagent', 'cross-fetch', 'isomorphic-fetch', 'ofetch', 'needle'];
 const IO_PACKAGES = ['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing', ...HTTP_CLIENTS];
 /** Top-level folders, for rules that allow a folder none but its own. */
-const FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk'];
+const FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'admin'];
 /** Imported by nobody but themselves (and tests). */
 const NEVER_IMPORTED = ['workers', 'ui', 'simulators'];
 
@@ -33,6 +33,7 @@ const LAYERS = [
     packages: [...IO_PACKAGES, 'pino', 'pino-http', 'argon2', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
   },
   { scope: 'activities', why: 'activities never import api/, ui/ or workers/', folders: ['api'] },
+  { scope: 'admin', why: 'the administration store is shared by the API and the activities and imports neither', folders: ['api', 'activities', 'workers'] },
   { scope: 'api', why: 'the API imports workflow definitions, never activity implementations', folders: ['activities'] },
   {
     scope: 'risk',

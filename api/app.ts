@@ -6,6 +6,7 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { adminUsersRouter } from './admin/router';
 import { analyticsRouter, riskRegisterRouter } from './analytics/router';
 import { authRouter } from './auth/router';
 import { customersRouter } from './cases/customers';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): express.Application {
   app.use('/api/risk/portfolio-runs', portfolioRunsRouter(deps)); // before /api/risk, whose role check covers every path under it
   app.use('/api/risk', riskRegisterRouter(deps));
   app.use('/api/system', systemRouter(deps));
+  app.use('/api/admin', adminUsersRouter(deps));
   const stream = streamRouter(deps);
   app.locals.streamHub = stream.hub; // server.ts closes it on shutdown, ending open streams
   app.use('/api/stream', stream.router);

@@ -25,6 +25,7 @@ import * as addDashboardReadModel from './20261126000400_add_dashboard_read_mode
 import * as restrictAuditPrivileges from './20261126000500_restrict_audit_privileges';
 import * as createRevokedTokens from './20261203000100_create_revoked_tokens';
 import * as createLoginFailures from './20261203000110_create_login_failures';
+import * as createAdminEvents from './20261203000200_create_admin_events';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '20261126000500_restrict_audit_privileges': restrictAuditPrivileges,
   '20261203000100_create_revoked_tokens': createRevokedTokens,
   '20261203000110_create_login_failures': createLoginFailures,
+  '20261203000200_create_admin_events': createAdminEvents,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -2,6 +2,7 @@
 // feature registers its routes beside them, see route.ts). Served at GET /api/openapi.json.
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { adminRegistry } from '../admin/router';
 import { analyticsRegistry } from '../analytics/router';
 import { authRegistry } from '../auth/router';
 import { customersRegistry } from '../cases/customers';
@@ -42,6 +43,7 @@ export const REGISTRIES: OpenAPIRegistry[] = [
   streamRegistry,
   tazamaRegistry,
   ballerineRegistry,
+  adminRegistry,
 ];
 
 const DESCRIPTION = `Kinga's HTTP API: transaction ingestion, the analysts' case workbench, compliance

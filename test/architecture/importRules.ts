@@ -72,7 +72,7 @@ export const WORKFLOW_FORBIDDEN_PACKAGES = [
 export const NEVER_IMPORTED = ['workers', 'ui', 'simulators'];
 
 /** Every top-level product folder; pure risk logic and the UI may import none but their own. */
-const PRODUCT_FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'compliance', 'observability', 'temporal'];
+const PRODUCT_FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'compliance', 'observability', 'temporal', 'admin'];
 
 export const FOLDER_RULES: FolderRule[] = [
   {
@@ -97,6 +97,11 @@ export const FOLDER_RULES: FolderRule[] = [
     from: 'compliance',
     folders: ['api', 'activities', 'workers'],
     why: 'compliance logic is shared by the API and the CLI: it uses the client and the replayer, never activities, the API or workers',
+  },
+  {
+    from: 'admin',
+    folders: ['api', 'activities', 'workers'],
+    why: 'the administration store (rule sets, admin audit) is shared by the API and the activities: it imports neither',
   },
   {
     from: 'risk',

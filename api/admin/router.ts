@@ -1,0 +1,128 @@
+// The admin area: users (and, beside them, rule sets). Admins change things; compliance reads.
+import { Router } from 'express';
+import { z } from 'zod';
+import { listAdminEvents } from '../../admin/audit';
+import type { ApiDeps, AuthUser } from '../context';
+import { UnauthorizedError } from '../errors';
+import { requireAuth, requireRole } from '../middleware/auth';
+import { validate } from '../middleware/validate';
+import { documentRoute, featureRegistry } from '../openapi/route';
+import {
+  adminUserView,
+  createUserBody,
+  resetPasswordBody,
+  updateUserBody,
+  userParams,
+} from './userSchemas';
+import { createUserByAdmin, listUsers, resetPasswordByAdmin, updateUserByAdmin } from './users';
+
+export const adminRegistry = featureRegistry();
+
+const TAGS = ['admin'];
+
+documentRoute(adminRegistry, {
+  method: 'get',
+  path: '/api/admin/users',
+  tags: TAGS,
+  summary: 'Every user, with role and whether the account is active',
+  access: { auth: 'bearer', roles: ['admin', 'compliance'] },
+  responses: { 200: { description: 'The users', body: z.object({ users: z.array(adminUserView) }) } },
+});
+documentRoute(adminRegistry, {
+  method: 'post',
+  path: '/api/admin/users',
+  tags: TAGS,
+  summary: 'Create a user',
+  access: { auth: 'bearer', roles: ['admin'] },
+  request: { body: createUserBody },
+  responses: {
+    201: { description: 'Created', body: z.object({ user: adminUserView }) },
+    409: { description: 'The username exists' },
+  },
+});
+documentRoute(adminRegistry, {
+  method: 'patch',
+  path: '/api/admin/users/:username',
+  tags: TAGS,
+  summary: "Change a user's role or name, disable or re-enable the account",
+  description: "An admin cannot change their own role or disable their own account (403). A disabled user's tokens stop working at once.",
+  access: { auth: 'bearer', roles: ['admin'] },
+  request: { params: userParams, body: updateUserBody },
+  responses: {
+    200: { description: 'The user after the change', body: z.object({ user: adminUserView }) },
+    404: { description: 'No such user' },
+  },
+});
+documentRoute(adminRegistry, {
+  method: 'post',
+  path: '/api/admin/users/:username/password',
+  tags: TAGS,
+  summary: "Reset a user's password",
+  access: { auth: 'bearer', roles: ['admin'] },
+  request: { params: userParams, body: resetPasswordBody },
+  responses: {
+    200: { description: 'Reset', body: z.object({ user: adminUserView }) },
+    404: { description: 'No such user' },
+  },
+});
+
+export const adminEventsQuery = z.object({
+  subjectType: z.enum(['user', 'rule_set', 'backtest', 'shadow_run']).optional(),
+  subjectId: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(200),
+});
+const adminEventView = z
+  .object({
+    id: z.number(),
+    subjectType: z.string(),
+    subjectId: z.string(),
+    eventType: z.string(),
+    actor: z.string(),
+    actorRole: z.string().nullable(),
+    note: z.string().nullable(),
+    payload: z.looseObject({}),
+    occurredAt: z.string(),
+  })
+  .meta({ id: 'AdminEvent' });
+documentRoute(adminRegistry, {
+  method: 'get',
+  path: '/api/admin/events',
+  tags: TAGS,
+  summary: 'The administration audit trail, newest first',
+  access: { auth: 'bearer', roles: ['admin', 'compliance'] },
+  request: { query: adminEventsQuery },
+  responses: { 200: { description: 'Events', body: z.object({ events: z.array(adminEventView) }) } },
+});
+
+function actorOf(req: { user?: AuthUser }) {
+  const user = req.user;
+  if (!user) throw new UnauthorizedError();
+  return { username: user.username, role: user.role };
+}
+
+export function adminUsersRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.use(requireAuth(deps));
+  router.get('/users', requireRole('admin', 'compliance'), async (_req, res) => {
+    res.json({ users: await listUsers(deps.db) });
+  });
+  router.post('/users', requireRole('admin'), validate({ body: createUserBody }), async (req, res) => {
+    const user = await createUserByAdmin(deps.db, req.body, actorOf(req));
+    req.log.info({ username: user.username, role: user.role }, 'user created');
+    res.status(201).json({ user });
+  });
+  router.patch('/users/:username', requireRole('admin'), validate({ params: userParams, body: updateUserBody }), async (req, res) => {
+    const user = await updateUserByAdmin(deps.db, req.params.username, req.body, actorOf(req));
+    req.log.info({ username: user.username, role: user.role, active: user.active }, 'user changed');
+    res.json({ user });
+  });
+  router.post('/users/:username/password', requireRole('admin'), validate({ params: userParams, body: resetPasswordBody }), async (req, res) => {
+    const user = await resetPasswordByAdmin(deps.db, req.params.username, req.body.password, actorOf(req));
+    req.log.info({ username: user.username }, 'password reset');
+    res.json({ user });
+  });
+  router.get('/events', requireRole('admin', 'compliance'), validate({ query: adminEventsQuery }), async (req, res) => {
+    res.json({ events: await listAdminEvents(deps.db, req.query) });
+  });
+  return router;
+}

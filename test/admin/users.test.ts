@@ -1,0 +1,128 @@
+// Users administration through the API: create, reset password, change role, disable — each with
+// its actor in the append-only admin audit trail; an admin cannot change their own role; a disabled
+// user's token stops working at once.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHarness, type ApiHarness } from '../api/helpers';
+
+let h: ApiHarness;
+let admin: string;
+
+beforeAll(async () => {
+  h = await createApiHarness();
+  admin = await h.token('admin');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const login = (username: string, password: string) => request(h.app).post('/api/auth/login').send({ username, password });
+
+async function trail(subjectId: string) {
+  const res = await request(h.app).get(`/api/admin/events?subjectType=user&subjectId=${encodeURIComponent(subjectId)}`).set(auth(admin));
+  expect(res.status).toBe(200);
+  return (res.body.events as { eventType: string; actor: string; actorRole: string; payload: Record<string, unknown> }[]).reverse();
+}
+
+describe('users administration', () => {
+  it('an admin creates a user who can then sign in; the trail names the admin', async () => {
+    const username = `new-analyst-${Date.now().toString(36)}`;
+    const res = await request(h.app)
+      .post('/api/admin/users')
+      .set(auth(admin))
+      .send({ username, displayName: 'New Analyst', password: 'a-long-enough-password', role: 'analyst' });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ username, displayName: 'New Analyst', role: 'analyst', active: true });
+    expect(JSON.stringify(res.body)).not.toContain('a-long-enough-password');
+    expect((await login(username, 'a-long-enough-password')).status).toBe(200);
+    const stored = await h.db('users').where({ username }).first();
+    expect(stored.password_hash).toMatch(/^\$argon2id\$/);
+
+    const again = await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Again', password: 'a-long-enough-password', role: 'admin' });
+    expect(again.status).toBe(409);
+    expect((await h.db('users').where({ username }).first()).role).toBe('analyst');
+
+    expect(await trail(username)).toEqual([expect.objectContaining({ eventType: 'user_created', actor: h.users.admin, actorRole: 'admin', payload: expect.objectContaining({ role: 'analyst' }) })]);
+  });
+
+  it('names the bad field and changes nothing', async () => {
+    const username = `bad-${Date.now().toString(36)}`;
+    const short = await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'X', password: 'short', role: 'analyst' });
+    expect(short.status).toBe(400);
+    expect(short.body.field).toBe('password');
+    const role = await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'X', password: 'a-long-enough-password', role: 'superuser' });
+    expect(role.status).toBe(400);
+    expect(role.body.field).toBe('role');
+    expect(await h.db('users').where({ username }).first()).toBeUndefined();
+    const empty = await request(h.app).patch(`/api/admin/users/${h.users.analyst}`).set(auth(admin)).send({});
+    expect(empty.status).toBe(400);
+  });
+
+  it('only admins change users; compliance reads the list', async () => {
+    for (const role of ['analyst', 'senior_analyst', 'compliance'] as const) {
+      const res = await request(h.app).post('/api/admin/users').set(auth(await h.token(role))).send({ username: `x-${role}`, displayName: 'X', password: 'a-long-enough-password', role: 'admin' });
+      expect(res.status).toBe(403);
+    }
+    expect((await request(h.app).get('/api/admin/users').set(auth(await h.token('analyst')))).status).toBe(403);
+    const list = await request(h.app).get('/api/admin/users').set(auth(await h.token('compliance')));
+    expect(list.status).toBe(200);
+    expect(list.body.users.map((u: { username: string }) => u.username)).toContain(h.users.analyst);
+    expect(JSON.stringify(list.body)).not.toMatch(/argon2|password/);
+  });
+
+  it('resets a password: the old one stops working, the new one works', async () => {
+    const username = `reset-${Date.now().toString(36)}`;
+    await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Reset Me', password: 'the-first-password', role: 'analyst' });
+    const res = await request(h.app).post(`/api/admin/users/${username}/password`).set(auth(admin)).send({ password: 'the-second-password' });
+    expect(res.status).toBe(200);
+    expect((await login(username, 'the-first-password')).status).toBe(401);
+    expect((await login(username, 'the-second-password')).status).toBe(200);
+    const events = await trail(username);
+    expect(events.map((e) => e.eventType)).toEqual(['user_created', 'user_password_reset']);
+    expect(JSON.stringify(events)).not.toContain('the-second-password');
+    expect((await request(h.app).post('/api/admin/users/nobody-here/password').set(auth(admin)).send({ password: 'the-second-password' })).status).toBe(404);
+  });
+
+  it('changes a role, effective on the next request with the same token', async () => {
+    const username = `promote-${Date.now().toString(36)}`;
+    await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Promote Me', password: 'a-long-enough-password', role: 'analyst' });
+    const token = (await login(username, 'a-long-enough-password')).body.token as string;
+    expect((await request(h.app).get('/api/admin/users').set(auth(token))).status).toBe(403);
+    const res = await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ role: 'compliance' });
+    expect(res.status).toBe(200);
+    expect(res.body.user.role).toBe('compliance');
+    expect((await request(h.app).get('/api/admin/users').set(auth(token))).status).toBe(200);
+    expect((await trail(username)).at(-1)).toMatchObject({ eventType: 'user_role_changed', actor: h.users.admin, payload: { from: 'analyst', to: 'compliance' } });
+  });
+
+  it("an admin cannot change their own role or disable themselves", async () => {
+    const role = await request(h.app).patch(`/api/admin/users/${h.users.admin}`).set(auth(admin)).send({ role: 'senior_analyst' });
+    expect(role.status).toBe(403);
+    expect(role.body.message).toMatch(/own role/);
+    const disable = await request(h.app).patch(`/api/admin/users/${h.users.admin}`).set(auth(admin)).send({ active: false });
+    expect(disable.status).toBe(403);
+    expect(await h.db('users').where({ username: h.users.admin }).first()).toMatchObject({ role: 'admin', active: true });
+    expect(await trail(h.users.admin)).toEqual([]);
+  });
+
+  it("disabling an account stops its token at once; re-enabling restores it", async () => {
+    const username = `disable-${Date.now().toString(36)}`;
+    await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Disable Me', password: 'a-long-enough-password', role: 'analyst' });
+    const token = (await login(username, 'a-long-enough-password')).body.token as string;
+    expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(200);
+    const res = await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: false });
+    expect(res.status).toBe(200);
+    expect(res.body.user.active).toBe(false);
+    expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(401);
+    expect((await login(username, 'a-long-enough-password')).status).toBe(401);
+    await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: true });
+    expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(200);
+    expect((await trail(username)).map((e) => e.eventType)).toEqual(['user_created', 'user_disabled', 'user_enabled']);
+  });
+
+  it('the admin trail cannot be rewritten', async () => {
+    await expect(h.db('admin_events').update({ actor: 'someone-else' })).rejects.toThrow(/append-only/);
+    await expect(h.db('admin_events').delete()).rejects.toThrow(/append-only/);
+  });
+});
