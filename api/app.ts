@@ -12,7 +12,7 @@ import { authRouter } from './auth/router';
 import { customersRouter } from './cases/customers';
 import { casesRouter } from './cases/router';
 import { complianceRouter } from './compliance/router';
-import type { ApiDeps } from './context';
+import { REQUEST_ID_PATTERN, type ApiDeps } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './health/router';
 import { openApiRouter } from './openapi/router';
@@ -28,13 +28,11 @@ import { transactionsRouter } from './transactions/router';
 /** `metrics` given → every request is counted and timed (server.ts serves them on the metrics port). */
 export type AppDeps = ApiDeps & { metrics?: ApiMetrics };
 
-/** An incoming X-Request-Id is honoured when it looks like an id (and cannot smuggle anything into logs). */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const PROBES = new Set(['/healthz', '/readyz']);
 
 function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', id);
   return id;
 }

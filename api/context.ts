@@ -31,6 +31,9 @@ declare global {
   }
 }
 
+/** What an incoming X-Request-Id must look like to be honoured (it cannot smuggle anything into logs or URLs). */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** The request id pino-http assigned (an incoming X-Request-Id, or a fresh UUID). */
 export function requestIdOf(req: IncomingMessage): string | undefined {
   return typeof req.id === 'string' ? req.id : undefined;

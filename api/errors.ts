@@ -19,6 +19,8 @@ export type ErrorBody = z.infer<typeof errorBody>;
 
 export class HttpError extends Error {
   override name = 'HttpError';
+  /** sent as Retry-After (seconds) when set: 429, 503 */
+  retryAfterSeconds?: number;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -75,8 +77,9 @@ export class UnprocessableError extends HttpError {
 
 export class ServiceUnavailableError extends HttpError {
   override name = 'ServiceUnavailableError';
-  constructor(message: string) {
+  constructor(message: string, retryAfterSeconds?: number) {
     super(503, 'unavailable', message);
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -163,6 +166,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     return;
   }
   if (http.status >= 500) req.log?.warn({ err }, http.message);
+  if (http.retryAfterSeconds !== undefined) res.set('Retry-After', String(http.retryAfterSeconds));
   const body: ErrorBody = { error: http.code, message: http.message };
   if (http.field) body.field = http.field;
   if (http instanceof ValidationError && http.issues.length > 1) body.issues = http.issues;

@@ -18,11 +18,9 @@ export interface AuthDeps extends ApiDeps {
 /** 429 with Retry-After: too many attempts (for this address, or for this username). */
 export class TooManyAttemptsError extends HttpError {
   override name = 'TooManyAttemptsError';
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
+  constructor(message: string, retryAfterSeconds: number) {
     super(429, 'too_many_requests', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -36,7 +34,6 @@ export function authHandlers(deps: AuthDeps) {
       const seconds = Math.max(1, Math.ceil((locked.getTime() - Date.now()) / 1000));
       deps.loginFailures?.inc({ reason: 'locked_out' });
       req.log.warn({ username, ip: req.ip, lockedUntil: locked.toISOString() }, 'sign-in refused: locked out');
-      res.set('Retry-After', String(seconds));
       throw new TooManyAttemptsError(`too many failed sign-ins for ${username}; try again in ${seconds} s`, seconds);
     }
     const user = await authenticate(deps.db, username, password);

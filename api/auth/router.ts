@@ -61,12 +61,11 @@ export function authRouter(deps: AuthDeps): Router {
     limit: max,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (req, res, next) => {
+    handler: (req, _res, next) => {
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
       deps.loginFailures?.inc({ reason: 'rate_limited' });
       req.log.warn({ ip: req.ip }, 'sign-in refused: rate limited');
-      res.set('Retry-After', String(seconds));
       next(new TooManyAttemptsError(`too many sign-in attempts from this address; try again in ${seconds} s`, seconds));
     },
   });

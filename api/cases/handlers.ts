@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { LifecycleState } from '../../workflows/lifecycle/definitions';
 import { requestIdOf, type ApiDeps } from '../context';
 import { NotFoundError, UnauthorizedError } from '../errors';
-import type { CaseParams, DecisionBody, ListCasesQuery } from './schemas';
-import { decideCase, getCase, listCases, type CaseDetail, type CasePage } from './service';
+import type { CaseParams, DecisionBody, DecisionStatusParams, ListCasesQuery } from './schemas';
+import { decisionStatus, getCase, listCases, submitDecision, type CaseDetail, type CasePage, type DecisionStatus } from './service';
+
+export type DecisionAnswer =
+  | { status: 'applied'; requestId: string; state: LifecycleState }
+  | { status: 'pending'; requestId: string; caseId: number; followUrl: string };
 
 export function caseHandlers(deps: ApiDeps) {
   const list: RequestHandler<Record<string, string>, CasePage, unknown, ListCasesQuery> = async (req, res) => {
@@ -16,13 +21,26 @@ export function caseHandlers(deps: ApiDeps) {
     res.json(detail);
   };
 
-  const decide: RequestHandler<CaseParams, { state: LifecycleState }, DecisionBody> = async (req, res) => {
+  /** 200 applied; 202 not confirmed within DECISION_WAIT (follow the Location); 4xx refused; 503 Temporal unreachable. */
+  const decide: RequestHandler<CaseParams, DecisionAnswer, DecisionBody> = async (req, res) => {
     const user = req.user;
     if (!user) throw new UnauthorizedError();
-    const state = await decideCase(deps, req.params.id, req.body, { username: user.username, role: user.role }, requestIdOf(req));
-    req.log.info({ caseId: req.params.id, decision: req.body.decision }, 'decision accepted');
-    res.json({ state });
+    const requestId = requestIdOf(req) ?? randomUUID();
+    const caseId = req.params.id;
+    const outcome = await submitDecision(deps, caseId, req.body, { username: user.username, role: user.role }, requestId, deps.config.api.decisionWaitMs);
+    if (outcome.status === 'applied') {
+      req.log.info({ caseId, decision: req.body.decision }, 'decision applied');
+      res.json({ status: 'applied', requestId, state: outcome.state });
+      return;
+    }
+    const followUrl = `${req.baseUrl}/${caseId}/decisions/${encodeURIComponent(requestId)}`;
+    req.log.warn({ caseId, decision: req.body.decision, waitMs: deps.config.api.decisionWaitMs }, 'decision not confirmed in time: pending');
+    res.status(202).location(followUrl).json({ status: 'pending', requestId, caseId, followUrl });
   };
 
-  return { list, show, decide };
+  const decisionState: RequestHandler<DecisionStatusParams, DecisionStatus> = async (req, res) => {
+    res.json(await decisionStatus(deps, req.params.id, req.params.requestId));
+  };
+
+  return { list, show, decide, decisionState };
 }

@@ -8,7 +8,7 @@ import { transactionRecordJson } from '../transactions/views';
 import { assignmentHandlers, bulkAssignmentBody } from './assignment';
 import { caseHandlers } from './handlers';
 import { queueHandler, queueQuery } from './queue';
-import { caseParams, decisionBody, lifecycleStateJson } from './schemas';
+import { caseParams, decisionBody, decisionStatusParams, lifecycleStateJson } from './schemas';
 import { caseEventJson, caseListItemJson, caseRecordJson } from './views';
 
 export const casesRegistry = featureRegistry();
@@ -76,22 +76,65 @@ documentRoute(casesRegistry, {
   request: { params: caseParams },
   responses: { 200: { description: 'The case', body: caseDetail }, 404: caseNotFound },
 });
+const pendingDecision = z
+  .object({ status: z.literal('pending'), requestId: z.string(), caseId: z.number().int(), followUrl: z.string() })
+  .meta({ id: 'PendingDecision' });
 documentRoute(casesRegistry, {
   method: 'post',
   path: '/api/cases/:id/decision',
   tags,
   summary: 'Decide a case (approve, block, escalate)',
   description:
-    "Runs the workflow's `decide` Update, whose validator has the final word (four-eyes, role, state). " +
-    'An X-Request-Id header makes a retry return the first outcome instead of deciding twice.',
+    "Runs the workflow's `decide` Update, whose validator has the final word (four-eyes, role, state), and waits at most " +
+    'DECISION_WAIT for it. The request id (X-Request-Id, or one the API assigns and echoes) is the Update id: a retry with ' +
+    'the same X-Request-Id joins the same decision and is never applied twice.\n\n' +
+    '200: applied. 202: not confirmed in time (worker down or slow); the decision stays queued in Temporal and is applied ' +
+    'when the workflow runs; follow it at `followUrl` (also Location). 4xx: refused, nothing changed. 503 + Retry-After: ' +
+    'Temporal cannot be reached; nothing was decided.',
   access: { auth: 'bearer', roles: ['analyst', 'senior_analyst'] },
   request: { params: caseParams, body: decisionBody },
   responses: {
-    200: { description: "Applied: the workflow's new state", body: z.object({ state: lifecycleStateJson }) },
+    200: {
+      description: "Applied: the workflow's new state",
+      body: z.object({ status: z.literal('applied'), requestId: z.string(), state: lifecycleStateJson }),
+    },
+    202: {
+      description: 'Not confirmed within DECISION_WAIT: pending; follow the URL',
+      body: pendingDecision,
+      headers: { Location: { description: 'the follow URL', schema: { type: 'string' } } },
+    },
     404: caseNotFound,
     409: { description: 'The case is closed, or another decision is being recorded' },
     422: { description: 'The workflow refused the decision (e.g. four-eyes)' },
-    504: { description: 'The workflow did not confirm in time' },
+    503: { description: 'Temporal cannot be reached; retry after Retry-After seconds', headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } } },
+  },
+});
+documentRoute(casesRegistry, {
+  method: 'get',
+  path: '/api/cases/:id/decisions/:requestId',
+  tags,
+  summary: 'Where a decision sent with this request id stands: pending, applied or refused',
+  access: { auth: 'bearer', roles: 'any' },
+  request: { params: decisionStatusParams },
+  responses: {
+    200: {
+      description: 'The decision request',
+      body: z
+        .object({
+          requestId: z.string(),
+          caseId: z.number().int(),
+          status: z.enum(['pending', 'applied', 'refused']),
+          decision: z.string().optional(),
+          decidedBy: z.string().optional(),
+          decidedAt: z.string().optional(),
+          state: lifecycleStateJson.optional(),
+          reason: z.string().optional(),
+          refusal: z.object({ status: z.number().int(), error: z.string() }).optional(),
+        })
+        .meta({ id: 'DecisionStatus' }),
+    },
+    404: { description: 'No such case, or no decision with this request id reached it' },
+    503: { description: 'Temporal cannot be reached', headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } } },
   },
 });
 documentRoute(casesRegistry, {
@@ -125,6 +168,7 @@ export function casesRouter(deps: ApiDeps): Router {
   router.get('/:id', validate({ params: caseParams }), handlers.show);
   // Compliance and admin never decide; which analyst may decide which case is the workflow's rule.
   router.post('/:id/decision', requireRole('analyst', 'senior_analyst'), validate({ params: caseParams, body: decisionBody }), handlers.decide);
+  router.get('/:id/decisions/:requestId', validate({ params: decisionStatusParams }), handlers.decisionState);
   router.post('/:id/assignment', requireRole('analyst', 'senior_analyst'), validate({ params: caseParams }), assignment.take);
   router.delete('/:id/assignment', requireRole('analyst', 'senior_analyst'), validate({ params: caseParams }), assignment.release);
   return router;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DECISIONS } from '../../workflows/lifecycle/definitions';
+import { REQUEST_ID_PATTERN } from '../context';
 import { requiredOr } from '../errors';
 
 export const CASE_STATUS_FILTERS = ['open', 'assigned', 'escalated', 'closed'] as const;
@@ -26,6 +27,11 @@ export const caseParams = z.object({
   id: z.string().regex(/^[1-9]\d{0,15}$/, 'must be a positive whole number').transform(Number),
 });
 export type CaseParams = z.output<typeof caseParams>;
+
+export const decisionStatusParams = caseParams.extend({
+  requestId: z.string().regex(REQUEST_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -'),
+});
+export type DecisionStatusParams = z.output<typeof decisionStatusParams>;
 
 export const decisionBody = z
   .strictObject({

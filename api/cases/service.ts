@@ -2,6 +2,7 @@
 // goes to the workflow itself as the `decide` Update, whose validator has the final word.
 import {
   ApplicationFailure,
+  ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -12,7 +13,8 @@ import type { Knex } from 'knex';
 import type { KingaConfig } from '../../config';
 import { decideUpdate, type Actor, type LifecycleState } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
-import { ConflictError, ForbiddenError, GatewayTimeoutError, HttpError, NotFoundError, UnprocessableError } from '../errors';
+import { ConflictError, ForbiddenError, GatewayTimeoutError, HttpError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '../errors';
+import { temporalCheck } from '../../observability/health';
 import type { TransactionRecord } from '../transactions/views';
 import type { DecisionBody, ListCasesQuery } from './schemas';
 import type { CaseEventRecord, CaseListItem, CaseRecord } from './views';
@@ -111,6 +113,123 @@ export async function decideCase(deps: DecideDeps, id: number, body: DecisionBod
     });
   } catch (err) {
     throw await decisionError(err, row, handle);
+  }
+}
+
+/** The Temporal update id of a decision: the request id, so a retried request is one decision. */
+export function decisionUpdateId(requestId: string): string {
+  return `decide-${requestId}`;
+}
+
+export type DecisionSubmission = { status: 'applied'; state: LifecycleState } | { status: 'pending' };
+
+/** How long the API waits before telling a client to come back when Temporal does not answer. */
+export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
+/** gRPC UNAVAILABLE (14): the Temporal frontend cannot be reached. */
+function isUnavailable(err: unknown): boolean {
+  const cause = err instanceof ServiceError ? err.cause : err;
+  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 14;
+}
+
+async function temporalReachable(temporal: Client): Promise<boolean> {
+  try {
+    await temporalCheck(temporal.connection, 2_000)();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function temporalUnavailable(): ServiceUnavailableError {
+  return new ServiceUnavailableError('Temporal cannot be reached; nothing was decided — send the same request again later', TEMPORAL_RETRY_AFTER_SECONDS);
+}
+
+/**
+ * Sends the decision as the `decide` Update (update id = the request id) and waits at most
+ * `waitMs` for the workflow's answer. The workflow answers → applied (or the refusal as an
+ * HttpError). No answer in time — the worker is down or slow — → pending: Temporal keeps the
+ * update and the workflow applies it when it runs again; the client follows it with
+ * GET …/decisions/<requestId>, and a retry with the same request id joins the same update instead
+ * of deciding twice. Temporal itself unreachable → 503 with Retry-After.
+ */
+export async function submitDecision(
+  deps: DecideDeps,
+  id: number,
+  body: DecisionBody,
+  actor: Actor,
+  requestId: string,
+  waitMs: number,
+): Promise<DecisionSubmission> {
+  const row = await deps.db<CaseRecord>('analyst_cases').where({ id }).first();
+  if (!row) throw new NotFoundError(`case ${id} not found`);
+  const handle = deps.temporal.workflow.getHandle<typeof transactionLifecycle>(row.workflow_id);
+  try {
+    const state = await deps.temporal.withDeadline(Date.now() + waitMs, () =>
+      handle.executeUpdate(decideUpdate, { args: [{ decision: body.decision, note: body.note, actor, requestId }], updateId: decisionUpdateId(requestId) }),
+    );
+    return { status: 'applied', state };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) {
+      if (!(await temporalReachable(deps.temporal))) throw temporalUnavailable();
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 'pending' };
+    }
+    throw await decisionError(err, row, handle);
+  }
+}
+
+export interface DecisionStatus {
+  requestId: string;
+  caseId: number;
+  status: 'pending' | 'applied' | 'refused';
+  /** applied: what was decided, by whom, when (from the audit trail when it holds the decision) */
+  decision?: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  /** applied, while the workflow still answers: its state after the decision */
+  state?: LifecycleState;
+  /** refused: why, and the HTTP status the decision was refused with */
+  reason?: string;
+  refusal?: { status: number; error: string };
+}
+
+const APPLIED_EVENTS: Record<string, string> = { approved: 'approve', blocked: 'block', escalated: 'escalate' };
+/** How long a status request looks for the update's outcome before saying "pending". */
+const STATUS_POLL_MS = 2_000;
+
+/** Where the decision sent with `requestId` stands: pending, applied or refused. */
+export async function decisionStatus(deps: DecideDeps, id: number, requestId: string): Promise<DecisionStatus> {
+  const row = await deps.db<CaseRecord>('analyst_cases').where({ id }).first();
+  if (!row) throw new NotFoundError(`case ${id} not found`);
+  const base = { requestId, caseId: id };
+  // The audit trail first: it keeps the decision after the workflow's history is gone.
+  const event = await deps.db<CaseEventRecord>('case_events')
+    .where({ case_id: id })
+    .whereIn('event_type', Object.keys(APPLIED_EVENTS))
+    .whereRaw(`payload->>'requestId' = ?`, [requestId])
+    .orderBy('id', 'asc')
+    .first();
+  if (event) {
+    return { ...base, status: 'applied', decision: APPLIED_EVENTS[event.event_type]!, decidedBy: event.actor, decidedAt: new Date(event.occurred_at).toISOString() };
+  }
+  const handle = deps.temporal.workflow.getHandle<typeof transactionLifecycle>(row.workflow_id);
+  try {
+    const state = await deps.temporal.withDeadline(Date.now() + STATUS_POLL_MS, () => handle.getUpdateHandle<LifecycleState>(decisionUpdateId(requestId)).result());
+    return { ...base, status: 'applied', state };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) {
+      if (!(await temporalReachable(deps.temporal))) throw temporalUnavailable();
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { ...base, status: 'pending' };
+    }
+    if (err instanceof WorkflowUpdateFailedError) {
+      const refusal = await decisionError(err, row, handle);
+      const http = refusal instanceof HttpError ? refusal : new HttpError(500, 'decision_failed', String(err.message));
+      return { ...base, status: 'refused', reason: http.message, refusal: { status: http.status, error: http.code } };
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      throw new NotFoundError(`no decision with request id ${requestId} is known for case ${id}; if it was sent, send it again with the same X-Request-Id`);
+    }
+    throw err;
   }
 }
 

@@ -219,14 +219,17 @@ export interface CaseDetail {
   temporalUiUrl: string | null;
 }
 
-/** The workflow's answer to an accepted decision (the parts the UI shows). */
-export interface DecisionAnswer {
-  state: {
-    status: string;
-    stage: string;
-    case: { caseId: number; status: CaseStatus; decision: 'approve' | 'block' | null; decidedBy: string | null; escalationLevel: number; requiredRole: Role } | null;
-  };
-}
+/** The workflow's answer to an accepted decision (the parts the UI shows), or 202: not confirmed in time. */
+export type DecisionAnswer =
+  | {
+      status: 'applied';
+      state: {
+        status: string;
+        stage: string;
+        case: { caseId: number; status: CaseStatus; decision: 'approve' | 'block' | null; decidedBy: string | null; escalationLevel: number; requiredRole: Role } | null;
+      };
+    }
+  | { status: 'pending'; requestId: string; followUrl: string };
 
 export interface Assignee {
   username: string;
