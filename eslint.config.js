@@ -13,7 +13,7 @@ const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_') && !m.incl
 const HTTP_CLIENTS = ['axios', 'node-fetch', 'undici', 'got', 'ky', 'superagent', 'cross-fetch', 'isomorphic-fetch', 'ofetch', 'needle'];
 const IO_PACKAGES = ['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing', ...HTTP_CLIENTS];
 /** Top-level folders, for rules that allow a folder none but its own. */
-const FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'admin'];
+const FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'admin', 'boundary'];
 /** Imported by nobody but themselves (and tests). */
 const NEVER_IMPORTED = ['workers', 'ui', 'simulators'];
 
@@ -39,6 +39,13 @@ const LAYERS = [
     scope: 'risk',
     why: 'risk logic is pure: no I/O and none of the other folders',
     folders: FOLDERS.filter((f) => f !== 'risk'),
+    builtins: true,
+    packages: IO_PACKAGES,
+  },
+  {
+    scope: 'boundary',
+    why: 'the input rules are pure: no I/O, only risk types from the other folders',
+    folders: FOLDERS.filter((f) => f !== 'boundary' && f !== 'risk'),
     builtins: true,
     packages: IO_PACKAGES,
   },

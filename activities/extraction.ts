@@ -3,11 +3,11 @@
 // between repeats work without duplicating it, and the watermark only moves past started rows.
 import { heartbeat, ApplicationFailure } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { CHANNELS, TRANSACTION_TYPES } from '../risk/types';
+import { checkTransaction } from '../boundary/inputRules';
 import { lifecycleWorkflowId, type LifecycleInput } from '../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../workflows/lifecycle/workflow';
 import type { ActivityDeps } from './deps';
-import { TRANSACTION_COLUMNS, type TransactionRow } from './rows';
+import { TRANSACTION_COLUMNS, toTransactionRow, type TransactionRow } from './rows';
 
 /**
  * The default source: the local transaction_history table. A bank's own query must return a
@@ -27,19 +27,69 @@ export interface ExtractBatchResult {
   inserted: number;
   started: number;
   alreadyStarted: number;
-  rejected: { ref: string; reason: string }[];
+  /** rows that broke the input rules: quarantined with the reason, never retried, never dropped */
+  rejected: QuarantinedRow[];
   cursor: string;
   hasMore: boolean;
 }
 
-function rejectReason(row: TransactionRow): string | null {
-  if (!row.transaction_ref) return 'transaction_ref is empty';
-  if (!/^\d+(\.\d{1,2})?$/.test(String(row.amount))) return `amount "${row.amount}" is not a non-negative decimal with at most 2 places`;
-  if (!(CHANNELS as readonly string[]).includes(row.channel)) return `channel "${row.channel}" is unknown`;
-  if (!(TRANSACTION_TYPES as readonly string[]).includes(row.txn_type)) return `txn_type "${row.txn_type}" is unknown`;
-  if (!/^[A-Z]{2}$/.test(row.country)) return `country "${row.country}" is not an ISO alpha-2 code`;
-  if (Number.isNaN(new Date(row.occurred_at).getTime())) return `occurred_at "${row.occurred_at}" is not a time`;
-  return null;
+/** Kinga's field names → the warehouse's column names, so that a reason names the column at fault. */
+const COLUMN_OF: Record<string, string> = {
+  transactionRef: 'transaction_ref',
+  customerId: 'customer_id',
+  accountId: 'account_id',
+  type: 'txn_type',
+  merchantId: 'merchant_id',
+  merchantName: 'merchant_name',
+  occurredAt: 'occurred_at',
+};
+
+type SourceRow = TransactionRow & { cursor: string | number };
+
+/** A warehouse row in Kinga's field names, values as read, for the same check the API runs. */
+function candidateOf(row: SourceRow): Record<string, unknown> {
+  const at = row.occurred_at as unknown;
+  return {
+    transactionRef: row.transaction_ref,
+    customerId: row.customer_id,
+    accountId: row.account_id,
+    // numeric comes back as a string; a bank's query may return a number or a bigint
+    amount: typeof row.amount === 'bigint' ? String(row.amount) : row.amount,
+    currency: row.currency,
+    type: row.txn_type,
+    channel: row.channel,
+    merchantId: row.merchant_id,
+    merchantName: row.merchant_name,
+    city: row.city,
+    country: row.country,
+    occurredAt: at instanceof Date ? (Number.isNaN(at.getTime()) ? 'an invalid date' : at.toISOString()) : at,
+  };
+}
+
+/** Control characters written out as \uXXXX: PostgreSQL stores no NUL, and an operator must see them. */
+function escapeControl(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
+function storableRow(row: SourceRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    const k = escapeControl(key);
+    if (value === null || value === undefined) out[k] = null;
+    else if (value instanceof Date) out[k] = Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    else if (typeof value === 'number') out[k] = Number.isFinite(value) ? value : String(value);
+    else if (typeof value === 'boolean') out[k] = value;
+    else if (typeof value === 'string') out[k] = escapeControl(value);
+    else out[k] = escapeControl(typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return out;
+}
+
+export interface QuarantinedRow {
+  ref: string | null;
+  cursor: string;
+  field: string;
+  reason: string;
 }
 
 export function createExtractionActivities({ db, warehouse, temporal, config, logger }: ActivityDeps) {
@@ -52,23 +102,49 @@ export function createExtractionActivities({ db, warehouse, temporal, config, lo
       const mark = await db('extraction_watermarks').where({ source: sourceName }).first<{ cursor_value: string }>('cursor_value');
       const after = mark?.cursor_value ?? '0';
       const result = await source.raw(config.warehouse.sourceQuery ?? DEFAULT_SOURCE_QUERY, { cursor: after, limit });
-      const rows = result.rows as (TransactionRow & { cursor: string | number })[];
+      const rows = result.rows as SourceRow[];
       if (rows.length === 0) return { read: 0, inserted: 0, started: 0, alreadyStarted: 0, rejected: [], cursor: after, hasMore: false };
 
-      const rejected: ExtractBatchResult['rejected'] = [];
+      const rejected: QuarantinedRow[] = [];
+      const rawOf = new Map<QuarantinedRow, SourceRow>();
       const accepted: TransactionRow[] = [];
       for (const row of rows) {
-        const reason = rejectReason(row);
-        if (reason) rejected.push({ ref: row.transaction_ref, reason });
-        else accepted.push(row);
+        const check = checkTransaction(candidateOf(row), config.input);
+        if (check.ok) {
+          accepted.push(toTransactionRow(check.transaction));
+          continue;
+        }
+        const column = COLUMN_OF[check.field] ?? check.field;
+        const reason = check.field === column ? check.reason : `${column}${check.reason.slice(check.field.length)}`;
+        const ref = typeof row.transaction_ref === 'string' ? escapeControl(row.transaction_ref) : null;
+        const entry = { ref, cursor: String(row.cursor), field: column, reason };
+        rejected.push(entry);
+        rawOf.set(entry, row);
       }
-      for (const r of rejected) logger.warn({ transactionRef: r.ref, reason: r.reason, runId }, 'warehouse row rejected');
+      if (rejected.length) {
+        // Before the watermark moves past them; a repeated batch finds them already there.
+        await db('quarantined_warehouse_rows')
+          .insert(
+            rejected.map((r) => ({
+              source: sourceName,
+              cursor_value: r.cursor,
+              transaction_ref: r.ref,
+              field: r.field,
+              reason: escapeControl(r.reason),
+              raw_row: JSON.stringify(storableRow(rawOf.get(r)!)),
+              extraction_run_id: runId,
+            })),
+          )
+          .onConflict(['source', 'cursor_value'])
+          .ignore();
+        for (const r of rejected) logger.warn({ transactionRef: r.ref, cursor: r.cursor, field: r.field, reason: r.reason, runId }, 'warehouse row quarantined');
+      }
 
       const inserted = accepted.length
         ? await db('transactions')
             .insert(
               accepted.map((r) => ({
-                ...Object.fromEntries(TRANSACTION_COLUMNS.map((c) => [c, r[c]])),
+                ...r,
                 source: 'warehouse',
                 status: 'received',
                 workflow_id: lifecycleWorkflowId(r.transaction_ref),

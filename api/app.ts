@@ -14,11 +14,13 @@ import { casesRouter } from './cases/router';
 import { complianceRouter } from './compliance/router';
 import { REQUEST_ID_PATTERN, type ApiDeps } from './context';
 import { errorHandler, notFoundHandler } from './errors';
+import { refuseControlCharacters } from './middleware/controlCharacters';
 import { healthRouter } from './health/router';
 import { openApiRouter } from './openapi/router';
 import type { ApiMetrics } from '../observability/metrics';
 import { tazamaRouter } from './integrations/tazama/router';
 import { ballerineWebhookRouter } from './integrations/ballerine/router';
+import { operationsRouter } from './operations/router';
 import { overviewRouter, systemRouter } from './overview/router';
 import { portfolioRunsRouter } from './portfolio/router';
 import { resolveUiServing, uiRouter } from './static';
@@ -106,6 +108,7 @@ export function createApp(deps: AppDeps): express.Application {
   // Before express.json(): Ballerine's webhook signature is checked over the raw body.
   app.use('/api/integrations/ballerine', ballerineWebhookRouter(deps));
   app.use(express.json({ limit: '2mb' })); // a batch of 500 transactions fits comfortably
+  app.use(refuseControlCharacters());
 
   app.use(healthRouter(deps));
   app.use(openApiRouter());
@@ -121,6 +124,7 @@ export function createApp(deps: AppDeps): express.Application {
   app.use('/api/risk', riskRegisterRouter(deps));
   app.use('/api/system', systemRouter(deps));
   app.use('/api/admin', adminUsersRouter(deps));
+  app.use('/api/operations', operationsRouter(deps));
   const stream = streamRouter(deps);
   app.locals.streamHub = stream.hub; // server.ts closes it on shutdown, ending open streams
   app.use('/api/stream', stream.router);

@@ -8,6 +8,7 @@ import { CISO_VARIABLES, loadCisoConfig, type CisoConfig } from './ciso';
 import { PORTFOLIO_VARIABLES, loadPortfolioConfig, type PortfolioConfig } from './portfolio';
 import { NOTIFICATION_VARIABLES, loadNotificationConfig, type NotificationConfig } from './notifications';
 import { OBSERVABILITY_VARIABLES, loadObservabilityConfig, type ObservabilityConfig } from './observability';
+import { INPUT_VARIABLES, loadInputConfig, type InputConfig } from './input';
 import { TEMPORAL_CONNECTION_VARIABLES } from '../temporal/connection';
 import { ConfigError, bool, duration } from './parse';
 
@@ -147,7 +148,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 /** Every environment variable the configuration reads (the README's table lists them all). */
-export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(schema.shape), ...TAZAMA_VARIABLES, ...BALLERINE_VARIABLES, ...CISO_VARIABLES, ...PORTFOLIO_VARIABLES, ...NOTIFICATION_VARIABLES, ...OBSERVABILITY_VARIABLES, ...TEMPORAL_CONNECTION_VARIABLES];
+export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(schema.shape), ...TAZAMA_VARIABLES, ...BALLERINE_VARIABLES, ...CISO_VARIABLES, ...PORTFOLIO_VARIABLES, ...NOTIFICATION_VARIABLES, ...OBSERVABILITY_VARIABLES, ...TEMPORAL_CONNECTION_VARIABLES, ...INPUT_VARIABLES];
 
 export interface KingaConfig {
   env: Env['NODE_ENV'];
@@ -193,6 +194,8 @@ export interface KingaConfig {
   portfolio: PortfolioConfig;
   notifications: NotificationConfig;
   observability: ObservabilityConfig;
+  /** what the boundary takes in: the occurredAt window and the amount ceiling */
+  input: InputConfig;
 }
 
 
@@ -306,5 +309,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
     portfolio: loadPortfolioConfig(source),
     notifications: loadNotificationConfig(source),
     observability: loadObservabilityConfig(source),
+    input: loadInputConfig(source),
   };
 }

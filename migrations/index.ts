@@ -26,6 +26,7 @@ import * as restrictAuditPrivileges from './20261126000500_restrict_audit_privil
 import * as createRevokedTokens from './20261203000100_create_revoked_tokens';
 import * as createLoginFailures from './20261203000110_create_login_failures';
 import * as createAdminEvents from './20261203000200_create_admin_events';
+import * as createQuarantinedWarehouseRows from './20261203060000_create_quarantined_warehouse_rows';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '20261203000100_create_revoked_tokens': createRevokedTokens,
   '20261203000110_create_login_failures': createLoginFailures,
   '20261203000200_create_admin_events': createAdminEvents,
+  '20261203060000_create_quarantined_warehouse_rows': createQuarantinedWarehouseRows,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

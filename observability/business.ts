@@ -29,6 +29,8 @@ export interface BusinessSnapshot {
   slaEvents: Record<string, number>;
   /** cases decided within the window, by risk level and decision, with decision-latency buckets */
   decided: { riskLevel: string; decision: string; count: number; sumSeconds: number; buckets: number[] }[];
+  /** warehouse rows held in quarantine (all time), by the column at fault */
+  quarantined: Record<string, number>;
   querySeconds: number;
 }
 
@@ -38,6 +40,7 @@ interface SnapshotRow {
   open_cases: { risk_level: string; status: string; n: number; overdue: number }[];
   sla: { event_type: string; n: number }[];
   decided: ({ risk_level: string; decision: string; n: number; sum: number | null } & Record<string, number | string | null>)[];
+  quarantined: { field: string; n: number }[];
 }
 
 // The bucket bounds are constants of this file, never input, so they are written into the SQL.
@@ -71,7 +74,9 @@ select
   (select coalesce(json_agg(d), '[]') from (
     select risk_level, decision, count(*)::int as n, sum(secs) as sum,
            ${BUCKET_COLUMNS}
-    from decided group by risk_level, decision) d) as decided`;
+    from decided group by risk_level, decision) d) as decided,
+  (select coalesce(json_agg(q), '[]') from (
+    select field, count(*)::int as n from quarantined_warehouse_rows group by field) q) as quarantined`;
 
 /** Every `?` of the statement is the window's start. */
 const WINDOW_PARAMETERS = SNAPSHOT_SQL.split('?').length - 1;
@@ -96,6 +101,7 @@ export async function queryBusinessSnapshot(db: Knex, windowMs: number): Promise
       sumSeconds: Number(r.sum ?? 0),
       buckets: DECISION_SECONDS_BUCKETS.map((_, i) => Number(r[`b${i}`] ?? 0)),
     })),
+    quarantined: Object.fromEntries(row.quarantined.map((r) => [r.field, r.n])),
     querySeconds,
   };
 }
@@ -228,6 +234,12 @@ export function registerBusinessMetrics(registry: Registry, options: BusinessMet
     }
     return samples;
   });
+  metric(
+    'kinga_warehouse_rows_quarantined',
+    'Warehouse rows refused by the input rules and held in quarantined_warehouse_rows (all time), by the column at fault; each is there for an operator',
+    'gauge',
+    (s) => Object.entries(s.quarantined).map(([field, n]) => ({ value: n, labels: { field } })),
+  );
   metric(
     'kinga_case_decision_seconds',
     `Time from a case opening to its decision, for cases decided within the window (${window}), by risk level`,

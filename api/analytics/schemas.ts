@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../../boundary/inputRules';
 
 /** The longest range one analytics request may cover. */
 export const MAX_RANGE_DAYS = 92;
@@ -37,7 +38,7 @@ export const analyticsQuery = z
 export type AnalyticsQuery = z.output<typeof analyticsQuery>;
 
 export const riskEventsQuery = z.object({
-  category: z.string().trim().min(1, 'must not be empty').max(32, 'must be at most 32 characters').optional(),
+  category: singleLineText(32).optional(),
   limit: z
     .string()
     .regex(/^\d+$/, 'must be a whole number')

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { singleLineText } from '../../boundary/inputRules';
 import { roleMayDecide, type Role } from '../../workflows/lifecycle/definitions';
 import type { ApiDeps, AuthUser } from '../context';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../errors';
@@ -19,7 +20,7 @@ export const bulkAssignmentBody = z.strictObject({
     .min(1, 'must hold at least one case id')
     .max(MAX_BULK_ASSIGN, `must hold at most ${MAX_BULK_ASSIGN} case ids`),
   /** the analyst to give the cases to; null hands them back to the queue */
-  assignee: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullable(),
+  assignee: singleLineText(64).nullable(),
 });
 export type BulkAssignmentBody = z.output<typeof bulkAssignmentBody>;
 

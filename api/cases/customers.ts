@@ -2,6 +2,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { singleLineText } from '../../boundary/inputRules';
 import type { ApiDeps } from '../context';
 import { requireAuth } from '../middleware/auth';
 import { validate } from '../middleware/validate';
@@ -9,7 +10,7 @@ import { documentRoute, featureRegistry } from '../openapi/route';
 import { decimalJson, timestampJson } from '../transactions/views';
 
 export const customerParams = z.object({
-  id: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  id: singleLineText(64),
 });
 export const customerTransactionsQuery = z.object({
   limit: z

@@ -3,6 +3,7 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { singleLineText } from '../../boundary/inputRules';
 import { CHANNELS } from '../../risk/types';
 import type { ApiDeps } from '../context';
 import { UnauthorizedError } from '../errors';
@@ -22,7 +23,7 @@ const minutes = (max: number) =>
 
 export const queueQuery = listCasesQuery.extend({
   /** a username, `me` (the caller) or `none` (nobody took it) */
-  assignee: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+  assignee: singleLineText(64).optional(),
   channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }).optional(),
   /** opened at least this many minutes ago */
   minAgeMinutes: minutes(60 * 24 * 365).optional(),

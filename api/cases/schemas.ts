@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, singleLineText } from '../../boundary/inputRules';
 import { DECISIONS } from '../../workflows/lifecycle/definitions';
 import { REQUEST_ID_PATTERN } from '../context';
 import { requiredOr } from '../errors';
@@ -17,7 +18,7 @@ export const listCasesQuery = z.object({
   /** `open` means assigned or escalated */
   status: z.enum(CASE_STATUS_FILTERS, { error: `must be one of ${CASE_STATUS_FILTERS.join(', ')}` }).optional(),
   level: z.enum(['medium', 'high'], { error: 'must be one of medium, high' }).optional(),
-  assignee: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+  assignee: singleLineText(64).optional(),
   limit: intParam(1, 200).default(50),
   offset: intParam(0, 1_000_000).default(0),
 });
@@ -36,7 +37,7 @@ export type DecisionStatusParams = z.output<typeof decisionStatusParams>;
 export const decisionBody = z
   .strictObject({
     decision: z.enum(DECISIONS, { error: requiredOr(`must be one of ${DECISIONS.join(', ')}`) }),
-    note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+    note: multiLineText(2000).optional(),
   })
   .superRefine((body, ctx) => {
     if ((body.decision === 'block' || body.decision === 'escalate') && !body.note) {

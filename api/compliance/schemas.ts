@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../../boundary/inputRules';
 import { transactionRef } from '../transactions/schemas';
 
 export const refParams = z.object({ ref: transactionRef });
@@ -15,7 +16,7 @@ export const auditQuery = z.object({
 });
 export type AuditQuery = z.output<typeof auditQuery>;
 
-const workflowId = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+const workflowId = singleLineText(255);
 
 /**
  * What to replay: a workflow on the cluster (by workflow id or transaction reference), or a

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from '../../boundary/inputRules';
 
 /** POST /api/risk/portfolio-runs: an empty body runs for now; `asOf` reruns a past moment (the inputs of its day). */
 export const portfolioRunBody = z.strictObject({
@@ -11,6 +12,6 @@ export type PortfolioRunBody = z.output<typeof portfolioRunBody>;
 
 // Any workflow id Temporal could hold; whether it names a portfolio run is the service's question (404).
 export const portfolioRunParams = z.object({
-  workflowId: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  workflowId: singleLineText(255),
 });
 export type PortfolioRunParams = z.output<typeof portfolioRunParams>;

@@ -6,7 +6,7 @@ import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
 import { transactionHandlers } from './handlers';
-import { ingestBody, refParams, transactionBatch, transactionInput } from './schemas';
+import { ingestSchemas, refParams, transactionBatch, transactionInput } from './schemas';
 import { transactionRecordJson } from './views';
 
 export const transactionsRegistry = featureRegistry();
@@ -50,6 +50,7 @@ documentRoute(transactionsRegistry, {
 export function transactionsRouter(deps: ApiDeps): Router {
   const router = Router();
   const handlers = transactionHandlers(deps);
+  const { ingestBody } = ingestSchemas(deps.config.input);
   router.use(requireAuth(deps));
   router.post('/', requireRole('analyst', 'senior_analyst', 'admin'), validate({ body: ingestBody }), handlers.ingest);
   router.get('/:ref', validate({ params: refParams }), handlers.show);

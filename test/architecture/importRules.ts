@@ -72,7 +72,7 @@ export const WORKFLOW_FORBIDDEN_PACKAGES = [
 export const NEVER_IMPORTED = ['workers', 'ui', 'simulators'];
 
 /** Every top-level product folder; pure risk logic and the UI may import none but their own. */
-const PRODUCT_FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'compliance', 'observability', 'temporal', 'admin'];
+const PRODUCT_FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'compliance', 'observability', 'temporal', 'admin', 'boundary'];
 
 export const FOLDER_RULES: FolderRule[] = [
   {
@@ -109,6 +109,13 @@ export const FOLDER_RULES: FolderRule[] = [
     packages: ['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', ...HTTP_CLIENTS],
     noBuiltins: true,
     why: 'risk logic has no I/O and imports none of the other folders',
+  },
+  {
+    from: 'boundary',
+    folders: PRODUCT_FOLDERS.filter((f) => f !== 'boundary' && f !== 'risk'),
+    packages: ['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', ...HTTP_CLIENTS],
+    noBuiltins: true,
+    why: 'the input rules are pure: no I/O, only risk types from the other folders',
   },
   {
     from: 'ui',

@@ -7,6 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createExtractionActivities, type ExtractBatchResult } from '../../activities/extraction';
 import { TRANSACTION_COLUMNS } from '../../activities/rows';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
+import { queryBusinessSnapshot } from '../../observability/business';
 import { createTestStack, type KingaTestStack } from './context';
 
 let stack: KingaTestStack;
@@ -125,5 +126,45 @@ describe('warehouse extraction', () => {
       const result = await stack.client.workflow.getHandle(lifecycleWorkflowId(ref)).result();
       expect(result.status).toBe('approved');
     }
+  });
+
+  it('a row that breaks the input rules is quarantined with its reason, counted, and passed: never retried, never dropped', async () => {
+    const before = (await queryBusinessSnapshot(stack.db, 60_000)).quarantined;
+    const good = await addWarehouseRows(30, 32);
+    const year1 = await addWarehouseRows(32, 33, { occurred_at: '0001-01-01T00:00:00Z' });
+    const noCurrency = await addWarehouseRows(33, 34, { currency: 'XXX' });
+    const control = await addWarehouseRows(34, 35, { merchant_name: 'Shop\u0007bell' });
+    const after = await addWarehouseRows(35, 37);
+
+    const first = await stack.client.workflow.execute('warehouseExtraction', { workflowId: `extraction-${run}-q1`, taskQueue: stack.taskQueue, args: [{}] });
+    expect(first).toMatchObject({ read: 7, rejected: 3 });
+    // The watermark moved past the bad rows, so the next run reads nothing and the rows after them went on.
+    const again = await stack.client.workflow.execute('warehouseExtraction', { workflowId: `extraction-${run}-q2`, taskQueue: stack.taskQueue, args: [{}] });
+    expect(again).toMatchObject({ read: 0, rejected: 0 });
+    for (const ref of [...good, ...after]) {
+      expect((await stack.client.workflow.getHandle(lifecycleWorkflowId(ref)).result()).status).toBe('approved');
+    }
+
+    const bad = [...year1, ...noCurrency, ...control];
+    const quarantined = await stack.db('quarantined_warehouse_rows').whereIn('transaction_ref', bad).orderBy('transaction_ref');
+    expect(quarantined.map((q) => [q.transaction_ref, q.field, q.source])).toEqual([
+      [year1[0], 'occurred_at', `test-${run}`],
+      [noCurrency[0], 'currency', `test-${run}`],
+      [control[0], 'merchant_name', `test-${run}`],
+    ]);
+    expect(quarantined[0].reason).toMatch(/^occurred_at: must lie between 2000-01-01/);
+    expect(quarantined[1].reason).toBe('currency: is not an ISO 4217 currency code');
+    expect(quarantined[2].raw_row.merchant_name).toBe('Shop\\u0007bell');
+    expect(await stack.db('transactions').whereIn('transaction_ref', bad)).toHaveLength(0);
+    expect([...(await lifecycleRuns(bad)).values()]).toEqual([0, 0, 0]);
+
+    // Extraction repeated over the same rows (a crash before the watermark moved) quarantines nothing twice.
+    await stack.db('extraction_watermarks').where({ source: `test-${run}` }).update({ cursor_value: '0' });
+    await stack.client.workflow.execute('warehouseExtraction', { workflowId: `extraction-${run}-q3`, taskQueue: stack.taskQueue, args: [{}] });
+    expect(await stack.db('quarantined_warehouse_rows').whereIn('transaction_ref', bad)).toHaveLength(3);
+
+    // kinga_warehouse_rows_quarantined{field} counts them
+    const counted = (await queryBusinessSnapshot(stack.db, 60_000)).quarantined;
+    for (const field of ['occurred_at', 'currency', 'merchant_name']) expect((counted[field] ?? 0) - (before[field] ?? 0), field).toBe(1);
   });
 });

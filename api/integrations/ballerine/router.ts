@@ -3,6 +3,7 @@
 // refused (401) before anything is read from the body.
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { CONTROL_MESSAGE, fieldPath, findControlCharacter } from '../../../boundary/inputRules';
 import { loadBallerineConfig, type BallerineConfig } from '../../../config/ballerine';
 import type { ApiDeps } from '../../context';
 import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../../errors';
@@ -58,6 +59,12 @@ export function ballerineWebhookRouter(deps: ApiDeps): Router {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
       throw new BadRequestError('body: is not valid JSON', 'body');
+    }
+    // Mounted before the app-wide guard (the raw body is needed for the HMAC), so it checks here.
+    const control = findControlCharacter(json);
+    if (control) {
+      const field = fieldPath(control.path) || 'body';
+      throw new BadRequestError(`${field}: ${CONTROL_MESSAGE} (${control.found})`, field);
     }
     const envelope = parseOrThrow(webhookEnvelope, json, 'body');
     const outcome = await applyBallerineWebhook(deps, config.workflowDefinition, envelope);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { plainText, singleLineText } from '../../../boundary/inputRules';
 
-const text = z.string().nullish();
+/** Ballerine's optional strings; like every input, without control characters (boundary/inputRules.ts). */
+const text = plainText(1000).nullish();
 
 /** A Ballerine back-office user, as the webhook envelope documents it. */
 export const webhookAssignee = z.looseObject({
@@ -16,8 +18,8 @@ export const webhookAssignee = z.looseObject({
  */
 export const webhookEnvelope = z.looseObject({
   id: text,
-  eventName: z.string().min(1),
-  workflowRuntimeId: z.string().min(1),
+  eventName: singleLineText(255),
+  workflowRuntimeId: singleLineText(255),
   workflowDefinitionId: text,
   state: text,
   workflowStatus: text,

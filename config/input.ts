@@ -1,0 +1,38 @@
+// The limits of what Kinga takes in (boundary/inputRules.ts): the window occurredAt must lie in and
+// the amount ceiling. Validated once at start-up like the rest of the configuration.
+import { z } from 'zod';
+import { isAmountText, type InputLimits } from '../boundary/inputRules';
+import { ConfigError, duration } from './parse';
+
+export type InputConfig = InputLimits;
+
+export const INPUT_VARIABLES = ['INPUT_OCCURRED_AT_EARLIEST', 'INPUT_OCCURRED_AT_MAX_AHEAD', 'INPUT_AMOUNT_MAX'] as const;
+
+const schema = z.object({
+  INPUT_OCCURRED_AT_EARLIEST: z.iso
+    .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2000-01-01T00:00:00Z' })
+    .or(z.iso.date({ message: 'must be an ISO 8601 date (2000-01-01) or date-time with an offset' }))
+    .optional()
+    .transform((v) => new Date(v ?? '2000-01-01T00:00:00Z')),
+  INPUT_OCCURRED_AT_MAX_AHEAD: duration('1d'),
+  INPUT_AMOUNT_MAX: z
+    .string()
+    .refine((v) => isAmountText(v) && Number(v) > 0, 'must be a positive decimal with at most 2 places')
+    .optional()
+    .transform((v) => v?.trim() ?? '1000000000'),
+});
+
+export function loadInputConfig(env: NodeJS.ProcessEnv = process.env): InputConfig {
+  // An empty variable means "not set" (compose files and .env templates leave them blank).
+  const source = Object.fromEntries(INPUT_VARIABLES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.INPUT_OCCURRED_AT_EARLIEST.getTime() > Date.now()) {
+    throw new ConfigError('invalid configuration:\n  INPUT_OCCURRED_AT_EARLIEST: must lie in the past');
+  }
+  return { occurredAtEarliest: e.INPUT_OCCURRED_AT_EARLIEST, occurredAtMaxAheadMs: e.INPUT_OCCURRED_AT_MAX_AHEAD, amountMax: e.INPUT_AMOUNT_MAX };
+}
