@@ -11,6 +11,7 @@ import { complianceRegistry } from '../compliance/router';
 import { healthRegistry } from '../health/router';
 import { ballerineRegistry } from '../integrations/ballerine/router';
 import { tazamaRegistry } from '../integrations/tazama/router';
+import { operationsRegistry } from '../operations/router';
 import { overviewRegistry } from '../overview/router';
 import { portfolioRegistry } from '../portfolio/router';
 import { streamRegistry } from '../stream/router';
@@ -42,6 +43,7 @@ export const REGISTRIES: OpenAPIRegistry[] = [
   portfolioRegistry,
   streamRegistry,
   tazamaRegistry,
+  operationsRegistry,
   ballerineRegistry,
   adminRegistry,
 ];
