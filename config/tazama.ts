@@ -24,13 +24,20 @@ export interface TazamaConfig {
   requestTimeoutMs: number;
   /** basis points an ALRT adds to the score (TAZAMA_ALERT_WEIGHT 0.3 → 3000) */
   alertPoints: number;
+  /** the least risk level an ALRT leaves a transaction at (low: the alert only adds its weight) */
+  alertMinLevel: 'low' | 'medium' | 'high';
   /** clearing-system member id of the bank in the messages (debtor/creditor agent) */
   memberId: string;
+  /** the creditor's agent (clearing member id) per channel: acquirer, mobile-money operator */
+  creditorAgents: Partial<Record<string, string>>;
   /** shared secret the relay must present to Kinga's push endpoint; unset → every push refused */
   relayToken: string | undefined;
 }
 
 
+
+// Demo clearing members: a card acquirer and a mobile-money operator. A bank sets its own.
+const DEFAULT_CREDITOR_AGENTS = 'pos:card-acquirer,online:card-acquirer,mobile:mobile-money';
 
 // Base URLs without a trailing slash, so paths join cleanly.
 const baseUrl = z
@@ -59,11 +66,27 @@ const schema = z.object({
     .max(1)
     .optional()
     .transform((v) => Math.round((v ?? 0.3) * 10_000)),
+  TAZAMA_ALERT_LEVEL: z.enum(['low', 'medium', 'high']).optional().transform((v) => v ?? 'medium'),
   TAZAMA_MEMBER_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,35}$/, 'must be 1–35 letters, digits, dot, dash or underscore')
     .optional()
     .transform((v) => v ?? 'kinga'),
+  TAZAMA_CREDITOR_AGENTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const agents: Record<string, string> = {};
+      for (const item of (v ?? DEFAULT_CREDITOR_AGENTS).split(',').map((s) => s.trim()).filter(Boolean)) {
+        const m = /^(mobile|online|atm|pos|branch|agent):([A-Za-z0-9._-]{1,35})$/.exec(item);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not channel:memberId (channels mobile, online, atm, pos, branch, agent; ids 1–35 letters, digits, dot, dash, underscore)` });
+          return z.NEVER;
+        }
+        agents[m[1]!] = m[2]!;
+      }
+      return agents;
+    }),
   TAZAMA_RELAY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
@@ -94,7 +117,9 @@ export function loadTazamaConfig(env: NodeJS.ProcessEnv = process.env): TazamaCo
     pollIntervalMs: e.TAZAMA_POLL_INTERVAL,
     requestTimeoutMs: e.TAZAMA_REQUEST_TIMEOUT,
     alertPoints: e.TAZAMA_ALERT_WEIGHT,
+    alertMinLevel: e.TAZAMA_ALERT_LEVEL,
     memberId: e.TAZAMA_MEMBER_ID,
+    creditorAgents: e.TAZAMA_CREDITOR_AGENTS,
     relayToken: e.TAZAMA_RELAY_TOKEN,
   };
 }
@@ -110,6 +135,7 @@ export function describeTazamaConfig(c: TazamaConfig): Record<string, unknown> {
     pollIntervalMs: c.pollIntervalMs,
     requestTimeoutMs: c.requestTimeoutMs,
     alertPoints: c.alertPoints,
+    alertMinLevel: c.alertMinLevel,
     relayPush: c.relayToken ? 'on' : 'off (no TAZAMA_RELAY_TOKEN)',
   };
 }

@@ -2,7 +2,7 @@
 // or the bare report) and how an evaluation joins the score breakdown. Pure: no I/O, no clock, and
 // no dependencies, so the lifecycle workflow may call it directly.
 import { levelFor, MAX_POINTS } from './score';
-import type { ScoreBreakdown, TazamaBreakdown, TazamaRuleView, TazamaTypologyView } from './types';
+import type { RiskLevel, ScoreBreakdown, TazamaBreakdown, TazamaRuleView, TazamaTypologyView } from './types';
 
 export type TazamaStatus = 'ALRT' | 'NALT';
 
@@ -36,8 +36,21 @@ export interface TazamaTypologyResult {
   rules: TazamaRuleResult[];
 }
 
+/**
+ * Where an evaluation came from. Tazama's relay forwards three kinds of message: the
+ * event-adjudicator's final report (`{message, report, transaction, networkMap}`), the typology
+ * processor's interdiction (`{typologyResult, transaction, networkMap, DataCache, metaData}`, sent
+ * when a typology reaches its interdiction threshold) and the event-flow rule's interdiction
+ * (`{ruleResult, transaction, …}` with subRuleRef "block": a block condition on the debtor or
+ * creditor). Absent means a report (evaluations recorded before interdictions were read).
+ */
+export type TazamaSource = 'report' | 'typology_interdiction' | 'event_flow_interdiction';
+
 /** Tazama's verdict on one transaction, as Kinga keeps it. Plain JSON: it travels in signals. */
 export interface TazamaEvaluation {
+  source?: TazamaSource;
+  /** the event-flow rule's block, for an event-flow interdiction */
+  eventFlowBlock?: TazamaRuleResult;
   evaluationId: string;
   status: TazamaStatus;
   /** when Tazama decided, ISO 8601; null when the report did not say */
@@ -56,6 +69,14 @@ export type TazamaOutcome =
 export interface TazamaPolicy {
   /** basis points an ALRT adds (0.3 = 3000) */
   alertPoints: number;
+  /**
+   * The least level an ALRT leaves the transaction at (TAZAMA_ALERT_LEVEL, default medium: the
+   * bank's fraud system raised an alert, so a person looks at it). Unset: the alert only adds its
+   * points (lifecycles that started before this policy existed).
+   */
+  alertMinLevel?: RiskLevel;
+  /** The least level of a block from Tazama (an interdiction); unset: treated as an alert. */
+  blockMinLevel?: RiskLevel;
 }
 
 /** A document that is not a Tazama evaluation; `path` names the offending field. */
@@ -119,7 +140,7 @@ function locate(json: unknown): { report: Obj; reportPath: string; container: Ob
   if (isObj(root.data) && 'report' in root.data) return { report: obj(root.data.report, 'data.report'), reportPath: 'data.report', container: root.data };
   if ('report' in root) return { report: obj(root.report, 'report'), reportPath: 'report', container: root };
   if ('tadpResult' in root || 'status' in root) return { report: root, reportPath: 'report', container: null };
-  throw new TazamaShapeError('report', 'is required (expected a Tazama evaluation: {report: {status, tadpResult, …}})');
+  throw new TazamaShapeError('report', 'is required (expected a Tazama evaluation {report: {status, tadpResult, …}}, or an interdiction {typologyResult | ruleResult, transaction})');
 }
 
 function msgIdOf(container: Obj | null): string | null {
@@ -162,8 +183,57 @@ function parseTypology(v: unknown, path: string): TazamaTypologyResult {
   };
 }
 
+/** The pacs.002 MsgId of an interdiction message, which carries the transaction but no report. */
+function interdictionMsgId(root: Obj): string {
+  const t = obj(root.transaction, 'transaction');
+  const sts = obj(t.FIToFIPmtSts, 'transaction.FIToFIPmtSts');
+  return str(obj(sts.GrpHdr, 'transaction.FIToFIPmtSts.GrpHdr').MsgId, 'transaction.FIToFIPmtSts.GrpHdr.MsgId');
+}
+
+function networkMapIdOf(root: Obj): string | null {
+  const map = root.networkMap;
+  if (!isObj(map) || !Array.isArray(map.messages) || !isObj(map.messages[0])) return null;
+  return typeof map.messages[0].id === 'string' ? map.messages[0].id : null;
+}
+
+/** The typology processor's interdiction: one typology that reached its interdiction threshold. */
+function parseTypologyInterdiction(root: Obj): TazamaEvaluation {
+  const msgId = interdictionMsgId(root);
+  const typology = parseTypology(root.typologyResult, 'typologyResult');
+  return {
+    source: 'typology_interdiction',
+    evaluationId: `interdiction:${msgId}:${typology.id}`,
+    status: 'ALRT',
+    timestamp: null,
+    msgId,
+    networkMapId: networkMapIdOf(root),
+    typologies: [{ ...typology, review: true }],
+  };
+}
+
+/** The event-flow rule's interdiction: a block condition is in effect for a party of the payment. */
+function parseEventFlowInterdiction(root: Obj): TazamaEvaluation {
+  const msgId = interdictionMsgId(root);
+  const rule = parseRule(root.ruleResult, 'ruleResult');
+  if (rule.subRuleRef !== 'block') throw new TazamaShapeError('ruleResult.subRuleRef', `must be "block" in an event-flow interdiction, got ${describe(rule.subRuleRef)}`);
+  return {
+    source: 'event_flow_interdiction',
+    eventFlowBlock: rule,
+    evaluationId: `interdiction:${msgId}:${rule.id}`,
+    status: 'ALRT',
+    timestamp: null,
+    msgId,
+    networkMapId: networkMapIdOf(root),
+    typologies: [],
+  };
+}
+
 /** Reads a Tazama evaluation from any document Tazama sends; throws TazamaShapeError naming the bad field. */
 export function parseTazamaEvaluation(json: unknown): TazamaEvaluation {
+  if (isObj(json) && !('report' in json) && !isObj(json.data)) {
+    if ('typologyResult' in json) return parseTypologyInterdiction(json);
+    if ('ruleResult' in json) return parseEventFlowInterdiction(json);
+  }
   const { report, reportPath: p, container } = locate(json);
   const status = report.status;
   if (status !== 'ALRT' && status !== 'NALT') {
@@ -200,35 +270,84 @@ export const tazamaOutcome = {
 
 // --- the breakdown ---------------------------------------------------------------------------
 
+/** The event-flow rule's band in a typology ("none", "override", "block"), when it has one. */
+function flowBand(t: TazamaTypologyResult): string | null {
+  if (!t.flowProcessor) return null;
+  return t.rules.find((r) => r.id === t.flowProcessor)?.subRuleRef ?? null;
+}
+
+/**
+ * An interdiction as the typology processor decides it: the score reached the interdiction
+ * threshold, and the event-flow rule neither blocks (that is already an alert of its own) nor
+ * overrides it.
+ */
+function interdicts(t: TazamaTypologyResult): boolean {
+  const band = flowBand(t);
+  return t.interdictionThreshold !== null && t.score >= t.interdictionThreshold && band !== 'block' && band !== 'override';
+}
+
+/**
+ * Why Tazama blocks this transaction, or null when it does not: an interdiction message, a
+ * typology at its interdiction threshold, or the event-flow rule's block condition.
+ */
+export function tazamaBlockReason(e: TazamaEvaluation): string | null {
+  if (e.source === 'event_flow_interdiction') {
+    return `the event-flow rule ${e.eventFlowBlock?.id ?? 'EFRuP'} is in "block": a block condition on the debtor or creditor is in effect`;
+  }
+  const reasons: string[] = [];
+  for (const t of e.typologies) {
+    if (flowBand(t) === 'block') reasons.push(`typology ${t.id}: the event-flow rule ${t.flowProcessor} is in "block" (a block condition on the debtor or creditor is in effect)`);
+    else if (interdicts(t) || (e.source === 'typology_interdiction' && flowBand(t) !== 'override')) {
+      reasons.push(`typology ${t.id} scored ${t.score}, at or above its interdiction threshold ${t.interdictionThreshold ?? '(not reported)'}`);
+    }
+  }
+  return reasons.length > 0 ? reasons.join('; ') : null;
+}
+
 function typologyView(t: TazamaTypologyResult): TazamaTypologyView {
+  const band = flowBand(t);
   return {
     id: t.id,
     score: t.score,
     alertThreshold: t.alertThreshold,
     interdictionThreshold: t.interdictionThreshold,
     alert: t.review,
-    interdiction: t.interdictionThreshold !== null && t.score >= t.interdictionThreshold,
+    interdiction: interdicts(t) || band === 'block',
     ruleIds: t.rules.map((r) => r.id),
+    ...(band === 'block' || band === 'override' ? { eventFlow: band } : {}),
   };
 }
 
-function ruleViews(typologies: TazamaTypologyResult[]): TazamaRuleView[] {
+function ruleViews(e: TazamaEvaluation): TazamaRuleView[] {
   const seen = new Map<string, TazamaRuleView>();
-  for (const t of typologies) {
-    for (const r of t.rules) {
-      if (!seen.has(r.id)) seen.set(r.id, { id: r.id, subRuleRef: r.subRuleRef, weight: r.weight, value: r.value, reason: r.reason });
-    }
+  const all = [...(e.eventFlowBlock ? [e.eventFlowBlock] : []), ...e.typologies.flatMap((t) => t.rules)];
+  for (const r of all) {
+    if (!seen.has(r.id)) seen.set(r.id, { id: r.id, subRuleRef: r.subRuleRef, weight: r.weight, value: r.value, reason: r.reason });
   }
   return [...seen.values()];
 }
 
 function describeTypology(t: TazamaTypologyResult): string {
-  const bands = t.rules.filter((r) => r.subRuleRef !== 'none' && (r.weight ?? 0) !== 0).map((r) => `${r.id} ${r.subRuleRef}`);
-  const reached = t.score >= t.alertThreshold || t.review;
+  const band = flowBand(t);
+  const bands = t.rules.filter((r) => r.id !== t.flowProcessor && r.subRuleRef !== 'none' && (r.weight ?? 0) !== 0).map((r) => `${r.id} ${r.subRuleRef}`);
+  const rules = bands.length > 0 ? ` (rules ${bands.join(', ')})` : '';
+  if (band === 'block') {
+    // The typology processor marks the typology for review whatever its score: the score did not do it.
+    return `typology ${t.id}: the event-flow rule ${t.flowProcessor} is in "block" (a block condition on the debtor or creditor is in effect); its score ${t.score} is ${t.score >= t.alertThreshold ? 'at or above' : 'below'} its alert threshold ${t.alertThreshold}${rules}`;
+  }
+  const reached = t.score >= t.alertThreshold;
   let text = `typology ${t.id} scored ${t.score}, ${reached ? 'at or above' : 'below'} its alert threshold ${t.alertThreshold}`;
-  if (t.interdictionThreshold !== null && t.score >= t.interdictionThreshold) text += ` and its interdiction threshold ${t.interdictionThreshold}`;
-  if (bands.length > 0) text += ` (rules ${bands.join(', ')})`;
-  return text;
+  if (t.interdictionThreshold !== null && t.score >= t.interdictionThreshold) {
+    text += band === 'override' ? ` and its interdiction threshold ${t.interdictionThreshold}, overridden by the event-flow rule ${t.flowProcessor}` : ` and its interdiction threshold ${t.interdictionThreshold}`;
+  }
+  if (t.review && !reached) text += ', marked for review by Tazama';
+  return text + rules;
+}
+
+function thresholdPoints(level: RiskLevel, thresholds: ScoreBreakdown['thresholds']): number {
+  if (level === 'high') return thresholds.high;
+  if (level === 'medium') return thresholds.medium;
+  return 0;
 }
 
 const OWN_SCORE = "decided on Kinga's own score";
@@ -270,13 +389,29 @@ export function applyTazama(breakdown: ScoreBreakdown, outcome: TazamaOutcome, p
   const { evaluation } = outcome;
   const alert = evaluation.status === 'ALRT';
   const alertPoints = Math.max(0, Math.round(policy.alertPoints));
+  const blockReason = alert ? tazamaBlockReason(evaluation) : null;
   const shown = alert ? evaluation.typologies.filter((t) => t.review) : evaluation.typologies;
-  const why = (shown.length > 0 ? shown : evaluation.typologies).map(describeTypology).join('; ');
-  const head = alert ? `Tazama raised an alert (ALRT, by ${outcome.receivedVia})` : `Tazama found no alert (NALT, by ${outcome.receivedVia})`;
+  const why = evaluation.source === 'event_flow_interdiction' ? (blockReason ?? '') : (shown.length > 0 ? shown : evaluation.typologies).map(describeTypology).join('; ');
+  const via = `by ${outcome.receivedVia}`;
+  let head: string;
+  if (!alert) head = `Tazama found no alert (NALT, ${via})`;
+  else if (evaluation.source === 'typology_interdiction') head = `Tazama interdicted the transaction (the typology processor's block, ${via})`;
+  else if (evaluation.source === 'event_flow_interdiction') head = `Tazama blocked the transaction (the event-flow rule's interdiction, ${via})`;
+  else if (blockReason) head = `Tazama raised an alert with a block (ALRT, ${via})`;
+  else head = `Tazama raised an alert (ALRT, ${via})`;
+
+  // The level an alert or a block leaves the transaction at, at least; without a policy for it,
+  // the alert only adds its points.
+  const floor = blockReason && policy.blockMinLevel ? policy.blockMinLevel : alert ? policy.alertMinLevel : undefined;
+  const floorPoints = floor ? thresholdPoints(floor, breakdown.thresholds) : 0;
+  const wanted = alert ? Math.max(alertPoints, floorPoints - basePoints) : 0;
   const room = MAX_POINTS - basePoints;
   let effect: string;
   if (!alert) effect = 'adds nothing';
-  else if (alertPoints === 0) effect = 'the alert weight is 0: adds nothing';
+  else if (wanted > alertPoints && floor) {
+    const what = blockReason && policy.blockMinLevel ? `a block from Tazama holds the transaction as a ${floor} case` : `an alert from Tazama is at least a ${floor} case`;
+    effect = `+${wanted / MAX_POINTS} to reach the ${floor} threshold ${floorPoints / MAX_POINTS}: ${what}`;
+  } else if (alertPoints === 0) effect = 'the alert weight is 0: adds nothing';
   else if (room < alertPoints) effect = `+${Math.max(0, room) / MAX_POINTS} (capped at a score of 1)`;
   else effect = `+${alertPoints / MAX_POINTS}`;
   return finish({
@@ -286,8 +421,10 @@ export function applyTazama(breakdown: ScoreBreakdown, outcome: TazamaOutcome, p
     receivedVia: outcome.receivedVia,
     evaluationId: evaluation.evaluationId,
     typologies: evaluation.typologies.map(typologyView),
-    rules: ruleViews(evaluation.typologies),
-    points: alert ? alertPoints : 0,
+    rules: ruleViews(evaluation),
+    points: wanted,
     detail: `${head}${why ? `: ${why}` : ''}; ${effect}`,
+    ...(blockReason ? { blocked: true } : {}),
+    ...(evaluation.source && evaluation.source !== 'report' ? { source: evaluation.source } : {}),
   });
 }

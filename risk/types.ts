@@ -135,6 +135,10 @@ export interface TazamaBreakdown {
   /** points / 10 000 */
   contribution: number;
   detail: string;
+  /** Tazama blocks the transaction (an interdiction, or the event-flow rule's block condition) */
+  blocked?: boolean;
+  /** the message it came from, when not the final report: an interdiction */
+  source?: 'typology_interdiction' | 'event_flow_interdiction';
 }
 
 export interface TazamaTypologyView {
@@ -149,6 +153,8 @@ export interface TazamaTypologyView {
   interdiction: boolean;
   /** rule ids behind the score, e.g. ["901@1.0.0"] */
   ruleIds: string[];
+  /** the event-flow rule's band when it acted: a block condition, or an override of the interdiction */
+  eventFlow?: 'block' | 'override';
 }
 
 export interface TazamaRuleView {

@@ -23,7 +23,16 @@ export interface TazamaActivityDeps {
 
 export type SubmitToTazamaResult =
   | { enabled: false }
-  | { enabled: true; msgId: string; endToEndId: string; timeoutMs: number; pollIntervalMs: number; alertPoints: number };
+  | {
+      enabled: true;
+      msgId: string;
+      endToEndId: string;
+      timeoutMs: number;
+      pollIntervalMs: number;
+      alertPoints: number;
+      /** absent in results recorded before TAZAMA_ALERT_LEVEL existed */
+      alertMinLevel?: TazamaConfig['alertMinLevel'];
+    };
 
 interface TazamaRow {
   transaction_ref: string;
@@ -104,7 +113,7 @@ export function createTazamaActivities(deps: TazamaActivityDeps) {
     async submitToTazama({ transaction }: { transaction: Transaction }): Promise<SubmitToTazamaResult> {
       if (!client) return { enabled: false };
       const ref = transaction.transactionRef;
-      const options = { memberId: tazama.memberId };
+      const options = { memberId: tazama.memberId, creditorAgents: tazama.creditorAgents };
       let pacs008: ReturnType<typeof toPacs008>;
       let pacs002: ReturnType<typeof toPacs002>;
       try {
@@ -121,6 +130,7 @@ export function createTazamaActivities(deps: TazamaActivityDeps) {
         timeoutMs: tazama.timeoutMs,
         pollIntervalMs: tazama.pollIntervalMs,
         alertPoints: tazama.alertPoints,
+        alertMinLevel: tazama.alertMinLevel,
       };
       if (row.pacs008_accepted_at && row.pacs002_accepted_at) return result;
 

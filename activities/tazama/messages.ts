@@ -8,7 +8,7 @@
 // InstrId), and the pacs.008 must arrive first; unknown properties are silently dropped, so
 // anything Kinga knows that has no place in the schema (postal addresses, the channel) cannot travel.
 import { createHash } from 'node:crypto';
-import type { Transaction, TransactionType } from '../../risk/types';
+import type { Channel, Transaction, TransactionType } from '../../risk/types';
 
 export const PACS008_TYPE = 'pacs.008.001.10';
 export const PACS002_TYPE = 'pacs.002.001.12';
@@ -26,6 +26,12 @@ export interface TazamaMessageIds {
 export interface MessageOptions {
   /** the bank's clearing-system member id (debtor agent; creditor agent for its own customers) */
   memberId: string;
+  /**
+   * The creditor's agent by channel: the card acquirer for POS and online payments, the mobile-money
+   * operator for mobile transfers (TAZAMA_CREDITOR_AGENTS). A channel not listed, and cash
+   * (withdrawals, deposits), stays with the bank.
+   */
+  creditorAgents?: Partial<Record<Channel, string>>;
 }
 
 /**
@@ -84,10 +90,11 @@ export function geolocation(country: string, city: string): { Lat: string; Long:
   return place ? { Lat: place[0], Long: place[1] } : { Lat: '0', Long: '0' };
 }
 
-// Kinga knows neither birth dates nor phone numbers of the parties; these documented placeholders
-// fill the schema's required fields ("ZZ" is ISO 3166's code for an unknown country).
-const UNKNOWN_BIRTH_DATE = '1900-01-01';
-const UNKNOWN_MOBILE = '+254-000000000';
+// Kinga holds no KYC data: no party's birth date, birth place or phone number. The TMS schema
+// requires the fields, so they travel empty — "not known" — rather than as invented values that
+// Tazama's rules would read as facts (a 1900 birth date makes a 126-year-old debtor). The place of
+// the transaction is not a birth place: it travels as the initiating party's geolocation.
+const NOT_KNOWN = '';
 
 interface Party {
   name: string;
@@ -96,8 +103,6 @@ interface Party {
   /** account id */
   account: string;
   accountName: string;
-  city: string;
-  country: string;
 }
 
 function party(p: Party) {
@@ -105,11 +110,11 @@ function party(p: Party) {
     Nm: p.name,
     Id: {
       PrvtId: {
-        DtAndPlcOfBirth: { BirthDt: UNKNOWN_BIRTH_DATE, CityOfBirth: p.city, CtryOfBirth: p.country },
+        DtAndPlcOfBirth: { BirthDt: NOT_KNOWN, CityOfBirth: NOT_KNOWN, CtryOfBirth: NOT_KNOWN },
         Othr: [{ Id: p.id, SchmeNm: { Prtry: 'TAZAMA_EID' } }],
       },
     },
-    CtctDtls: { MobNb: UNKNOWN_MOBILE },
+    CtctDtls: { MobNb: NOT_KNOWN },
   };
 }
 
@@ -123,33 +128,24 @@ const agent = (memberId: string) => ({ FinInstnId: { ClrSysMmbId: { MmbId: membe
  * Who pays whom. The customer is always the debtor (Tazama's debtor rules count their outgoing
  * payments). The creditor is the merchant when there is one, the customer's own cash for
  * withdrawals and deposits, and otherwise a counterparty Kinga does not know, given an id of its
- * own so that unrelated transfers do not look like payments to one account. The place of the
- * transaction travels in the creditor's place fields: the TMS schema keeps no address.
+ * own so that unrelated transfers do not look like payments to one account.
  */
 function parties(t: Transaction, ids: TazamaMessageIds): { debtor: Party; creditor: Party } {
-  const debtor: Party = {
-    name: `Kinga customer ${t.customerId}`,
-    id: t.customerId,
-    account: t.accountId,
-    accountName: `Account ${t.accountId}`,
-    city: 'Unknown',
-    country: 'ZZ',
-  };
-  const where = { city: t.city, country: t.country.toUpperCase() };
+  const debtor: Party = { name: `Kinga customer ${t.customerId}`, id: t.customerId, account: t.accountId, accountName: `Account ${t.accountId}` };
   if (t.merchantId) {
-    return {
-      debtor,
-      creditor: { name: t.merchantName ?? t.merchantId, id: t.merchantId, account: `MERCHANT-${t.merchantId}`, accountName: t.merchantName ?? t.merchantId, ...where },
-    };
+    return { debtor, creditor: { name: t.merchantName ?? t.merchantId, id: t.merchantId, account: `MERCHANT-${t.merchantId}`, accountName: t.merchantName ?? t.merchantId } };
   }
   if (t.type === 'withdrawal' || t.type === 'deposit') {
-    return {
-      debtor,
-      creditor: { name: debtor.name, id: t.customerId, account: `CASH-${t.channel.toUpperCase()}-${t.accountId}`, accountName: `Cash ${t.type} by ${t.channel}`, ...where },
-    };
+    return { debtor, creditor: { name: debtor.name, id: t.customerId, account: `CASH-${t.channel.toUpperCase()}-${t.accountId}`, accountName: `Cash ${t.type} by ${t.channel}` } };
   }
   const counterparty = `CPTY-${ids.endToEndId.slice(0, 16)}`;
-  return { debtor, creditor: { name: 'Counterparty unknown to Kinga', id: counterparty, account: counterparty, accountName: 'Counterparty unknown to Kinga', ...where } };
+  return { debtor, creditor: { name: 'Counterparty unknown to Kinga', id: counterparty, account: counterparty, accountName: 'Counterparty unknown to Kinga' } };
+}
+
+/** The debtor's agent is the bank; the creditor's is the bank for cash, else the channel's agent. */
+export function agentsFor(t: Transaction, options: MessageOptions): { debtorAgent: string; creditorAgent: string } {
+  const cash = t.type === 'withdrawal' || t.type === 'deposit';
+  return { debtorAgent: options.memberId, creditorAgent: (!cash && options.creditorAgents?.[t.channel]) || options.memberId };
 }
 
 /** Amounts are JSON numbers in the schema; a 2-decimal KES string up to 9,999,999,999.99 is exact as a double. */
@@ -167,6 +163,7 @@ function isoTime(text: string, ref: string, offsetMs = 0): string {
 export function toPacs008(t: Transaction, options: MessageOptions) {
   const ids = tazamaMessageIds(t.transactionRef);
   const { debtor, creditor } = parties(t, ids);
+  const { debtorAgent, creditorAgent } = agentsFor(t, options);
   const amt = { Amt: { Amt: amount(t), Ccy: t.currency } };
   const createdAt = isoTime(t.occurredAt, t.transactionRef);
   return {
@@ -184,12 +181,12 @@ export function toPacs008(t: Transaction, options: MessageOptions) {
         // a string in the TMS schema (it coerces numbers); Kinga's amounts are already in KES
         XchgRate: '1',
         ChrgBr: 'DEBT',
-        ChrgsInf: { Amt: { Amt: 0, Ccy: t.currency }, Agt: agent(options.memberId) },
+        ChrgsInf: { Amt: { Amt: 0, Ccy: t.currency }, Agt: agent(debtorAgent) },
         InitgPty: party(debtor),
         Dbtr: party(debtor),
         DbtrAcct: account(debtor),
-        DbtrAgt: agent(options.memberId),
-        CdtrAgt: agent(options.memberId),
+        DbtrAgt: agent(debtorAgent),
+        CdtrAgt: agent(creditorAgent),
         Cdtr: party(creditor),
         CdtrAcct: account(creditor),
         Purp: { Cd: PURPOSE[t.type] },
@@ -199,6 +196,7 @@ export function toPacs008(t: Transaction, options: MessageOptions) {
       SplmtryData: {
         Envlp: {
           Doc: {
+            // where the payment was initiated: the transaction's own place
             InitgPty: { Glctn: geolocation(t.country, t.city) },
             Xprtn: isoTime(t.occurredAt, t.transactionRef, 86_400_000),
           },
@@ -210,6 +208,7 @@ export function toPacs008(t: Transaction, options: MessageOptions) {
 
 export function toPacs002(t: Transaction, options: MessageOptions) {
   const ids = tazamaMessageIds(t.transactionRef);
+  const { debtorAgent, creditorAgent } = agentsFor(t, options);
   const zero = (memberId: string) => ({ Amt: { Amt: 0, Ccy: t.currency }, Agt: agent(memberId) });
   return {
     FIToFIPmtSts: {
@@ -223,10 +222,11 @@ export function toPacs002(t: Transaction, options: MessageOptions) {
         OrgnlEndToEndId: ids.endToEndId,
         TxSts: 'ACCC',
         // debtor agent, debtor agent, creditor agent: the three charge records of Tazama's samples
-        ChrgsInf: [zero(options.memberId), zero(options.memberId), zero(options.memberId)],
+        ChrgsInf: [zero(debtorAgent), zero(debtorAgent), zero(creditorAgent)],
         AccptncDtTm: isoTime(t.occurredAt, t.transactionRef),
-        InstgAgt: agent(options.memberId),
-        InstdAgt: agent(options.memberId),
+        // the creditor's agent reports the status to the debtor's
+        InstgAgt: agent(creditorAgent),
+        InstdAgt: agent(debtorAgent),
       },
     },
   };

@@ -3,11 +3,16 @@
 //                  GET / and /health → {"status":"UP"}
 //   auth-service   POST /v1/auth/login {username,password} → 200 with the JWT as the body (only with auth on)
 //   admin-service  GET /v1/admin/reports/getreportbymsgid?msgid=<pacs.002 MsgId> → 200 report / 204 not yet
-//   relay          after the evaluation, POSTs {message, report, transaction, networkMap} to a relay URL
+//   relay          after the evaluation, POSTs what Tazama's relay-services forward to a relay URL:
+//                  the event-flow and typology interdictions, then {message, report, transaction,
+//                  networkMap}; as protobuf (FRMSMessage, the relay's default) or JSON
+//                  (OUTPUT_TO_JSON=true); once each, without retrying, as the relay does
 //   fault knob     GET/POST /__faults {latencyMs, errorRate, down}; GET /__stats
 // Validation uses the TMS's own schemas and AJV options; answers copy the real services' shapes
 // (Fastify's 400 body, 401 {"error":"Unauthorized"}, 500 plain text "Failed to process execution
-// request. \n<error>"). The evaluation itself is the simple documented typologies of evaluator.ts.
+// request. \n<error>"). The evaluation itself is the documented typologies of evaluator.ts. An
+// orphan pacs.002 (no pacs.008 for its EndToEndId) is accepted with 200, as the TMS does, and
+// evaluated without a data cache.
 //
 // Alone: `node --import tsx simulators/tazama/server.ts` with PORT, HOST and the TAZAMA_SIM_*
 // variables of simulatorOptionsFromEnv below. In tests: startTazamaSimulator(options).
@@ -17,7 +22,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { jwtVerify, SignJWT } from 'jose';
 import { parseDuration } from '../../config/index';
-import { evaluate, type EvaluationRow, type EvaluatorOptions } from './evaluator';
+import { encodeFrmsMessage } from '../../api/integrations/tazama/protobuf';
+import { createEvaluator, eventFlowBlockOf, interdictingTypologies, type EvaluationRow, type EvaluatorOptions } from './evaluator';
 import { compileValidators, fastifyMessage, type TmsMessageType } from './validation';
 
 export interface TazamaFaults {
@@ -37,8 +43,12 @@ export interface TazamaSimulatorOptions {
   auth?: { username: string; password: string; tenantId?: string; tokenTtlSeconds?: number } | null;
   /** time between the pacs.002 and the evaluation being available (default 500 ms) */
   evaluationDelayMs?: number;
-  /** where to push evaluations, in the relay's REST shape, with `Authorization: Bearer <token>` */
-  relay?: { url: string; token: string; alertsOnly?: boolean } | null;
+  /**
+   * where to push evaluations, in the relay's REST shape, with `Authorization: Bearer <token>`;
+   * outputToJson false (default, as the relay-service) sends protobuf; interdictions on (default)
+   * also relays the interdiction messages, as Full-Stack-Docker-Tazama's relay overlay does
+   */
+  relay?: { url: string; token: string; alertsOnly?: boolean; outputToJson?: boolean; interdictions?: boolean } | null;
   evaluator?: Partial<EvaluatorOptions>;
   faults?: Partial<TazamaFaults>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -51,6 +61,10 @@ export interface TazamaSimulatorStats {
   evaluations: number;
   relayDelivered: number;
   relayFailed: number;
+  /** interdiction messages among the deliveries */
+  relayInterdictions: number;
+  /** pacs.002 messages without their pacs.008 (accepted, evaluated without a data cache) */
+  orphanPacs002: number;
   logins: number;
 }
 
@@ -122,14 +136,14 @@ export async function startTazamaSimulator(options: TazamaSimulatorOptions = {})
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
   const validators = compileValidators();
-  const evaluator: EvaluatorOptions = {
-    highAmount: options.evaluator?.highAmount ?? 1_000_000,
-    homeCountry: options.evaluator?.homeCountry ?? 'KE',
+  const evaluator = createEvaluator({
     alertDebtorIds: options.evaluator?.alertDebtorIds ?? [],
-  };
+    interdictDebtorIds: options.evaluator?.interdictDebtorIds ?? [],
+    blockDebtorIds: options.evaluator?.blockDebtorIds ?? [],
+  });
   const delayMs = options.evaluationDelayMs ?? 500;
   let faults: TazamaFaults = { latencyMs: 0, errorRate: 0, down: false, ...options.faults };
-  const stats: TazamaSimulatorStats = { pacs008: 0, pacs002: 0, rejected: 0, evaluations: 0, relayDelivered: 0, relayFailed: 0, logins: 0 };
+  const stats: TazamaSimulatorStats = { pacs008: 0, pacs002: 0, rejected: 0, evaluations: 0, relayDelivered: 0, relayFailed: 0, relayInterdictions: 0, orphanPacs002: 0, logins: 0 };
   const secret = new Uint8Array(randomBytes(32));
 
   // tenant-scoped stores, keyed like Tazama's raw_history and evaluation tables
@@ -174,38 +188,57 @@ export async function startTazamaSimulator(options: TazamaSimulatorOptions = {})
     }
   }
 
-  async function pushToRelay(row: EvaluationRow): Promise<void> {
-    const relay = options.relay;
-    if (!relay || (relay.alertsOnly && row.report.status !== 'ALRT')) return;
-    const n = row.report.tadpResult.typologyResult.length;
-    const body = JSON.stringify({ message: `Successfully completed ${n} typologies`, report: row.report, transaction: row.transaction, networkMap: row.networkMap });
-    for (let attempt = 1; attempt <= 3 && !stopping; attempt++) {
-      try {
-        const res = await fetch(relay.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${relay.token}` },
-          body,
-          signal: AbortSignal.timeout(5_000),
-        });
-        await res.arrayBuffer();
-        if (res.ok) {
-          stats.relayDelivered++;
-          return;
-        }
-        log('relay refused the evaluation', { status: res.status, msgId: row.transactionID });
-        if (res.status < 500) break;
-      } catch (err) {
-        log('relay unreachable', { error: (err as Error).message, msgId: row.transactionID });
+  /** One POST, no retry: the relay-service logs a failed relay and moves on (services/execute.ts). */
+  async function relayOnce(what: string, message: Record<string, unknown>, msgId: string): Promise<boolean> {
+    const relay = options.relay!;
+    const json = relay.outputToJson === true;
+    try {
+      const res = await fetch(relay.url, {
+        method: 'POST',
+        // the REST plugin sets a JSON content type for text only; protobuf bytes go without one
+        headers: { authorization: `Bearer ${relay.token}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+        body: json ? JSON.stringify(message) : new Uint8Array(encodeFrmsMessage(message)),
+        signal: AbortSignal.timeout(5_000),
+      });
+      await res.arrayBuffer();
+      if (res.ok) {
+        stats.relayDelivered++;
+        return true;
       }
-      await sleep(250 * attempt);
+      log('relay refused the message', { what, status: res.status, msgId });
+    } catch (err) {
+      log('relay unreachable', { what, error: (err as Error).message, msgId });
     }
     stats.relayFailed++;
+    return false;
   }
 
-  function scheduleEvaluation(tenant: string, pacs008: Record<string, unknown>, pacs002: Record<string, unknown>): void {
+  async function pushToRelay(row: EvaluationRow): Promise<void> {
+    const relay = options.relay;
+    if (!relay || stopping) return;
+    const msgId = row.transactionID;
+    const metaData = row.report.metaData;
+    if (relay.interdictions !== false) {
+      // the event-flow rule and the typology processor interdict before the adjudicator reports
+      const block = eventFlowBlockOf(row);
+      if (block && (await relayOnce('event-flow interdiction', { transaction: row.transaction, networkMap: row.networkMap, DataCache: row.dataCache, metaData, ruleResult: block }, msgId))) {
+        stats.relayInterdictions++;
+      }
+      for (const typologyResult of interdictingTypologies(row)) {
+        if (await relayOnce('typology interdiction', { typologyResult, transaction: row.transaction, networkMap: row.networkMap, DataCache: row.dataCache, metaData }, msgId)) {
+          stats.relayInterdictions++;
+        }
+      }
+    }
+    if (relay.alertsOnly && row.report.status !== 'ALRT') return;
+    const n = row.report.tadpResult.typologyResult.length;
+    await relayOnce('evaluation', { message: `Successfully completed ${n} typologies`, report: row.report, transaction: row.transaction, networkMap: row.networkMap }, msgId);
+  }
+
+  function scheduleEvaluation(tenant: string, pacs008: Record<string, unknown> | undefined, pacs002: Record<string, unknown>): void {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      const row = evaluate(pacs008 as never, pacs002 as never, tenant, evaluator);
+      const row = evaluator.evaluate(pacs008 as never, pacs002 as never, tenant);
       reports.set(key(tenant, row.transactionID), row);
       stats.evaluations++;
       log('evaluated', { msgId: row.transactionID, status: row.report.status });
@@ -262,9 +295,13 @@ export async function startTazamaSimulator(options: TazamaSimulatorOptions = {})
       if (msgIds.has(key(tenant, `pacs002:${msgId}`))) {
         return processingError(`error: duplicate key value violates unique constraint "unique_msgid_pacs002"`);
       }
+      // Without a stored pacs.008 the TMS only logs "Could not find pacs008 transaction to rebuild
+      // dataCache with", stores the pacs.002 and sends it on: 200, evaluated without a data cache.
       const pacs008 = pacs008ByEndToEnd.get(key(tenant, endToEndId));
-      // the TMS rebuilds its data cache from the stored pacs.008 and fails without one
-      if (!pacs008) return processingError(`Error: could not find pacs008 transaction to rebuild dataCache with (EndToEndId ${endToEndId})`);
+      if (!pacs008) {
+        stats.orphanPacs002++;
+        log('orphan pacs.002: no pacs.008 for its EndToEndId', { msgId, endToEndId });
+      }
       msgIds.add(key(tenant, `pacs002:${msgId}`));
       stats.pacs002++;
       scheduleEvaluation(tenant, pacs008, body);
@@ -382,8 +419,10 @@ const truthy = (v: string | undefined) => v !== undefined && ['true', '1', 'yes'
  *   TAZAMA_SIM_USERNAME + TAZAMA_SIM_PASSWORD   auth on with these credentials; TAZAMA_SIM_TENANT_ID (DEFAULT)
  *   TAZAMA_SIM_TOKEN_TTL                         JWT lifetime (5m)
  *   TAZAMA_SIM_EVALUATION_DELAY                  pacs.002 → evaluation (500ms)
- *   TAZAMA_SIM_RELAY_URL + TAZAMA_SIM_RELAY_TOKEN push evaluations there; TAZAMA_SIM_ALERTS_ONLY
- *   TAZAMA_SIM_HIGH_AMOUNT (1000000), TAZAMA_SIM_HOME_COUNTRY (KE), TAZAMA_SIM_ALERT_DEBTORS (ids, comma-separated)
+ *   TAZAMA_SIM_RELAY_URL + TAZAMA_SIM_RELAY_TOKEN push evaluations there; TAZAMA_SIM_ALERTS_ONLY;
+ *   TAZAMA_SIM_OUTPUT_TO_JSON (false: protobuf, as the relay-service); TAZAMA_SIM_INTERDICTIONS (true)
+ *   TAZAMA_SIM_ALERT_DEBTORS (watch list), TAZAMA_SIM_INTERDICT_DEBTORS (sanctions list),
+ *   TAZAMA_SIM_BLOCK_DEBTORS (event-flow block conditions): debtor ids, comma-separated
  *   TAZAMA_SIM_LATENCY (0), TAZAMA_SIM_ERROR_RATE (0), TAZAMA_SIM_DOWN (false)   the fault knob at start
  */
 export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): TazamaSimulatorOptions {
@@ -401,6 +440,7 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): TazamaSimulator
       throw new Error(`${name}: ${(err as Error).message}`);
     }
   };
+  const ids = (name: string) => (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const username = env.TAZAMA_SIM_USERNAME;
   const password = env.TAZAMA_SIM_PASSWORD;
   if (Boolean(username) !== Boolean(password)) throw new Error('TAZAMA_SIM_USERNAME and TAZAMA_SIM_PASSWORD go together');
@@ -412,12 +452,17 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): TazamaSimulator
     port: number('PORT', 5000, 0, 65535),
     auth: username && password ? { username, password, tenantId: env.TAZAMA_SIM_TENANT_ID || undefined, tokenTtlSeconds: Math.round(duration('TAZAMA_SIM_TOKEN_TTL', '5m') / 1000) } : null,
     evaluationDelayMs: duration('TAZAMA_SIM_EVALUATION_DELAY', '500ms'),
-    relay: relayUrl && relayToken ? { url: relayUrl, token: relayToken, alertsOnly: truthy(env.TAZAMA_SIM_ALERTS_ONLY) } : null,
-    evaluator: {
-      highAmount: number('TAZAMA_SIM_HIGH_AMOUNT', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
-      homeCountry: env.TAZAMA_SIM_HOME_COUNTRY || 'KE',
-      alertDebtorIds: (env.TAZAMA_SIM_ALERT_DEBTORS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    },
+    relay:
+      relayUrl && relayToken
+        ? {
+            url: relayUrl,
+            token: relayToken,
+            alertsOnly: truthy(env.TAZAMA_SIM_ALERTS_ONLY),
+            outputToJson: truthy(env.TAZAMA_SIM_OUTPUT_TO_JSON),
+            interdictions: env.TAZAMA_SIM_INTERDICTIONS === undefined || env.TAZAMA_SIM_INTERDICTIONS === '' || truthy(env.TAZAMA_SIM_INTERDICTIONS),
+          }
+        : null,
+    evaluator: { alertDebtorIds: ids('TAZAMA_SIM_ALERT_DEBTORS'), interdictDebtorIds: ids('TAZAMA_SIM_INTERDICT_DEBTORS'), blockDebtorIds: ids('TAZAMA_SIM_BLOCK_DEBTORS') },
     faults: {
       latencyMs: duration('TAZAMA_SIM_LATENCY', '0'),
       errorRate: number('TAZAMA_SIM_ERROR_RATE', 0, 0, 1),

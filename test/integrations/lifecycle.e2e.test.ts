@@ -26,6 +26,10 @@ const tokens: Record<string, string> = {};
 const run = randomUUID().slice(0, 8);
 const api = jsonClient(() => baseUrl, tokens);
 const transaction = transactionFactory(`INT-${run}`);
+// debtors on the stand-in's lists: watch list (an ALRT), sanctions list (an interdiction), block condition (event flow)
+const WATCHED = `CWATCH-${run}`;
+const SANCTIONED = `CSANCT-${run}`;
+const BLOCKED = `CBLOCK-${run}`;
 
 async function ingest(txn: ReturnType<typeof transaction>) {
   const res = await api('POST', '/api/transactions', txn, 'amina');
@@ -38,7 +42,12 @@ beforeAll(async () => {
   const relayToken = randomBytes(16).toString('hex');
   const apiKey = randomBytes(8).toString('hex');
   const webhookSecret = randomBytes(16).toString('hex');
-  tazama = await startTazamaSimulator({ evaluationDelayMs: 200, relay: { url: `${baseUrl}/api/integrations/tazama/relay`, token: relayToken } });
+  // the relay as Tazama runs it by default: protobuf, interdictions relayed before the report
+  tazama = await startTazamaSimulator({
+    evaluationDelayMs: 200,
+    relay: { url: `${baseUrl}/api/integrations/tazama/relay`, token: relayToken },
+    evaluator: { alertDebtorIds: [WATCHED], interdictDebtorIds: [SANCTIONED], blockDebtorIds: [BLOCKED] },
+  });
   ballerine = await startBallerineSimulator({ apiKey, webhookSecret });
   stack = await createTestStack({
     ANOMALY_ENABLED: 'false',
@@ -73,7 +82,7 @@ afterAll(async () => {
 
 describe('the lifecycle with Tazama and Ballerine', () => {
   it('an ALRT raises a medium transaction to high: its case shows the typologies, Ballerine gets the case and then the decision', async () => {
-    const txn = transaction(MEDIUM_RISK);
+    const txn = transaction({ ...MEDIUM_RISK, customerId: WATCHED });
     await ingest(txn);
     const row = await eventually(async () => {
       const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'baraka');
@@ -104,6 +113,43 @@ describe('the lifecycle with Tazama and Ballerine', () => {
     const decisions = await stack.db('case_events').where({ transaction_ref: txn.transactionRef }).whereIn('event_type', ['approved', 'blocked']);
     expect(decisions).toHaveLength(1);
     await saveHistoryFixture(stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)), 'tazama-alert-ballerine-block');
+  });
+
+  it('an ALRT alone makes a low transaction a medium case, and the breakdown says why', async () => {
+    const txn = transaction({ customerId: WATCHED });
+    await ingest(txn);
+    const row = await eventually(async () => {
+      const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'amina');
+      return res.body?.case ? res.body : undefined;
+    }, 'a case');
+    const b = row.score_breakdown;
+    expect(b.tazama).toMatchObject({ status: 'ALRT', receivedVia: 'push', basePoints: 0 });
+    expect(b).toMatchObject({ level: 'medium', points: 5000 });
+    expect(b.tazama.detail).toMatch(/typology sim-203@1\.0\.0 scored 200, at or above its alert threshold 200 .*an alert from Tazama is at least a medium case$/);
+    expect(row.status).toBe('flagged');
+    expect(row.case.risk_level).toBe('medium');
+    const decided = await api('POST', `/api/cases/${row.case.id}/decision`, { decision: 'approve', note: 'known customer, watch-list match cleared' }, 'amina');
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  });
+
+  it.each([
+    ['a typology interdiction (sanctions list)', () => SANCTIONED, /^Tazama interdicted the transaction \(the typology processor's block, by push\): typology sim-203@1\.0\.0 scored 400/],
+    ['an event-flow block condition', () => BLOCKED, /^Tazama blocked the transaction \(the event-flow rule's interdiction, by push\): the event-flow rule EFRuP@4\.0\.0 is in "block"/],
+  ])('%s holds an everyday transaction as a high case, with Tazama’s reason', async (_label, customer, reason) => {
+    const txn = transaction({ customerId: customer() });
+    await ingest(txn);
+    const row = await eventually(async () => {
+      const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'baraka');
+      return res.body?.case ? res.body : undefined;
+    }, 'a case');
+    expect(row.status).toBe('held');
+    expect(row.case.risk_level).toBe('high');
+    expect(row.score_breakdown).toMatchObject({ level: 'high', points: 8000 });
+    expect(row.score_breakdown.tazama).toMatchObject({ blocked: true, status: 'ALRT' });
+    expect(row.score_breakdown.tazama.detail).toMatch(reason);
+    expect(row.score_breakdown.tazama.detail).toMatch(/a block from Tazama holds the transaction as a high case$/);
+    const decided = await api('POST', `/api/cases/${row.case.id}/decision`, { decision: 'block', note: 'Tazama block confirmed' }, 'baraka');
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
   });
 
   it('a NALT changes nothing but is shown; the result also arrives by polling when the relay cannot push', async () => {

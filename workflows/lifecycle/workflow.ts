@@ -17,7 +17,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { KingaActivities } from '../../activities';
 import { applyTazama, tazamaOutcome, type TazamaOutcome } from '../../risk/tazama';
-import type { ScoreBreakdown, Transaction } from '../../risk/types';
+import type { RiskLevel, ScoreBreakdown, Transaction } from '../../risk/types';
 import {
   analystDecisionSignal,
   decideUpdate,
@@ -241,12 +241,14 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   const evaluateWithTazama = async (transaction: Transaction, score: ScoreBreakdown): Promise<ScoreBreakdown> => {
     let outcome: TazamaOutcome;
     let alertPoints = 0;
+    let alertMinLevel: RiskLevel = 'medium';
     try {
       const submitted = await tazamaSubmitter(policy.tazamaTimeoutMs ?? 30_000).submitToTazama({ transaction });
       if (!submitted.enabled) {
         outcome = tazamaOutcome.disabled();
       } else {
         alertPoints = submitted.alertPoints;
+        alertMinLevel = submitted.alertMinLevel ?? 'medium';
         const { msgId } = submitted;
         const deadline = Date.now() + submitted.timeoutMs;
         for (;;) {
@@ -275,6 +277,10 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
       outcome = tazamaOutcome.unavailable(failureText(err));
     }
     await db.recordTazamaOutcome({ transactionRef: transaction.transactionRef, outcome });
+    // Versioned change: an ALRT is at least a medium case (TAZAMA_ALERT_LEVEL) and a block from
+    // Tazama holds the transaction as a high case. Histories recorded before replay with the
+    // alert's points alone, as they ran.
+    if (patched('tazama-alert-levels')) return applyTazama(score, outcome, { alertPoints, alertMinLevel, blockMinLevel: 'high' });
     return applyTazama(score, outcome, { alertPoints });
   };
 

@@ -5,6 +5,7 @@ import { parseTazamaEvaluation, TazamaShapeError } from '../../../risk/tazama';
 import type { ApiDeps } from '../../context';
 import { BadRequestError, UnauthorizedError } from '../../errors';
 import { parseOrThrow } from '../../middleware/validate';
+import { decodeFrmsMessage } from './protobuf';
 import { relayPushBody, type RelayLoginBody } from './schemas';
 import { deliverEvaluation, type RelayDelivery } from './service';
 
@@ -40,9 +41,19 @@ export function tazamaHandlers(deps: ApiDeps, tazama: TazamaConfig) {
   };
 
   const push: RequestHandler<Record<string, string>, RelayDelivery, unknown> = async (req, res) => {
-    const body = req.body;
+    let body = req.body;
+    // Anything but JSON is read as the relay's protobuf (its default, OUTPUT_TO_JSON unset): the
+    // REST plugin posts those bytes without a content type of their own.
+    if (Buffer.isBuffer(body)) {
+      if (body.length === 0) throw new BadRequestError('body: is empty (expected a Tazama message, as JSON or as protobuf)', 'body');
+      try {
+        body = decodeFrmsMessage(body);
+      } catch (err) {
+        throw new BadRequestError(`body: neither JSON nor Tazama's protobuf FRMSMessage (${(err as Error).message})`, 'body');
+      }
+    }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new BadRequestError('body: must be the relay\'s JSON object {message, report, transaction, networkMap}', 'body');
+      throw new BadRequestError('body: must be a Tazama message: the relay\'s {report, transaction, networkMap} or an interdiction {typologyResult | ruleResult, transaction}', 'body');
     }
     const { transaction } = parseOrThrow(relayPushBody, body, 'body');
     let evaluation;
@@ -54,7 +65,7 @@ export function tazamaHandlers(deps: ApiDeps, tazama: TazamaConfig) {
     }
     const msgId = transaction.FIToFIPmtSts.GrpHdr.MsgId;
     const delivery = await deliverEvaluation(deps, msgId, evaluation);
-    req.log?.info({ transactionRef: delivery.transactionRef, msgId, status: evaluation.status, signalled: delivery.signalled }, 'Tazama evaluation pushed');
+    req.log?.info({ transactionRef: delivery.transactionRef, msgId, status: evaluation.status, source: evaluation.source ?? 'report', signalled: delivery.signalled }, 'Tazama evaluation pushed');
     res.status(202).json(delivery);
   };
 

@@ -1,8 +1,9 @@
 // The Tazama relay's REST destination: POST /relay receives each evaluation the relay-service
-// pushes ({message, report, transaction, networkMap}, authenticated with the shared relay token)
+// pushes ({message, report, transaction, networkMap}, or an interdiction; as JSON or as Tazama's
+// protobuf; authenticated with the shared relay token)
 // and signals the transaction's lifecycle; /relay/token and /relay/health are the two endpoints
 // the relay calls before it pushes (AUTH_TOKEN_URL, AUTH_HEALTH_URL).
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { loadTazamaConfig, type TazamaConfig } from '../../../config/tazama';
 import type { ApiDeps } from '../../context';
@@ -35,7 +36,8 @@ documentRoute(tazamaRegistry, {
   method: 'post',
   path: '/api/integrations/tazama/relay',
   tags,
-  summary: "An evaluation pushed by Tazama's relay-service ({message, report, transaction, networkMap})",
+  summary:
+    "What Tazama's relay-services push: an evaluation ({message, report, transaction, networkMap}) or an interdiction ({typologyResult | ruleResult, transaction, …}), as JSON or as Tazama's protobuf FRMSMessage (any other content type)",
   access: { auth: 'tazamaRelay' },
   request: { body: relayPushBody.loose() },
   responses: {
@@ -59,6 +61,7 @@ export function tazamaRouter(deps: ApiDeps): Router {
   const router = Router();
   router.get('/relay/health', handlers.health);
   router.post('/relay/token', validate({ body: relayLoginBody }), handlers.token);
-  router.post('/relay', requireRelayToken(tazama), handlers.push);
+  // JSON was parsed by the app already; any other body stays bytes here (the relay's protobuf).
+  router.post('/relay', requireRelayToken(tazama), express.raw({ type: () => true, limit: '2mb' }), handlers.push);
   return router;
 }

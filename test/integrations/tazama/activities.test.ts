@@ -21,7 +21,8 @@ let sim: TazamaSimulator;
 async function newTransaction(overrides: Partial<Transaction> = {}): Promise<Transaction> {
   const t: Transaction = {
     transactionRef: uniqueRef('TZA'),
-    customerId: 'CUST-000007',
+    // a customer of its own: the stand-in's velocity rule counts a customer's payments across tests
+    customerId: uniqueRef('CUST'),
     accountId: '0100000754321',
     amount: '3200.00',
     currency: 'KES',
@@ -61,7 +62,7 @@ const rowOf = (ref: string) => db('tazama_evaluations').where({ transaction_ref:
 beforeAll(async () => {
   db = testDb();
   // long enough that "not yet" is observable right after submitting, even on a busy machine
-  sim = await startTazamaSimulator({ evaluationDelayMs: 1_500 });
+  sim = await startTazamaSimulator({ evaluationDelayMs: 1_500, evaluator: { alertDebtorIds: ['CUST-WATCHED-ACT'] } });
 });
 afterAll(async () => {
   await sim?.stop();
@@ -75,7 +76,7 @@ describe('submitToTazama', () => {
     const before = sim.stats();
     const result = await acts.submitToTazama({ transaction: t });
     const ids = tazamaMessageIds(t.transactionRef);
-    expect(result).toEqual({ enabled: true, msgId: ids.pacs002MsgId, endToEndId: ids.endToEndId, timeoutMs: 45_000, pollIntervalMs: 2_000, alertPoints: 2500 });
+    expect(result).toEqual({ enabled: true, msgId: ids.pacs002MsgId, endToEndId: ids.endToEndId, timeoutMs: 45_000, pollIntervalMs: 2_000, alertPoints: 2500, alertMinLevel: 'medium' });
     expect(sim.stats().pacs008 - before.pacs008).toBe(1);
     expect(sim.stats().pacs002 - before.pacs002).toBe(1);
     const row = await rowOf(t.transactionRef);
@@ -154,7 +155,7 @@ describe('submitToTazama', () => {
 describe('fetchTazamaResult and recordTazamaOutcome', () => {
   it('returns null until the report exists, then the evaluation, stored once', async () => {
     const acts = activities();
-    const t = await newTransaction({ amount: '4000000.00' });
+    const t = await newTransaction({ customerId: 'CUST-WATCHED-ACT' });
     const { msgId } = (await acts.submitToTazama({ transaction: t })) as { msgId: string };
     expect(await acts.fetchTazamaResult({ transactionRef: t.transactionRef, msgId })).toBeNull();
     const evaluation = await eventually(async () => (await acts.fetchTazamaResult({ transactionRef: t.transactionRef, msgId })) ?? undefined, 'the evaluation', 10_000);

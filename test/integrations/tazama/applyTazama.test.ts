@@ -193,3 +193,102 @@ describe('applyTazama', () => {
     expect(formatWait(7_200_000)).toBe('2 h');
   });
 });
+
+// Tazama's relay also forwards the typology processor's and the event-flow rule's interdictions
+// (typology-processor src/logic.service.ts, event-flow src/logic.service.ts): the transaction,
+// and the one typology (or the event-flow rule result) that blocks it, without a report.
+const pacs002 = { TxTp: 'pacs.002.001.12', TenantId: 'DEFAULT', FIToFIPmtSts: { GrpHdr: { MsgId: 'msg-9', CreDtTm: '2026-11-20T07:15:01.000Z' } } };
+const networkMap = { active: true, cfg: '1.0.0', messages: [{ id: '004@1.0.0', cfg: '1.0.0', txTp: 'pacs.002.001.12', typologies: [] }] };
+const interdictingTypology = {
+  id: 'typology-processor@1.0.0',
+  cfg: '999@1.0.0',
+  result: 400,
+  review: true,
+  tenantId: 'DEFAULT',
+  workflow: { alertThreshold: 200, interdictionThreshold: 400, flowProcessor: 'EFRuP@1.0.0' },
+  ruleResults: [
+    { id: 'EFRuP@1.0.0', cfg: 'none', subRuleRef: 'none', tenantId: 'DEFAULT' },
+    { id: '901@1.0.0', cfg: '1.0.0', subRuleRef: '.03', wght: 400, indpdntVarbl: 5, reason: 'three or more transactions in the last day', tenantId: 'DEFAULT' },
+  ],
+};
+
+describe('Tazama interdictions and the level an alert leaves', () => {
+  const levels = { alertPoints: 3000, alertMinLevel: 'medium' as const, blockMinLevel: 'high' as const };
+
+  it('reads the typology processor’s interdiction (no report: “report is required” no more)', () => {
+    const e = parseTazamaEvaluation({ typologyResult: interdictingTypology, transaction: pacs002, networkMap, DataCache: {}, metaData: { prcgTmDP: 1 } });
+    expect(e).toMatchObject({ source: 'typology_interdiction', status: 'ALRT', msgId: 'msg-9', networkMapId: '004@1.0.0', evaluationId: 'interdiction:msg-9:999@1.0.0' });
+    expect(e.typologies).toHaveLength(1);
+    expect(e.typologies[0]).toMatchObject({ id: '999@1.0.0', score: 400, interdictionThreshold: 400 });
+  });
+
+  it('reads the event-flow rule’s interdiction, and only a block', () => {
+    const block = { id: 'EFRuP@4.0.0', cfg: 'none', subRuleRef: 'block', indpdntVarbl: 0, tenantId: 'DEFAULT' };
+    const e = parseTazamaEvaluation({ ruleResult: block, transaction: pacs002, networkMap, DataCache: {} });
+    expect(e).toMatchObject({ source: 'event_flow_interdiction', status: 'ALRT', msgId: 'msg-9', typologies: [], eventFlowBlock: { id: 'EFRuP@4.0.0', subRuleRef: 'block' } });
+    expect(() => parseTazamaEvaluation({ ruleResult: { ...block, subRuleRef: 'override' }, transaction: pacs002 })).toThrow(/ruleResult.subRuleRef: must be "block"/);
+    expect(() => parseTazamaEvaluation({ typologyResult: interdictingTypology })).toThrow(/^transaction: is required/);
+  });
+
+  it('holds a typology interdiction as a high case, with the reason', () => {
+    const e = parseTazamaEvaluation({ typologyResult: interdictingTypology, transaction: pacs002, networkMap });
+    const after = applyTazama(breakdownWith(1000), tazamaOutcome.evaluated('msg-9', e, 'push'), levels);
+    expect(after).toMatchObject({ points: 8000, level: 'high' });
+    expect(after.tazama).toMatchObject({ blocked: true, source: 'typology_interdiction', points: 7000, status: 'ALRT' });
+    expect(after.tazama!.typologies[0]).toMatchObject({ interdiction: true, alert: true });
+    expect(after.tazama!.detail).toBe(
+      "Tazama interdicted the transaction (the typology processor's block, by push): typology 999@1.0.0 scored 400, at or above its alert threshold 200 and its interdiction threshold 400 (rules 901@1.0.0 .03); +0.7 to reach the high threshold 0.8: a block from Tazama holds the transaction as a high case",
+    );
+  });
+
+  it('holds an event-flow block as a high case and explains it by the block condition', () => {
+    const block = { id: 'EFRuP@4.0.0', cfg: 'none', subRuleRef: 'block', tenantId: 'DEFAULT' };
+    const e = parseTazamaEvaluation({ ruleResult: block, transaction: pacs002, networkMap });
+    const after = applyTazama(breakdownWith(0), tazamaOutcome.evaluated('msg-9', e, 'push'), levels);
+    expect(after).toMatchObject({ points: 8000, level: 'high' });
+    expect(after.tazama!.rules.map((r) => r.id)).toEqual(['EFRuP@4.0.0']);
+    expect(after.tazama!.detail).toMatch(/^Tazama blocked the transaction \(the event-flow rule's interdiction, by push\): the event-flow rule EFRuP@4.0.0 is in "block": a block condition on the debtor or creditor is in effect; \+0\.8 to reach the high threshold 0\.8/);
+  });
+
+  it('explains a report’s event-flow block at score 0 by the block, not by the score', () => {
+    const blocked = evaluation('ALRT', 0);
+    blocked.typologies[0]!.review = true; // the typology processor marks it whatever the score
+    blocked.typologies[0]!.rules[0]!.subRuleRef = 'block';
+    const after = applyTazama(breakdownWith(2500), tazamaOutcome.evaluated('m', blocked, 'push'), levels);
+    expect(after.tazama!.detail).not.toMatch(/scored 0, at or above/);
+    expect(after.tazama!.detail).toContain('typology 999@1.0.0: the event-flow rule EFRuP@1.0.0 is in "block" (a block condition on the debtor or creditor is in effect); its score 0 is below its alert threshold 200');
+    expect(after.tazama!.typologies[0]).toMatchObject({ eventFlow: 'block', interdiction: true });
+    expect(after).toMatchObject({ level: 'high', points: 8000 });
+    // the same document without the new policy: only the alert's points, and the right words
+    const old = applyTazama(breakdownWith(2500), tazamaOutcome.evaluated('m', blocked, 'push'), policy);
+    expect(old).toMatchObject({ level: 'medium', points: 5500 });
+    expect(old.tazama!.detail).not.toMatch(/scored 0, at or above/);
+  });
+
+  it('an event-flow override cancels the interdiction: an alert, not a block', () => {
+    const overridden = evaluation('ALRT', 450);
+    overridden.typologies[0]!.rules[0]!.subRuleRef = 'override';
+    const after = applyTazama(breakdownWith(1000), tazamaOutcome.evaluated('m', overridden, 'push'), levels);
+    expect(after.tazama!.blocked).toBeUndefined();
+    expect(after).toMatchObject({ level: 'medium', points: 5000 });
+    expect(after.tazama!.detail).toContain('and its interdiction threshold 400, overridden by the event-flow rule EFRuP@1.0.0');
+  });
+
+  it('makes an ALRT alone at least a medium case by default, and says why', () => {
+    const after = applyTazama(breakdownWith(1000), tazamaOutcome.evaluated('m', evaluation('ALRT'), 'push'), levels);
+    expect(after).toMatchObject({ points: 5000, score: 0.5, level: 'medium' });
+    expect(after.tazama).toMatchObject({ points: 4000, contribution: 0.4 });
+    expect(after.tazama!.detail).toMatch(/; \+0\.4 to reach the medium threshold 0\.5: an alert from Tazama is at least a medium case$/);
+    // where the alert's own weight already reaches further, the weight counts
+    expect(applyTazama(breakdownWith(2500), tazamaOutcome.evaluated('m', evaluation('ALRT'), 'push'), levels)).toMatchObject({ points: 5500, level: 'medium' });
+    // configurable: high, or low (the weight alone)
+    expect(applyTazama(breakdownWith(1000), tazamaOutcome.evaluated('m', evaluation('ALRT'), 'push'), { ...levels, alertMinLevel: 'high' })).toMatchObject({ points: 8000, level: 'high' });
+    expect(applyTazama(breakdownWith(1000), tazamaOutcome.evaluated('m', evaluation('ALRT'), 'push'), { ...levels, alertMinLevel: 'low' })).toMatchObject({ points: 4000, level: 'low' });
+    // a NALT is never lifted
+    expect(applyTazama(breakdownWith(1000), tazamaOutcome.evaluated('m', evaluation('NALT'), 'push'), levels)).toMatchObject({ points: 1000, level: 'low' });
+  });
+
+  it('keeps the old arithmetic without the policy (lifecycles recorded before it replay as they ran)', () => {
+    expect(applyTazama(breakdownWith(1000), tazamaOutcome.evaluated('m', evaluation('ALRT', 450), 'push'), policy)).toMatchObject({ points: 4000, level: 'low' });
+  });
+});

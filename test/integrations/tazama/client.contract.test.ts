@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTazamaClient, TazamaError, type TazamaClient } from '../../../activities/tazama/client';
 import { tazamaMessageIds, toPacs002, toPacs008 } from '../../../activities/tazama/messages';
+import { decodeFrmsMessage } from '../../../api/integrations/tazama/protobuf';
 import { parseTazamaEvaluation } from '../../../risk/tazama';
 import type { Transaction } from '../../../risk/types';
 import { startTazamaSimulator, type TazamaSimulator } from '../../../simulators/tazama/server';
@@ -60,7 +61,7 @@ describe('Tazama client without auth (AUTHENTICATED=false)', () => {
   let client: TazamaClient;
 
   beforeAll(async () => {
-    sim = await startTazamaSimulator({ evaluationDelayMs: 1_000, evaluator: { alertDebtorIds: ['CUST-WATCHED'] } });
+    sim = await startTazamaSimulator({ evaluationDelayMs: 1_000, evaluator: { alertDebtorIds: ['CUST-WATCHED'], interdictDebtorIds: ['CUST-SANCTIONED'], blockDebtorIds: ['CUST-BLOCKED'] } });
     client = createTazamaClient({ tmsUrl: sim.url, adminUrl: sim.adminUrl, requestTimeoutMs: 2_000 });
   });
   afterAll(async () => {
@@ -84,19 +85,56 @@ describe('Tazama client without auth (AUTHENTICATED=false)', () => {
     expect(await client.getReport(msgId)).toEqual({ found: false });
     const evaluation = await evaluationOf(client, msgId);
     expect(evaluation).toMatchObject({ status: 'NALT', msgId });
-    expect(evaluation.typologies.map((x) => x.id)).toEqual(['sim-101@1.0.0', 'sim-102@1.0.0']);
+    expect(evaluation.typologies.map((x) => x.id)).toEqual(['sim-201@1.0.0', 'sim-202@1.0.0', 'sim-203@1.0.0']);
+  });
+
+  it('raises no alert for a large amount or a foreign place alone: Tazama has no such rule', async () => {
+    for (const overrides of [{ amount: '1500000.00' }, { amount: '9000000.00', type: 'transfer', channel: 'online', city: 'Lagos', country: 'NG' }] as Partial<Transaction>[]) {
+      const evaluation = await evaluationOf(client, await submitPair(client, transaction({ customerId: uniqueRef('CUST-NEW'), ...overrides })));
+      expect(evaluation.status).toBe('NALT');
+      // a debtor without history: the large-transfer rule exits with "insufficient history"
+      expect(evaluation.typologies.find((x) => x.id === 'sim-202@1.0.0')!.rules.find((r) => r.id === 'sim-018@1.0.0')).toMatchObject({ subRuleRef: '.x01', weight: 0 });
+    }
+  });
+
+  it('alerts on the debtor’s own behaviour: a burst of payments, and a large transfer to a new creditor', async () => {
+    const burst = uniqueRef('CUST-BURST');
+    const at = (minute: number) => new Date(Date.parse('2026-11-20T07:00:00.000Z') + minute * 60_000).toISOString();
+    const statuses: string[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await evaluationOf(client, await submitPair(client, transaction({ customerId: burst, occurredAt: at(i * 5) })))).status);
+    // the fifth payment within the hour lands in band .02 of the velocity rule (weight 200 = the alert threshold)
+    expect(statuses).toEqual(['NALT', 'NALT', 'NALT', 'NALT', 'ALRT']);
+
+    const saver = uniqueRef('CUST-SAVER');
+    for (let day = 1; day <= 3; day++) await evaluationOf(client, await submitPair(client, transaction({ customerId: saver, amount: '3000.00', occurredAt: `2026-11-0${day}T08:00:00.000Z` })));
+    const large = await evaluationOf(client, await submitPair(client, transaction({ customerId: saver, amount: '60000.00', type: 'transfer', channel: 'mobile', merchantId: null, merchantName: null, occurredAt: '2026-11-05T08:00:00.000Z' })));
+    expect(large.status).toBe('ALRT');
+    const t202 = large.typologies.find((x) => x.id === 'sim-202@1.0.0')!;
+    expect(t202).toMatchObject({ score: 300, review: true, alertThreshold: 300 });
+    expect(t202.rules.find((r) => r.id === 'sim-018@1.0.0')).toMatchObject({ subRuleRef: '.03', value: 20 });
+    expect(t202.rules.find((r) => r.id === 'sim-new-creditor@1.0.0')).toMatchObject({ subRuleRef: '.02' });
   });
 
   it.each([
-    ['a high amount', { amount: '1500000.00' }, 'sim-101@1.0.0', 'sim-high-amount@1.0.0'],
-    ['a foreign creditor', { city: 'Lagos', country: 'NG' }, 'sim-101@1.0.0', 'sim-foreign-creditor@1.0.0'],
-    ['a watch-listed debtor', { customerId: 'CUST-WATCHED' }, 'sim-102@1.0.0', 'sim-watchlist-debtor@1.0.0'],
-  ])('evaluates ALRT for %s', async (_label, overrides, typology, rule) => {
-    const evaluation = await evaluationOf(client, await submitPair(client, transaction(overrides)));
+    ['a watch-listed debtor', 'CUST-WATCHED', '.02', false],
+    ['a sanctioned debtor', 'CUST-SANCTIONED', '.03', true],
+  ])('evaluates ALRT for %s', async (_label, customerId, band, interdiction) => {
+    const evaluation = await evaluationOf(client, await submitPair(client, transaction({ customerId })));
     expect(evaluation.status).toBe('ALRT');
-    const hit = evaluation.typologies.find((x) => x.id === typology)!;
+    const hit = evaluation.typologies.find((x) => x.id === 'sim-203@1.0.0')!;
     expect(hit.review).toBe(true);
-    expect(hit.rules.find((r) => r.id === rule)).toMatchObject({ subRuleRef: '.02' });
+    expect(hit.rules.find((r) => r.id === 'sim-watchlist@1.0.0')).toMatchObject({ subRuleRef: band });
+    expect(hit.score >= hit.interdictionThreshold!).toBe(interdiction);
+  });
+
+  it('blocks a debtor with a block condition by the event-flow rule, whatever the score', async () => {
+    const evaluation = await evaluationOf(client, await submitPair(client, transaction({ customerId: 'CUST-BLOCKED' })));
+    expect(evaluation.status).toBe('ALRT');
+    for (const t of evaluation.typologies) {
+      expect(t.review).toBe(true);
+      expect(t.rules.find((r) => r.id === 'EFRuP@4.0.0')).toMatchObject({ subRuleRef: 'block' });
+    }
+    expect(evaluation.typologies.find((x) => x.id === 'sim-203@1.0.0')!.score).toBe(0);
   });
 
   it('refuses a body that breaks the schema with 400 and Fastify’s message: not retryable', async () => {
@@ -119,10 +157,14 @@ describe('Tazama client without auth (AUTHENTICATED=false)', () => {
     expect(err.message).toContain('body must NOT be valid');
   });
 
-  it('refuses a pacs.002 without its pacs.008 as the TMS does (500, plain text)', async () => {
-    const err = await failureOf(client.submitPacs002(toPacs002(transaction(), options)));
-    expect(err).toMatchObject({ status: 500, retryable: true, isDuplicate: false });
-    expect(err.body).toMatch(/^Failed to process execution request\. \n/);
+  it('accepts a pacs.002 without its pacs.008 as the TMS does (200), and evaluates it without a data cache', async () => {
+    const t = transaction();
+    const accepted = await client.submitPacs002(toPacs002(t, options));
+    expect(accepted.message).toBe('Transaction is valid');
+    const evaluation = await evaluationOf(client, tazamaMessageIds(t.transactionRef).pacs002MsgId);
+    expect(evaluation.status).toBe('NALT');
+    expect(evaluation.typologies.flatMap((x) => x.rules).filter((r) => r.id !== 'EFRuP@4.0.0').every((r) => r.subRuleRef === '.err')).toBe(true);
+    expect(sim.stats().orphanPacs002).toBeGreaterThanOrEqual(1);
   });
 
   it('answers a repeated message id with the TMS’s duplicate-key failure, which the client recognises', async () => {
@@ -232,37 +274,79 @@ describe('Tazama client with auth (JWT from the auth-service)', () => {
 
 describe('relay push from the stand-in', () => {
   const token = 'relay-token-for-tests-0123456789';
-  let sim: TazamaSimulator;
+  const received: { path: string; headers: http.IncomingHttpHeaders; raw: Buffer }[] = [];
   let receiver: http.Server;
-  const received: { headers: http.IncomingHttpHeaders; body: any }[] = [];
+  let base: string;
+  const sims: TazamaSimulator[] = [];
 
   beforeAll(async () => {
     receiver = http.createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ headers: req.headers, body: JSON.parse(text) });
-        res.writeHead(202).end();
+        received.push({ path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks) });
+        // /refuse answers 503 once for every message: the relay must not try again
+        res.writeHead(req.url === '/refuse' ? 503 : 202).end();
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/relay`;
-    sim = await startTazamaSimulator({ evaluationDelayMs: 50, relay: { url, token } });
+    base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    await sim?.stop();
+    for (const sim of sims) await sim.stop();
     await new Promise((r) => receiver?.close(r));
   });
 
-  it('POSTs each evaluation in the relay’s REST shape with the bearer token', async () => {
+  async function simRelayingTo(path: string, relay: { outputToJson?: boolean } = {}) {
+    const sim = await startTazamaSimulator({ evaluationDelayMs: 50, relay: { url: `${base}${path}`, token, ...relay }, evaluator: { interdictDebtorIds: ['CUST-SANCTIONED'], blockDebtorIds: ['CUST-BLOCKED'] } });
+    sims.push(sim);
+    return sim;
+  }
+
+  const msgIdOf = (body: any): string | undefined => body?.transaction?.FIToFIPmtSts?.GrpHdr?.MsgId;
+
+  it('POSTs each evaluation as JSON in the relay’s REST shape with the bearer token when OUTPUT_TO_JSON=true', async () => {
+    const sim = await simRelayingTo('/json', { outputToJson: true });
     const client = createTazamaClient({ tmsUrl: sim.url, requestTimeoutMs: 2_000 });
     const msgId = await submitPair(client, transaction({ amount: '2000000.00' }));
-    const push = await eventually(async () => received.find((r) => r.body?.transaction?.FIToFIPmtSts?.GrpHdr?.MsgId === msgId), 'the relay push', 10_000);
+    const push = await eventually(async () => received.find((r) => r.path === '/json' && msgIdOf(JSON.parse(r.raw.toString('utf8'))) === msgId), 'the relay push', 10_000);
     expect(push.headers.authorization).toBe(`Bearer ${token}`);
     expect(push.headers['content-type']).toContain('application/json');
-    expect(Object.keys(push.body).sort()).toEqual(['message', 'networkMap', 'report', 'transaction']);
-    expect(push.body.message).toBe('Successfully completed 2 typologies');
-    expect(parseTazamaEvaluation(push.body)).toMatchObject({ status: 'ALRT', msgId });
-    expect(sim.stats().relayDelivered).toBeGreaterThanOrEqual(1);
+    const body = JSON.parse(push.raw.toString('utf8'));
+    expect(Object.keys(body).sort()).toEqual(['message', 'networkMap', 'report', 'transaction']);
+    expect(body.message).toBe('Successfully completed 3 typologies');
+    expect(parseTazamaEvaluation(body)).toMatchObject({ status: 'NALT', msgId });
+  });
+
+  it('POSTs protobuf by default, and sends the interdictions before the report', async () => {
+    const sim = await simRelayingTo('/proto');
+    const client = createTazamaClient({ tmsUrl: sim.url, requestTimeoutMs: 2_000 });
+    const msgId = await submitPair(client, transaction({ customerId: 'CUST-SANCTIONED' }));
+    const pushes = await eventually(async () => {
+      const mine = received.filter((r) => r.path === '/proto').map((r) => ({ ...r, body: decodeFrmsMessage(r.raw) })).filter((r) => msgIdOf(r.body) === msgId);
+      return mine.length >= 2 ? mine : undefined;
+    }, 'the interdiction and the report', 10_000);
+    expect(pushes[0]!.headers['content-type']).toBeUndefined();
+    expect(() => JSON.parse(pushes[0]!.raw.toString('utf8'))).toThrow();
+    expect(parseTazamaEvaluation(pushes[0]!.body)).toMatchObject({ source: 'typology_interdiction', msgId, typologies: [{ id: 'sim-203@1.0.0', score: 400 }] });
+    expect(parseTazamaEvaluation(pushes[1]!.body)).toMatchObject({ status: 'ALRT', msgId });
+    expect(pushes[1]!.body.message).toBeUndefined(); // FRMSMessage has no field for it
+    expect(sim.stats()).toMatchObject({ relayInterdictions: 1 });
+
+    const blocked = await submitPair(client, transaction({ customerId: 'CUST-BLOCKED' }));
+    const efPush = await eventually(async () => received.filter((r) => r.path === '/proto').map((r) => decodeFrmsMessage(r.raw)).find((b) => msgIdOf(b) === blocked && b.ruleResult), 'the event-flow interdiction', 10_000);
+    expect(parseTazamaEvaluation(efPush)).toMatchObject({ source: 'event_flow_interdiction', eventFlowBlock: { subRuleRef: 'block' } });
+  });
+
+  it('does not retry a push the receiver refuses', async () => {
+    const sim = await simRelayingTo('/refuse', { outputToJson: true });
+    const client = createTazamaClient({ tmsUrl: sim.url, requestTimeoutMs: 2_000 });
+    const msgId = await submitPair(client, transaction());
+    await eventually(async () => (sim.stats().relayFailed >= 1 ? true : undefined), 'the refused push', 10_000);
+    // a later evaluation's push proves the first one is over, and it was sent once
+    await submitPair(client, transaction());
+    await eventually(async () => (sim.stats().relayFailed >= 2 ? true : undefined), 'the second push', 10_000);
+    expect(received.filter((r) => r.path === '/refuse' && msgIdOf(JSON.parse(r.raw.toString('utf8'))) === msgId)).toHaveLength(1);
+    expect(sim.stats()).toMatchObject({ relayDelivered: 0, relayFailed: 2 });
   });
 });

@@ -18,7 +18,9 @@ describe('loadTazamaConfig', () => {
       pollIntervalMs: 5_000,
       requestTimeoutMs: 10_000,
       alertPoints: 3_000,
+      alertMinLevel: 'medium',
       memberId: 'kinga',
+      creditorAgents: { pos: 'card-acquirer', online: 'card-acquirer', mobile: 'mobile-money' },
       relayToken: undefined,
     });
   });
@@ -37,9 +39,12 @@ describe('loadTazamaConfig', () => {
       TAZAMA_REQUEST_TIMEOUT: '3s',
       TAZAMA_ALERT_WEIGHT: '0.45',
       TAZAMA_MEMBER_ID: 'KCBLKENX',
+      TAZAMA_ALERT_LEVEL: 'high',
+      TAZAMA_CREDITOR_AGENTS: 'pos:EQBLKENA, mobile:SAFKENX',
       TAZAMA_RELAY_TOKEN: 'a-relay-token-of-some-length',
     });
-    expect(c).toMatchObject({ enabled: false, tmsUrl: 'http://tms.bank.internal:5000', timeoutMs: 120_000, pollIntervalMs: 500, requestTimeoutMs: 3_000, alertPoints: 4_500, memberId: 'KCBLKENX' });
+    expect(c).toMatchObject({ enabled: false, tmsUrl: 'http://tms.bank.internal:5000', timeoutMs: 120_000, pollIntervalMs: 500, requestTimeoutMs: 3_000, alertPoints: 4_500, memberId: 'KCBLKENX', alertMinLevel: 'high' });
+    expect(c.creditorAgents).toEqual({ pos: 'EQBLKENA', mobile: 'SAFKENX' });
     // the description for logs carries no secret
     expect(JSON.stringify(describeTazamaConfig(c))).not.toMatch(/s3cret|a-relay-token/);
   });
@@ -51,6 +56,8 @@ describe('loadTazamaConfig', () => {
     [{ TAZAMA_ENABLED: 'maybe' }, 'TAZAMA_ENABLED'],
     [{ TAZAMA_RELAY_TOKEN: 'short' }, 'TAZAMA_RELAY_TOKEN'],
     [{ TAZAMA_AUTH_URL: 'http://auth:3020' }, 'TAZAMA_AUTH_URL'],
+    [{ TAZAMA_ALERT_LEVEL: 'critical' }, 'TAZAMA_ALERT_LEVEL'],
+    [{ TAZAMA_CREDITOR_AGENTS: 'card:ACQ' }, 'TAZAMA_CREDITOR_AGENTS'],
   ])('stops start-up naming the variable for %j', (env, name) => {
     expect(() => loadTazamaConfig(env)).toThrow(ConfigError);
     expect(() => loadTazamaConfig(env)).toThrow(new RegExp(`${name}: `));

@@ -9,7 +9,7 @@ import { generateHistory, toTransaction } from '../../../warehouse/generator';
 
 const tms = compileValidators();
 const strict = compileValidators(createStrictAjv());
-const options = { memberId: 'kinga' };
+const options = { memberId: 'kinga', creditorAgents: { pos: 'card-acquirer', online: 'card-acquirer', mobile: 'mobile-money' } };
 
 function problems(t: Transaction): string[] {
   const out: string[] = [];
@@ -110,17 +110,41 @@ describe('pacs.008 / pacs.002 mapping', () => {
     expect(Date.parse(pacs002.FIToFIPmtSts.GrpHdr.CreDtTm)).toBeGreaterThan(Date.parse(pacs008.FIToFICstmrCdtTrf.GrpHdr.CreDtTm));
   });
 
-  it('puts the customer as debtor and the place of a foreign payment on the creditor', () => {
+  it('puts the customer as debtor and the place of the payment in the initiating party’s geolocation, not in a birth place', () => {
     const msg = toPacs008(base({ city: 'London', country: 'GB' }), options).FIToFICstmrCdtTrf;
     expect(msg.CdtTrfTxInf.Dbtr.Id.PrvtId.Othr[0]!.Id).toBe('CUST-000042');
     expect(msg.CdtTrfTxInf.DbtrAcct.Id.Othr[0]!.Id).toBe('0100004212345');
     expect(msg.CdtTrfTxInf.Cdtr.Id.PrvtId.Othr[0]!.Id).toBe('M-10001');
-    expect(msg.CdtTrfTxInf.Cdtr.Id.PrvtId.DtAndPlcOfBirth).toMatchObject({ CityOfBirth: 'London', CtryOfBirth: 'GB' });
     expect(msg.SplmtryData.Envlp.Doc.InitgPty.Glctn).toEqual({ Lat: '51.5072', Long: '-0.1276' });
+    // Kinga holds no KYC data: birth dates, birth places and phone numbers are empty, never invented
+    for (const p of [msg.CdtTrfTxInf.Dbtr, msg.CdtTrfTxInf.Cdtr, msg.CdtTrfTxInf.InitgPty]) {
+      expect(p.Id.PrvtId.DtAndPlcOfBirth).toEqual({ BirthDt: '', CityOfBirth: '', CtryOfBirth: '' });
+      expect(p.CtctDtls.MobNb).toBe('');
+    }
+    expect(JSON.stringify(msg)).not.toContain('1900-01-01');
     // unrelated transfers to unknown counterparties get creditors of their own
     const a = toPacs008(base({ transactionRef: 'A', merchantId: null, merchantName: null, type: 'transfer' }), options);
     const b = toPacs008(base({ transactionRef: 'B', merchantId: null, merchantName: null, type: 'transfer' }), options);
     expect(a.FIToFICstmrCdtTrf.CdtTrfTxInf.Cdtr.Id.PrvtId.Othr[0]!.Id).not.toBe(b.FIToFICstmrCdtTrf.CdtTrfTxInf.Cdtr.Id.PrvtId.Othr[0]!.Id);
+  });
+
+  it('takes the agents’ member ids from configuration: the bank as debtor agent, the channel’s agent as creditor agent', () => {
+    const agents = (t: Transaction) => {
+      const m = toPacs008(t, options).FIToFICstmrCdtTrf.CdtTrfTxInf;
+      const s = toPacs002(t, options).FIToFIPmtSts.TxInfAndSts;
+      return {
+        debtor: m.DbtrAgt.FinInstnId.ClrSysMmbId.MmbId,
+        creditor: m.CdtrAgt.FinInstnId.ClrSysMmbId.MmbId,
+        instructing: s.InstgAgt.FinInstnId.ClrSysMmbId.MmbId,
+        instructed: s.InstdAgt.FinInstnId.ClrSysMmbId.MmbId,
+        charges: s.ChrgsInf.map((c) => c.Agt.FinInstnId.ClrSysMmbId.MmbId),
+      };
+    };
+    expect(agents(base())).toEqual({ debtor: 'kinga', creditor: 'card-acquirer', instructing: 'card-acquirer', instructed: 'kinga', charges: ['kinga', 'kinga', 'card-acquirer'] });
+    expect(agents(base({ channel: 'mobile', type: 'transfer', merchantId: null, merchantName: null }))).toMatchObject({ debtor: 'kinga', creditor: 'mobile-money' });
+    // cash stays with the bank, and so does a channel without an agent of its own
+    expect(agents(base({ channel: 'atm', type: 'withdrawal', merchantId: null, merchantName: null }))).toMatchObject({ debtor: 'kinga', creditor: 'kinga' });
+    expect(agents(base({ channel: 'branch', type: 'payment' }))).toMatchObject({ creditor: 'kinga' });
   });
 
   it('is refused by the TMS schema with a top-level TenantId, as the real TMS refuses it', () => {

@@ -2,6 +2,7 @@
 // PostgreSQL: the stand-in evaluates a submitted transaction and pushes the result to Kinga, which
 // signals the transaction's workflow. The workflow here is a tiny recorder (the lifecycle's own
 // handling of the signal is tested with the lifecycle).
+import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ import { testDb, uniqueRef } from '../../helpers';
 import { eventually } from '../../lifecycle/context';
 
 const RELAY_TOKEN = 'relay-shared-secret-for-route-tests';
+const WATCHED = 'CUST-WATCHED-RELAY';
 const logger = pino({ level: 'silent' });
 
 let db: Db;
@@ -92,7 +94,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.once('listening', () => r()));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  sim = await startTazamaSimulator({ evaluationDelayMs: 100, relay: { url: `${baseUrl}/api/integrations/tazama/relay`, token: RELAY_TOKEN } });
+  // the relay's default: protobuf (OUTPUT_TO_JSON unset), interdictions relayed too
+  sim = await startTazamaSimulator({ evaluationDelayMs: 100, relay: { url: `${baseUrl}/api/integrations/tazama/relay`, token: RELAY_TOKEN }, evaluator: { alertDebtorIds: [WATCHED] } });
 
   nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   worker = await Worker.create({
@@ -125,9 +128,9 @@ afterAll(async () => {
 });
 
 describe('POST /api/integrations/tazama/relay', () => {
-  it('delivers a pushed evaluation to the transaction’s workflow as the tazamaResult signal', async () => {
+  it('delivers a pushed evaluation (protobuf, the relay’s default) to the transaction’s workflow as the tazamaResult signal', async () => {
     const acts = createTazamaActivities({ db, logger, tazama: loadTazamaConfig({ TAZAMA_TMS_URL: sim.url, TAZAMA_ADMIN_URL: sim.adminUrl }) });
-    const t = await newTransaction();
+    const t = await newTransaction({ customerId: WATCHED });
     const handle = await startRecorder(t.transactionRef);
     const submitted = await acts.submitToTazama({ transaction: t });
     if (!submitted.enabled) throw new Error('Tazama should be enabled');
@@ -137,7 +140,9 @@ describe('POST /api/integrations/tazama/relay', () => {
     expect(signals).toHaveLength(1);
     expect(signals[0].msgId).toBe(submitted.msgId);
     expect(signals[0].evaluation).toMatchObject({ status: 'ALRT', msgId: submitted.msgId });
-    expect(signals[0].evaluation.typologies.find((x: any) => x.id === 'sim-101@1.0.0')).toMatchObject({ review: true, score: 400, alertThreshold: 200 });
+    expect(signals[0].evaluation.typologies.find((x: any) => x.id === 'sim-203@1.0.0')).toMatchObject({ review: true, score: 200, alertThreshold: 200 });
+    // proto3 leaves out review=false and a score of 0: both come back as the JSON form has them
+    expect(signals[0].evaluation.typologies.find((x: any) => x.id === 'sim-201@1.0.0')).toMatchObject({ review: false, score: 0 });
     expect(sim.stats().relayDelivered).toBeGreaterThanOrEqual(1);
 
     // a push that arrives after the lifecycle finished is kept for the record and decides nothing
@@ -164,6 +169,42 @@ describe('POST /api/integrations/tazama/relay', () => {
     expect(signals[0]).toMatchObject({ msgId: submitted.msgId, evaluation: { status: 'NALT' } });
   });
 
+  it('accepts protobuf encoded with Tazama’s own FRMSMessage definition: the report and both interdictions', async () => {
+    // Bytes made with frms-coe-lib's Full.proto (see fixtures/README.md), for pacs.002 MsgId PROTO-MSG-ID-0001.
+    const t = await newTransaction();
+    await db('tazama_evaluations').insert({ transaction_ref: t.transactionRef, pacs008_msg_id: `p8-${t.transactionRef}`, pacs002_msg_id: 'PROTO-MSG-ID-0001', end_to_end_id: `e2e-${t.transactionRef}`, status: 'submitted' });
+    const expected = {
+      alert: { status: 'ALRT', source: undefined, typologies: 2 },
+      'typology-interdiction': { status: 'ALRT', source: 'typology_interdiction', typologies: 1 },
+      'event-flow-interdiction': { status: 'ALRT', source: 'event_flow_interdiction', typologies: 0 },
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const handle = await startRecorder(t.transactionRef);
+      const bytes = Buffer.from(fs.readFileSync(new URL(`./fixtures/relay-protobuf.${name}.b64`, import.meta.url), 'utf8').trim(), 'base64');
+      const res = await fetch(`${baseUrl}/api/integrations/tazama/relay`, { method: 'POST', headers: { authorization: `Bearer ${RELAY_TOKEN}` }, body: bytes });
+      expect(res.status, await res.clone().text()).toBe(202);
+      expect(await res.json()).toMatchObject({ transactionRef: t.transactionRef, msgId: 'PROTO-MSG-ID-0001', status: want.status, signalled: true });
+      const [signal] = (await handle.result()) as any[];
+      expect(signal.evaluation.source).toBe(want.source);
+      expect(signal.evaluation.typologies).toHaveLength(want.typologies);
+      if (name === 'alert') {
+        expect(signal.evaluation).toMatchObject({ evaluationId: '0193a0c4-7d3e-7b1a-9f00-3c2d1e0f4a5b', timestamp: '2026-11-20T07:15:02.123Z', networkMapId: '004@1.0.0' });
+        expect(signal.evaluation.typologies.map((x: any) => [x.id, x.score, x.review])).toEqual([
+          ['999@1.0.0', 200, true],
+          ['998@1.0.0', 100, false],
+        ]);
+      }
+    }
+  });
+
+  it('answers 400 for a body that is neither JSON nor Tazama’s protobuf, and for an empty one', async () => {
+    for (const body of [new Uint8Array([0xff, 0xff, 0xff, 0xff]), new Uint8Array([])]) {
+      const res = await fetch(`${baseUrl}/api/integrations/tazama/relay`, { method: 'POST', headers: { authorization: `Bearer ${RELAY_TOKEN}`, 'content-type': 'application/x-protobuf' }, body });
+      expect(res.status).toBe(400);
+      expect((await res.json()).field).toBe('body');
+    }
+  });
+
   it('refuses a push without the shared relay token: 401', async () => {
     const body = { report: {}, transaction: {} };
     expect((await push(body, null)).status).toBe(401);
@@ -185,6 +226,7 @@ describe('POST /api/integrations/tazama/relay', () => {
     ['a body that is not an object', [1, 2], 'body'],
     ['no pacs.002 MsgId', { report: {}, transaction: { FIToFIPmtSts: { GrpHdr: {} } } }, 'transaction.FIToFIPmtSts.GrpHdr.MsgId'],
     ['no report', { transaction: { FIToFIPmtSts: { GrpHdr: { MsgId: 'abc' } } } }, 'report'],
+    ['an event-flow result that is not a block', { ruleResult: { id: 'EFRuP@4.0.0', cfg: 'none', subRuleRef: 'none' }, transaction: { FIToFIPmtSts: { GrpHdr: { MsgId: 'abc' } } } }, 'ruleResult.subRuleRef'],
     ['an unknown status', { report: { evaluationID: 'e', status: 'MAYBE', tadpResult: { typologyResult: [] } }, transaction: { FIToFIPmtSts: { GrpHdr: { MsgId: 'abc' } } } }, 'report.status'],
   ])('answers 400 naming the field for %s', async (_label, body, field) => {
     const res = await push(body);
