@@ -133,8 +133,9 @@ describe('the lifecycle with Tazama and Ballerine', () => {
   });
 
   it.each([
-    ['a typology interdiction (sanctions list)', () => SANCTIONED, /^Tazama interdicted the transaction \(the typology processor's block, by push\): typology sim-203@1\.0\.0 scored 400/],
-    ['an event-flow block condition', () => BLOCKED, /^Tazama blocked the transaction \(the event-flow rule's interdiction, by push\): the event-flow rule EFRuP@4\.0\.0 is in "block"/],
+    // the interdiction arrives first; on a busy machine the report may be taken in with it, and it names the same block
+    ['a typology interdiction (sanctions list)', () => SANCTIONED, /^Tazama (interdicted the transaction \(the typology processor's block|raised an alert with a block \(ALRT), by push\): .*typology sim-203@1\.0\.0 scored 400, at or above its alert threshold 200 and its interdiction threshold 400/],
+    ['an event-flow block condition', () => BLOCKED, /^Tazama (blocked the transaction \(the event-flow rule's interdiction|raised an alert with a block \(ALRT), by push\): .*the event-flow rule EFRuP@4\.0\.0 is in "block"/],
   ])('%s holds an everyday transaction as a high case, with Tazama’s reason', async (_label, customer, reason) => {
     const txn = transaction({ customerId: customer() });
     await ingest(txn);
