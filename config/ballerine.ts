@@ -22,6 +22,12 @@ export interface BallerineConfig {
    * Unset → no subscription in the definition (configure one on the customer in Ballerine).
    */
   webhookUrl: string | undefined;
+  /**
+   * Who a back-office decision without an assignee is attributed to (Ballerine's webhook may not
+   * carry one): the Kinga user holding the case, a named Kinga user, or nobody — then the
+   * decision is refused and the refusal, with its reason, is on the case's timeline.
+   */
+  unassignedDecisions: { rule: 'case_assignee' } | { rule: 'user'; username: string } | { rule: 'refuse' };
 }
 
 export const BALLERINE_VARIABLES = [
@@ -32,6 +38,7 @@ export const BALLERINE_VARIABLES = [
   'BALLERINE_WORKFLOW_DEFINITION',
   'BALLERINE_REQUEST_TIMEOUT',
   'BALLERINE_WEBHOOK_URL',
+  'BALLERINE_UNASSIGNED_DECISIONS',
 ] as const;
 
 
@@ -71,6 +78,17 @@ const schema = z.object({
       }
     }),
   BALLERINE_WEBHOOK_URL: httpUrl,
+  BALLERINE_UNASSIGNED_DECISIONS: z
+    .string()
+    .optional()
+    .transform((v, ctx): BallerineConfig['unassignedDecisions'] => {
+      const value = (v ?? 'case_assignee').trim();
+      if (value === 'case_assignee' || value === 'refuse') return { rule: value };
+      const m = /^user:(\S{1,100})$/.exec(value);
+      if (m) return { rule: 'user', username: m[1]! };
+      ctx.addIssue({ code: 'custom', message: 'must be case_assignee, refuse or user:<Kinga username>' });
+      return z.NEVER;
+    }),
 });
 
 export function loadBallerineConfig(env: NodeJS.ProcessEnv = process.env): BallerineConfig {
@@ -97,6 +115,7 @@ export function loadBallerineConfig(env: NodeJS.ProcessEnv = process.env): Balle
     workflowDefinition: e.BALLERINE_WORKFLOW_DEFINITION,
     requestTimeoutMs: e.BALLERINE_REQUEST_TIMEOUT,
     webhookUrl: e.BALLERINE_WEBHOOK_URL,
+    unassignedDecisions: e.BALLERINE_UNASSIGNED_DECISIONS,
   };
 }
 
@@ -110,5 +129,6 @@ export function describeBallerineConfig(c: BallerineConfig): Record<string, unkn
     workflowDefinition: c.workflowDefinition,
     requestTimeoutMs: c.requestTimeoutMs,
     webhookUrl: c.webhookUrl ?? '(none in the definition)',
+    unassignedDecisions: c.unassignedDecisions.rule === 'user' ? `user:${c.unassignedDecisions.username}` : c.unassignedDecisions.rule,
   };
 }

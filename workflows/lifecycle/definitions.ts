@@ -84,6 +84,19 @@ export interface LifecycleState {
 
 export const decideUpdate = defineUpdate<LifecycleState, [DecisionInput]>('decide');
 export const analystDecisionSignal = defineSignal<[DecisionInput]>('analystDecision');
+
+/** A decision taken outside Kinga that Kinga could not accept before it reached the workflow (no one to attribute it to). */
+export interface DecisionRefusedInput {
+  decision: Decision;
+  /** where it came from, e.g. "ballerine" */
+  via: string;
+  /** who took it, as far as the other system said (may be "unknown") */
+  actor: string;
+  reason: string;
+  requestId?: string;
+}
+/** Recorded on the case's timeline as a `decision_refused` event; never applied. */
+export const decisionRefusedSignal = defineSignal<[DecisionRefusedInput]>('decisionRefused');
 export const stateQuery = defineQuery<LifecycleState>('state');
 
 /** Tazama's evaluation, pushed by its relay to the API, which signals the transaction's workflow. */

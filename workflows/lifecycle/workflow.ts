@@ -22,6 +22,7 @@ import {
   analystDecisionSignal,
   decideUpdate,
   decisionInputRefusal,
+  decisionRefusedSignal,
   decisionRefusal,
   requiredRoleFor,
   searchAttributes,
@@ -31,6 +32,7 @@ import {
   type CaseEventView,
   type CaseView,
   type DecisionInput,
+  type DecisionRefusedInput,
   type LifecycleInput,
   type LifecycleState,
   type Refusal,
@@ -92,6 +94,7 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   let applying = false; // a decision or escalation is being persisted
   let slaBreachRecorded = false;
   const signalled: DecisionInput[] = [];
+  const refusedElsewhere: DecisionRefusedInput[] = [];
   let tazamaPushed: TazamaResultInput | null = null;
   let mirrorsToBallerine = false;
   let ballerineRun: Promise<string | null> = Promise.resolve(null);
@@ -207,6 +210,9 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   setHandler(analystDecisionSignal, (decision) => {
     signalled.push(decision);
   });
+  setHandler(decisionRefusedSignal, (refused) => {
+    refusedElsewhere.push(refused);
+  });
   setHandler(tazamaResultSignal, (result) => {
     tazamaPushed = result;
   });
@@ -225,6 +231,14 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
       via: 'signal',
       requestId: decision.requestId,
     });
+    await db.appendCaseEvent({ workflowId, transactionRef: state.transactionRef, caseId: state.case?.caseId ?? null, event });
+    state.events.push(event);
+  };
+
+  // A decision refused before it reached the workflow: on the timeline, with its reason.
+  const recordRefusedElsewhere = async (refused: DecisionRefusedInput) => {
+    // the reason is the note: the timeline shows notes to analysts
+    const event = nextEvent('decision_refused', refused.actor, null, refused.reason, { decision: refused.decision, reason: refused.reason, code: 'unattributed', via: refused.via, requestId: refused.requestId });
     await db.appendCaseEvent({ workflowId, transactionRef: state.transactionRef, caseId: state.case?.caseId ?? null, event });
     state.events.push(event);
   };
@@ -386,7 +400,7 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
       const dueIn = Date.parse(current.slaDueAt) - Date.now();
       const ladderDone = current.escalationLevel >= policy.maxEscalationLevel && slaBreachRecorded;
       const woke = await condition(
-        () => caseClosed() || (!applying && signalled.length > 0) || state.case!.slaDueAt !== current.slaDueAt,
+        () => caseClosed() || (!applying && (signalled.length > 0 || refusedElsewhere.length > 0)) || state.case!.slaDueAt !== current.slaDueAt,
         ladderDone ? undefined : Math.max(dueIn, 1),
       );
       if (caseClosed()) break;
@@ -396,6 +410,10 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
       }
       if (signalled.length > 0) {
         await processSignal(signalled.shift()!);
+        continue;
+      }
+      if (refusedElsewhere.length > 0) {
+        await recordRefusedElsewhere(refusedElsewhere.shift()!);
         continue;
       }
       const c: CaseView = state.case!;
@@ -445,6 +463,7 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   // 6 close — decisions that arrived too late are recorded as refused, then the run ends
   await condition(allHandlersFinished);
   while (signalled.length > 0) await processSignal(signalled.shift()!);
+  while (refusedElsewhere.length > 0) await recordRefusedElsewhere(refusedElsewhere.shift()!);
   if (mirrorsToBallerine) {
     await ballerineRun;
     await ballerineSends;

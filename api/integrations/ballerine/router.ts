@@ -24,10 +24,11 @@ documentRoute(ballerineRegistry, {
   request: { body: webhookEnvelope },
   responses: {
     200: {
-      description: 'Applied, already applied, or ignored (with the reason)',
+      description: 'Applied, already applied, refused (no Kinga user to attribute it to: recorded on the case timeline) or ignored, with the reason',
       body: z.union([
         z.object({ status: z.literal('applied'), caseId: z.number().int(), decision: z.string(), actor: z.string() }),
         z.object({ status: z.literal('already_applied'), caseId: z.number().int(), decision: z.string() }),
+        z.object({ status: z.literal('refused'), caseId: z.number().int(), decision: z.string(), reason: z.string() }),
         z.object({ status: z.literal('ignored'), reason: z.string() }),
       ]),
     },
@@ -67,7 +68,7 @@ export function ballerineWebhookRouter(deps: ApiDeps): Router {
       throw new BadRequestError(`${field}: ${CONTROL_MESSAGE} (${control.found})`, field);
     }
     const envelope = parseOrThrow(webhookEnvelope, json, 'body');
-    const outcome = await applyBallerineWebhook(deps, config.workflowDefinition, envelope);
+    const outcome = await applyBallerineWebhook(deps, config.workflowDefinition, envelope, config.unassignedDecisions);
     req.log.info({ eventName: envelope.eventName, workflowRuntimeId: envelope.workflowRuntimeId, outcome: outcome.status }, 'Ballerine webhook');
     res.json(outcome);
   });

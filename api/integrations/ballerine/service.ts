@@ -2,9 +2,10 @@
 // Update an analyst's decision in Kinga is: the workflow's validator has the last word (role,
 // four-eyes, state). One decision, whichever side it came from: the echo of a decision Kinga sent
 // to Ballerine itself, or a webhook delivered twice, finds it applied and changes nothing.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { BallerineConfig } from '../../../config/ballerine';
 import type { Knex } from 'knex';
-import type { Actor, Decision, Role } from '../../../workflows/lifecycle/definitions';
+import { decisionRefusedSignal, type Actor, type Decision, type Role } from '../../../workflows/lifecycle/definitions';
 import { decideCase } from '../../cases/service';
 import { ConflictError, HttpError, NotFoundError, UnprocessableError } from '../../errors';
 import type { WebhookEnvelope } from './schemas';
@@ -12,6 +13,7 @@ import type { WebhookEnvelope } from './schemas';
 export type WebhookOutcome =
   | { status: 'applied'; caseId: number; decision: Decision; actor: string }
   | { status: 'already_applied'; caseId: number; decision: Decision }
+  | { status: 'refused'; caseId: number; decision: Decision; reason: string }
   | { status: 'ignored'; reason: string };
 
 interface CaseRow {
@@ -21,6 +23,7 @@ interface CaseRow {
   decision: 'approve' | 'block' | null;
   escalation_level: number;
   ballerine_workflow_id: string | null;
+  assignee: string | null;
 }
 
 interface UserRow {
@@ -78,7 +81,35 @@ export interface WebhookDeps {
   temporal: Client;
 }
 
-export async function applyBallerineWebhook(deps: WebhookDeps, definitionName: string, envelope: WebhookEnvelope): Promise<WebhookOutcome> {
+async function activeUser(db: Knex, username: string): Promise<Actor | string> {
+  const user = await db<UserRow>('users').select('username', 'role', 'active').where({ username }).first();
+  if (!user) return `Kinga user ${username} does not exist`;
+  if (!user.active) return `Kinga user ${username} is deactivated`;
+  return { username: user.username, role: user.role };
+}
+
+/**
+ * Who a back-office decision without an assignee counts as (BALLERINE_UNASSIGNED_DECISIONS), or
+ * why nobody: the reason the analysts then read on the case's timeline.
+ */
+async function attributeUnassigned(db: Knex, row: CaseRow, rule: BallerineConfig['unassignedDecisions']): Promise<Actor | string> {
+  const missing = "Ballerine's webhook names no assignee";
+  if (rule.rule === 'refuse') return `${missing}, and decisions without one are refused (BALLERINE_UNASSIGNED_DECISIONS=refuse)`;
+  if (rule.rule === 'user') {
+    const user = await activeUser(db, rule.username);
+    return typeof user === 'string' ? `${missing}, and ${user} (BALLERINE_UNASSIGNED_DECISIONS=user:${rule.username})` : user;
+  }
+  if (!row.assignee) return `${missing}, and nobody in Kinga has taken the case (BALLERINE_UNASSIGNED_DECISIONS=case_assignee)`;
+  const user = await activeUser(db, row.assignee);
+  return typeof user === 'string' ? `${missing}, and the case's assignee: ${user}` : user;
+}
+
+export async function applyBallerineWebhook(
+  deps: WebhookDeps,
+  definitionName: string,
+  envelope: WebhookEnvelope,
+  unassigned: BallerineConfig['unassignedDecisions'] = { rule: 'refuse' },
+): Promise<WebhookOutcome> {
   const decision = decisionOf(envelope);
   if (!decision) return { status: 'ignored', reason: `${envelope.eventName} carries no decision` };
 
@@ -94,8 +125,26 @@ export async function applyBallerineWebhook(deps: WebhookDeps, definitionName: s
   }
   if (alreadyApplied(row, decision)) return { status: 'already_applied', caseId: row.id, decision };
 
-  const actor = await kingaUserFor(deps.db, envelope.assignee);
-  const note = `Decided in Ballerine by ${describeUser(envelope.assignee!)} (workflow ${runtimeId})`;
+  let actor: Actor;
+  let note: string;
+  if (envelope.assignee?.email?.trim() || envelope.assignee?.id) {
+    actor = await kingaUserFor(deps.db, envelope.assignee);
+    note = `Decided in Ballerine by ${describeUser(envelope.assignee!)} (workflow ${runtimeId})`;
+  } else {
+    const attributed = await attributeUnassigned(deps.db, row, unassigned);
+    if (typeof attributed === 'string') {
+      // Refused, and the analysts see it: the case's workflow records it on the timeline.
+      try {
+        await deps.temporal.workflow.getHandle(row.workflow_id).signal(decisionRefusedSignal, { decision, via: 'ballerine', actor: 'ballerine:unassigned', reason: `${attributed} (workflow ${runtimeId})` });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        return { status: 'ignored', reason: `the case's lifecycle has ended: ${attributed}` };
+      }
+      return { status: 'refused', caseId: row.id, decision, reason: attributed };
+    }
+    actor = attributed;
+    note = `Decided in Ballerine without an assignee, attributed to ${actor.username} by BALLERINE_UNASSIGNED_DECISIONS (workflow ${runtimeId})`;
+  }
   try {
     // The update id follows the run and decision, so a webhook delivered twice at once is one Update.
     await decideCase(deps, row.id, { decision, note }, actor, `ballerine-${runtimeId}-${decision}`);

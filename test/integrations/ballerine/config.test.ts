@@ -12,7 +12,14 @@ describe('loadBallerineConfig', () => {
       workflowDefinition: 'kinga-transaction-review',
       requestTimeoutMs: 10_000,
       webhookUrl: undefined,
+      unassignedDecisions: { rule: 'case_assignee' },
     });
+  });
+
+  it('reads the rule for back-office decisions without an assignee', () => {
+    expect(loadBallerineConfig({ BALLERINE_UNASSIGNED_DECISIONS: 'refuse' }).unassignedDecisions).toEqual({ rule: 'refuse' });
+    expect(loadBallerineConfig({ BALLERINE_UNASSIGNED_DECISIONS: 'user:ballerine-desk' }).unassignedDecisions).toEqual({ rule: 'user', username: 'ballerine-desk' });
+    expect(() => loadBallerineConfig({ BALLERINE_UNASSIGNED_DECISIONS: 'anyone' })).toThrow(/BALLERINE_UNASSIGNED_DECISIONS: must be case_assignee, refuse or user:<Kinga username>/);
   });
 
   it('reads a real installation, trimming the trailing slash and treating blank variables as unset', () => {

@@ -46,13 +46,14 @@ async function deliver(body: string, signature: string | undefined): Promise<{ s
 }
 
 /** A workflow.completed envelope as Ballerine sends it, for webhooks the test writes itself. */
-function completedWebhook(runtimeId: string, finalState: string, email: string): string {
+function completedWebhook(runtimeId: string, finalState: string, email: string | null): string {
   return JSON.stringify({
     id: 'test-webhook',
     eventName: 'workflow.completed',
     apiVersion: 1,
     timestamp: new Date().toISOString(),
-    assignee: { id: 'u-1', firstName: 'Some', lastName: 'One', email },
+    // Ballerine's real webhook may carry no assignee at all
+    ...(email === null ? {} : { assignee: { id: 'u-1', firstName: 'Some', lastName: 'One', email } }),
     workflowDefinitionId: ballerine.workflowDefinition,
     workflowRuntimeId: runtimeId,
     workflowStatus: 'completed',
@@ -256,5 +257,36 @@ describe('Ballerine webhooks into the lifecycle', () => {
       ['escalated', ANALYST_BY_USERNAME],
       ['blocked', SENIOR2],
     ]);
+  });
+
+  it('a back-office decision without an assignee counts as the Kinga user who took the case; with nobody to take it, it is refused and the refusal is on the timeline', async () => {
+    const txn = transaction(MEDIUM);
+    const { caseId, runtimeId } = await caseWithBallerineRun(txn);
+    const body = completedWebhook(runtimeId, 'approved', null);
+
+    // nobody in Kinga has taken the case (BALLERINE_UNASSIGNED_DECISIONS=case_assignee, the default)
+    const refused = await deliver(body, signBallerineBody(body, SECRET));
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ status: 'refused', caseId, decision: 'approve' });
+    expect(refused.body.reason).toMatch(/^Ballerine's webhook names no assignee, and nobody in Kinga has taken the case/);
+    const timeline = await eventually(async () => {
+      const res = await api('GET', `/api/cases/${caseId}`, undefined, 'amina');
+      const events = (res.body?.events ?? []) as any[];
+      return events.some((e) => e.event_type === 'decision_refused') ? events : undefined;
+    }, 'the refusal on the case timeline');
+    const event = timeline.find((e) => e.event_type === 'decision_refused')!;
+    expect(event).toMatchObject({ actor: 'ballerine:unassigned' });
+    expect(event.note).toMatch(/^Ballerine's webhook names no assignee, and nobody in Kinga has taken the case .*\(workflow /);
+    expect(await stack.db('analyst_cases').where({ id: caseId }).first()).toMatchObject({ status: 'assigned', decision: null });
+
+    // amina takes the case in Kinga; the same decision from Ballerine is now hers
+    const taken = await api('POST', `/api/cases/${caseId}/assignment`, {}, 'amina');
+    expect(taken.status, JSON.stringify(taken.body)).toBeLessThan(300);
+    const applied = await deliver(body, signBallerineBody(body, SECRET));
+    expect(applied).toMatchObject({ status: 200, body: { status: 'applied', caseId, decision: 'approve', actor: 'amina' } });
+    const result = await stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).result();
+    expect(result.case).toMatchObject({ status: 'closed', decision: 'approve', decidedBy: 'amina' });
+    const approved = await stack.db('case_events').where({ transaction_ref: txn.transactionRef, event_type: 'approved' }).first();
+    expect(approved.note).toContain('Decided in Ballerine without an assignee, attributed to amina by BALLERINE_UNASSIGNED_DECISIONS');
   });
 });
