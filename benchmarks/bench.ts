@@ -1,0 +1,272 @@
+// npm run bench — Kinga against bare Temporal on the same server, in one run, interleaved; prints
+// ratios (absolute figures on a shared machine are noisy, ratios within one run are not).
+//   npm run bench -- [--n 300] [--in-flight 30] [--latency 60] [--rounds 2] [--skip-forest]
+// Starts its own PostgreSQL (the machine's server binaries), Temporal dev server, Kinga worker and
+// baseline worker, and stops them at the end. Figures are printed and written to
+// .kinga/bench/last.json; nothing is asserted.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import proto from '@temporalio/proto';
+import { loadConfig } from '../config';
+import { createApp } from '../api/app';
+import { ingestTransactions } from '../api/transactions/service';
+import { createUser } from '../api/users/service';
+import { REPO_ROOT } from '../scripts/lib/temporalCli';
+import { lifecycleWorkflowId, type LifecycleState } from '../workflows/lifecycle/definitions';
+import type { bareWorkflow } from './baseline/workflows';
+import { compareForests, printForestComparison, type ForestComparison } from './forestVsSklearn';
+import { machineSummary, memoryMiB, processCpuMs, treeCpuMs } from './lib/procStat';
+import { BASELINE_TASK_QUEUE, KINGA_TASK_QUEUE, startBenchStack, type BenchStack } from './lib/stack';
+import { fmt, percentile, ratio, runLimited } from './lib/stats';
+import { everydayTransaction, seedWorkload, type Workload } from './lib/workload';
+import { scoringBench, type ScoringFigures } from './scoring';
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '300' },
+    'in-flight': { type: 'string', default: '30' },
+    latency: { type: 'string', default: '60' },
+    rounds: { type: 'string', default: '2' },
+    customers: { type: 'string', default: '200' },
+    'skip-forest': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.n);
+const IN_FLIGHT = Number(args['in-flight']);
+const LATENCY_SAMPLES = Number(args.latency);
+const ROUNDS = Number(args.rounds);
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const POLL_MS = 20;
+
+type Side = 'kinga' | 'bare';
+interface CpuSnapshot {
+  temporal: number;
+  worker: number;
+  postgres: number;
+}
+interface SideFigures {
+  workflows: number;
+  seconds: number;
+  cpu: CpuSnapshot;
+  statuses: Record<string, number>;
+}
+
+async function main() {
+  const t0 = Date.now();
+  log(`machine: ${machineSummary()}`);
+  const stack = await startBenchStack();
+  try {
+    await run(stack);
+  } finally {
+    await stack.stop();
+    log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+}
+
+async function run(stack: BenchStack) {
+  const { client, db } = stack;
+  log('seeding the warehouse history and training the anomaly model');
+  const workload = await seedWorkload(db, { customers: Number(args.customers), days: 30 });
+  log(`${workload.historyRows} history rows, ${workload.customers.length} customers, model v${workload.modelVersion}; starting the workers`);
+  const [kingaWorker, baselineWorker] = await Promise.all([stack.startKingaWorker(), stack.startBaselineWorker()]);
+  const workerPid: Record<Side, number> = { kinga: kingaWorker.pid, bare: baselineWorker.pid };
+
+  const cpuNow = (side: Side): CpuSnapshot => ({
+    temporal: treeCpuMs(stack.temporalServer.pid),
+    worker: processCpuMs(workerPid[side]),
+    postgres: treeCpuMs(stack.postgresPid),
+  });
+  const figures: Record<Side, SideFigures> = {
+    kinga: { workflows: 0, seconds: 0, cpu: { temporal: 0, worker: 0, postgres: 0 }, statuses: {} },
+    bare: { workflows: 0, seconds: 0, cpu: { temporal: 0, worker: 0, postgres: 0 }, statuses: {} },
+  };
+
+  let seq = 0;
+  let sampleLifecycle = '';
+  const kingaLifecycle = async (prefix: string, i: number) => {
+    const t = everydayTransaction(workload, prefix, seq++);
+    sampleLifecycle ||= lifecycleWorkflowId(t.transactionRef);
+    await ingestTransactions({ db, temporal: client, taskQueue: KINGA_TASK_QUEUE }, [t], { batch: false, requestId: `bench-${t.transactionRef}` });
+    const state = await client.workflow.getHandle<(i: unknown) => Promise<LifecycleState>>(lifecycleWorkflowId(t.transactionRef)).result();
+    void i;
+    return state.status;
+  };
+  const bareRoundTrip = async (prefix: string, i: number) => {
+    await client.workflow.execute<typeof bareWorkflow>('bareWorkflow', { taskQueue: BASELINE_TASK_QUEUE, workflowId: `bare-${prefix}-${i}`, args: [{ ref: `${prefix}-${i}` }] });
+    return 'done';
+  };
+  const sides: Record<Side, (prefix: string, i: number) => Promise<string>> = { kinga: kingaLifecycle, bare: bareRoundTrip };
+
+  log('warming up');
+  for (const side of ['kinga', 'bare'] as Side[]) await runLimited(20, 10, async (i) => void (await sides[side]('warm', i)));
+
+  // --- throughput, interleaved rounds ---------------------------------------------------------
+  const perRound = Math.ceil(N / ROUNDS);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const side of (r % 2 === 0 ? ['kinga', 'bare'] : ['bare', 'kinga']) as Side[]) {
+      log(`throughput round ${r + 1}/${ROUNDS}: ${side}, ${perRound} workflows, ${IN_FLIGHT} in flight`);
+      const before = cpuNow(side);
+      const started = performance.now();
+      await runLimited(perRound, IN_FLIGHT, async (i) => {
+        const status = await sides[side](`tp${r}`, i);
+        figures[side].statuses[status] = (figures[side].statuses[status] ?? 0) + 1;
+      });
+      const f = figures[side];
+      f.seconds += (performance.now() - started) / 1000;
+      f.workflows += perRound;
+      const after = cpuNow(side);
+      for (const k of Object.keys(after) as (keyof CpuSnapshot)[]) f.cpu[k] += after[k] - before[k];
+    }
+  }
+  const memory = { kinga: memoryMiB(kingaWorker.pid), bare: memoryMiB(baselineWorker.pid) };
+
+  // --- latency, one at a time, interleaved ----------------------------------------------------
+  log(`latency: ${LATENCY_SAMPLES} samples each`);
+  const api = await startApi(stack);
+  const latency: Record<string, number[]> = { post: [], bare: [] };
+  let gets = 0;
+  try {
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const t = everydayTransaction(workload, 'lat', seq++);
+      let started = performance.now();
+      const posted = await api.request('POST', '/api/transactions', t);
+      if (posted.status !== 202) throw new Error(`POST /api/transactions answered ${posted.status}: ${JSON.stringify(posted.body)}`);
+      for (;;) {
+        gets++;
+        const got = await api.request('GET', `/api/transactions/${t.transactionRef}`);
+        const status = (got.body as { status?: string }).status;
+        if (status && status !== 'received') break;
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+      latency.post!.push(performance.now() - started);
+      started = performance.now();
+      await bareRoundTrip('lat', i);
+      latency.bare!.push(performance.now() - started);
+    }
+  } finally {
+    await api.close();
+  }
+
+  // --- history per workflow -------------------------------------------------------------------
+  const history = async (workflowId: string) => {
+    const res = await client.workflowService.getWorkflowExecutionHistory({ namespace: stack.temporalServer.namespace, execution: { workflowId } });
+    const events = res.history?.events ?? [];
+    return { events: events.length, bytes: proto.temporal.api.history.v1.History.encode({ events }).finish().length };
+  };
+  const histories = { kinga: await history(sampleLifecycle), bare: await history('bare-tp0-0') };
+
+  // --- scoring alone and the forest -----------------------------------------------------------
+  log('scoring alone on one core');
+  const scoring = scoringBench();
+  let forest: ForestComparison | null = null;
+  if (!args['skip-forest']) {
+    log('isolation forest vs scikit-learn');
+    forest = await compareForests({ report: (t) => process.stderr.write(t) });
+  }
+
+  report({ figures, memory, latency, gets: gets / LATENCY_SAMPLES, histories, scoring, forest, workload });
+}
+
+function report(r: {
+  figures: Record<Side, SideFigures>;
+  memory: Record<Side, { rss: number; peak: number }>;
+  latency: Record<string, number[]>;
+  gets: number;
+  histories: Record<Side, { events: number; bytes: number }>;
+  scoring: ScoringFigures;
+  forest: ForestComparison | null;
+  workload: Workload;
+}) {
+  const { figures: f } = r;
+  const tput = (s: Side) => f[s].workflows / f[s].seconds;
+  const cpuPer = (s: Side, k: keyof CpuSnapshot) => f[s].cpu[k] / f[s].workflows;
+  const cpuAll = (s: Side) => cpuPer(s, 'temporal') + cpuPer(s, 'worker') + cpuPer(s, 'postgres');
+  const p = (k: string, q: number) => percentile(r.latency[k]!, q);
+  const row = (name: string, bare: string, kinga: string, rat: string) => console.log(`| ${name} | ${bare} | ${kinga} | ${rat} |`);
+
+  console.log(`\nKinga vs bare Temporal — ${new Date().toISOString()} — ${machineSummary()}`);
+  console.log(`N=${N} per side in ${ROUNDS} interleaved rounds, ${IN_FLIGHT} in flight; ${LATENCY_SAMPLES} latency samples; ${r.workload.customers.length} customers with history`);
+  console.log(`Kinga outcomes: ${Object.entries(f.kinga.statuses).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  console.log('| figure | bare Temporal | Kinga | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  row('throughput (wf/s)', fmt(tput('bare')), fmt(tput('kinga')), ratio(tput('kinga'), tput('bare')));
+  row('CPU per workflow, all processes (ms)', fmt(cpuAll('bare')), fmt(cpuAll('kinga')), ratio(cpuAll('kinga'), cpuAll('bare')));
+  for (const k of ['temporal', 'worker', 'postgres'] as const) row(`  CPU per workflow: ${k} (ms)`, fmt(cpuPer('bare', k)), fmt(cpuPer('kinga', k)), ratio(cpuPer('kinga', k), cpuPer('bare', k)));
+  row('worker memory RSS / peak (MiB)', `${fmt(r.memory.bare.rss, 0)} / ${fmt(r.memory.bare.peak, 0)}`, `${fmt(r.memory.kinga.rss, 0)} / ${fmt(r.memory.kinga.peak, 0)}`, ratio(r.memory.kinga.peak, r.memory.bare.peak));
+  row('latency p50, POST → approved visible vs workflow round trip (ms)', fmt(p('bare', 50), 0), fmt(p('post', 50), 0), ratio(p('post', 50), p('bare', 50)));
+  row('latency p99 (ms)', fmt(p('bare', 99), 0), fmt(p('post', 99), 0), ratio(p('post', 99), p('bare', 99)));
+  row('GETs per transaction while polling', '—', fmt(r.gets), '—');
+  row('history events per workflow', String(r.histories.bare.events), String(r.histories.kinga.events), ratio(r.histories.kinga.events, r.histories.bare.events));
+  row('history bytes per workflow', String(r.histories.bare.bytes), String(r.histories.kinga.bytes), ratio(r.histories.kinga.bytes, r.histories.bare.bytes));
+  row('scoring alone, one core, profile given (tx/s)', '—', fmt(r.scoring.profileGiven, 0), ratio(r.scoring.profileGiven, 100_000) + ' of 100k');
+  row('scoring alone, profile kept up to date (tx/s)', '—', fmt(r.scoring.profileKept, 0), ratio(r.scoring.profileKept, 100_000) + ' of 100k');
+  row(`scoring alone, profile built from ~${fmt(r.scoring.historyRows, 0)} rows (tx/s)`, '—', fmt(r.scoring.profileBuilt, 0), '—');
+  if (r.forest && !('error' in r.forest.sklearn)) {
+    const s = r.forest.sklearn;
+    const k = r.forest.kinga;
+    row(`isolation forest AUC (${r.forest.rows} rows)`, s.auc.toFixed(4), k.auc.toFixed(4), `${k.auc - s.auc >= 0 ? '+' : ''}${(k.auc - s.auc).toFixed(4)}`);
+    row('isolation forest scoring (rows/s)', fmt(s.rowsPerSecond, 0), fmt(k.rowsPerSecond, 0), ratio(k.rowsPerSecond, s.rowsPerSecond));
+  }
+  console.log();
+  if (r.forest) printForestComparison(r.forest);
+
+  const out = path.join(REPO_ROOT, '.kinga', 'bench', 'last.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine: machineSummary(), n: N, inFlight: IN_FLIGHT, ...r, workload: undefined }, null, 2));
+  log(`figures written to ${out}`);
+}
+
+interface ApiClient {
+  request(method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** Kinga's API on a loopback port, with one analyst signed in. */
+async function startApi(stack: BenchStack): Promise<ApiClient> {
+  const config = loadConfig(stack.kingaEnv);
+  const app = createApp({ db: stack.db, temporal: stack.client, config, logger: pino({ level: 'silent' }), jwtSecret: config.api.jwtSecret! });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  let token = '';
+  const request: ApiClient['request'] = (method, url, body) =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request(
+        { host: '127.0.0.1', port, method, path: url, agent, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+  await createUser(stack.db, { username: 'bench-analyst', displayName: 'Benchmark analyst', password: 'bench-password-1', role: 'analyst' });
+  const login = await request('POST', '/api/auth/login', { username: 'bench-analyst', password: 'bench-password-1' });
+  token = (login.body as { token: string }).token;
+  if (!token) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return {
+    request,
+    close: async () => {
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

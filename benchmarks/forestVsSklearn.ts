@@ -1,0 +1,116 @@
+// Kinga's isolation forest against scikit-learn's on the same generated rows: both trained with
+// the same trees and subsample size, both scoring every row in-sample (as the nightly training
+// does), on one core. scikit-learn runs from a virtualenv this file creates (.kinga/bench-venv,
+// packages from PyPI).   npx tsx benchmarks/forestVsSklearn.ts [customers] [days]
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../scripts/lib/temporalCli';
+import { buildTrainingMatrix, FEATURE_NAMES, loadDefaults, rocAuc, trainIsolationForest } from './support';
+import { generateHistory, toTransaction } from '../warehouse/generator';
+
+const run = promisify(execFile);
+const VENV = path.join(REPO_ROOT, '.kinga', 'bench-venv');
+const REPEATS = 3;
+
+export interface EngineFigures {
+  name: string;
+  auc: number;
+  trainMs: number;
+  scoreMs: number;
+  rowsPerSecond: number;
+}
+
+export interface ForestComparison {
+  rows: number;
+  labelled: number;
+  kinga: EngineFigures;
+  sklearn: EngineFigures | { name: string; error: string };
+}
+
+/** The virtualenv's python with scikit-learn installed (created on first use). */
+export async function sklearnPython(report: (t: string) => void = () => undefined): Promise<string> {
+  const python = path.join(VENV, 'bin', 'python');
+  const ready = async () => {
+    try {
+      await run(python, ['-c', 'import sklearn, numpy']);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (await ready()) return python;
+  report(`creating ${VENV} with scikit-learn from PyPI\n`);
+  if (!fs.existsSync(python)) await run('python3', ['-m', 'venv', VENV]);
+  await run(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', 'scikit-learn', 'numpy'], { maxBuffer: 16 << 20, timeout: 15 * 60_000 });
+  if (!(await ready())) throw new Error(`scikit-learn did not install into ${VENV}`);
+  return python;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function compareForests(opts: { customers?: number; days?: number; report?: (t: string) => void } = {}): Promise<ForestComparison> {
+  const { timeZone, velocityWindowMinutes, training } = loadDefaults();
+  const rows = generateHistory({ seed: 20261125, customers: opts.customers ?? 2000, days: opts.days ?? 30, endAt: '2026-03-01T00:00:00Z' });
+  const matrix = buildTrainingMatrix(rows.map(toTransaction), timeZone, velocityWindowMinutes);
+  const labels = rows.map((r) => r.is_fraud);
+  const params = { trees: training.trees, sampleSize: training.sampleSize, seed: training.seed };
+
+  const trainMs: number[] = [];
+  const scoreMs: number[] = [];
+  let scores: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    let t = performance.now();
+    const forest = trainIsolationForest(matrix, { ...params, featureNames: [...FEATURE_NAMES] });
+    trainMs.push(performance.now() - t);
+    t = performance.now();
+    scores = forest.scoreMany(matrix);
+    scoreMs.push(performance.now() - t);
+  }
+  const kinga: EngineFigures = {
+    name: `kinga iforest (t=${params.trees}, ψ=${params.sampleSize})`,
+    auc: rocAuc(scores, labels),
+    trainMs: median(trainMs),
+    scoreMs: median(scoreMs),
+    rowsPerSecond: (matrix.length / median(scoreMs)) * 1000,
+  };
+
+  let sklearn: ForestComparison['sklearn'];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kinga-forest-'));
+  try {
+    const python = await sklearnPython(opts.report);
+    const flat = new Float64Array(matrix.length * FEATURE_NAMES.length);
+    matrix.forEach((row, i) => flat.set(row, i * FEATURE_NAMES.length));
+    fs.writeFileSync(path.join(dir, 'x.f64'), Buffer.from(flat.buffer));
+    fs.writeFileSync(path.join(dir, 'y.u8'), Uint8Array.from(labels, (l) => (l ? 1 : 0)));
+    const { stdout } = await run(
+      python,
+      [path.join(REPO_ROOT, 'benchmarks', 'sklearn_iforest.py'), path.join(dir, 'x.f64'), path.join(dir, 'y.u8'), String(FEATURE_NAMES.length), String(params.trees), String(params.sampleSize), String(params.seed), String(REPEATS)],
+      { env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'PATH' || k === 'HOME')), OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }, maxBuffer: 16 << 20 },
+    );
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as { auc: number; trainMs: number; scoreMs: number; version: string };
+    sklearn = { name: `scikit-learn ${out.version} IsolationForest`, auc: out.auc, trainMs: out.trainMs, scoreMs: out.scoreMs, rowsPerSecond: (matrix.length / out.scoreMs) * 1000 };
+  } catch (err) {
+    sklearn = { name: 'scikit-learn', error: (err as Error).message.split('\n')[0]! };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows: rows.length, labelled: labels.filter(Boolean).length, kinga, sklearn };
+}
+
+export function printForestComparison(c: ForestComparison): void {
+  console.log(`isolation forest vs scikit-learn: ${c.rows} generated rows (${c.labelled} labelled fraud), in-sample, one core, median of ${REPEATS}`);
+  for (const e of [c.kinga, c.sklearn]) {
+    if ('error' in e) console.log(`  ${e.name.padEnd(40)} not run: ${e.error}`);
+    else console.log(`  ${e.name.padEnd(40)} AUC ${e.auc.toFixed(4)}  train ${e.trainMs.toFixed(0)} ms  score ${e.scoreMs.toFixed(0)} ms = ${Math.round(e.rowsPerSecond)} rows/s`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const customers = process.argv[2] ? Number(process.argv[2]) : undefined;
+  const days = process.argv[3] ? Number(process.argv[3]) : undefined;
+  printForestComparison(await compareForests({ customers, days, report: (t) => process.stderr.write(t) }));
+}

@@ -1,0 +1,102 @@
+// Scoring alone on one core: the rules plus the isolation forest for one transaction, with the
+// customer's profile given (kept up to date as transactions arrive) and with the profile built
+// from ~90 earlier rows (what reading the history for every transaction costs).
+//   npx tsx benchmarks/scoring.ts
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config';
+import {
+  anomalyFeatures,
+  buildProfile,
+  buildTrainingMatrix,
+  ProfileHistory,
+  scoreTransaction,
+  trainIsolationForest,
+  toEpochMs,
+  amountToNumber,
+  type CustomerProfile,
+  type Transaction,
+} from '../risk';
+import { generateHistory, toTransaction } from '../warehouse/generator';
+
+export interface ScoringFigures {
+  /** transactions per second with the profile given */
+  profileGiven: number;
+  /** transactions per second with the profile built from the customer's earlier rows */
+  profileBuilt: number;
+  /** transactions per second with the profile kept up to date (ProfileHistory.add + profile) */
+  profileKept: number;
+  /** mean earlier rows a built profile read */
+  historyRows: number;
+}
+
+/** Runs `fn` repeatedly for about `ms` milliseconds; returns calls per second. */
+function rate(ms: number, fn: (i: number) => void): number {
+  // warm up so the JIT has compiled the hot path
+  for (let i = 0; i < 2000; i++) fn(i);
+  let calls = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let k = 0; k < 500; k++) fn(calls++);
+    elapsed = performance.now() - t0;
+  }
+  return (calls / elapsed) * 1000;
+}
+
+export function scoringBench(opts: { ms?: number } = {}): ScoringFigures {
+  const ms = opts.ms ?? 2000;
+  const config = loadConfig({});
+  const policy = config.scoring;
+  const { timeZone } = policy.rules.offHours;
+  const window = policy.rules.velocity.windowMinutes;
+  const rows = generateHistory({ seed: 7, customers: 200, days: 30, endAt: '2026-11-20T05:00:00Z' }).map(toTransaction);
+  const forest = trainIsolationForest(buildTrainingMatrix(rows, timeZone, window), { trees: config.anomalyTraining.trees, sampleSize: config.anomalyTraining.sampleSize, seed: 1 });
+  const anomalyOf = (txn: Transaction, profile: CustomerProfile) => ({ modelVersion: 1, score: forest.score(anomalyFeatures(txn, profile, timeZone)) });
+
+  // Each case: a transaction of a customer and everything that customer did before it.
+  const byCustomer = new Map<string, Transaction[]>();
+  for (const r of rows) (byCustomer.get(r.customerId) ?? byCustomer.set(r.customerId, []).get(r.customerId)!).push(r);
+  const cases = [...byCustomer.values()]
+    .filter((own) => own.length > 20)
+    .map((own) => ({ txn: own[own.length - 1]!, earlier: own.slice(0, -1) }));
+  const given = cases.map((c) => buildProfile(c.earlier, c.txn, window));
+  const ctxOf = (profile: CustomerProfile) => ({ blacklistedMerchant: null, customer: profile });
+  const histories = cases.map((c) => {
+    const h = new ProfileHistory();
+    for (const e of c.earlier) h.add(amountToNumber(e.amount), e.city, toEpochMs(e.occurredAt));
+    return h;
+  });
+  const at = cases.map((c) => toEpochMs(c.txn.occurredAt));
+
+  let sink = 0;
+  const profileGiven = rate(ms, (i) => {
+    const k = i % cases.length;
+    const txn = cases[k]!.txn;
+    sink += scoreTransaction(txn, ctxOf(given[k]!), policy, anomalyOf(txn, given[k]!)).points;
+  });
+  const profileBuilt = rate(ms, (i) => {
+    const k = i % cases.length;
+    const { txn, earlier } = cases[k]!;
+    const profile = buildProfile(earlier, txn, window);
+    sink += scoreTransaction(txn, ctxOf(profile), policy, anomalyOf(txn, profile)).points;
+  });
+  const profileKept = rate(ms, (i) => {
+    const k = i % cases.length;
+    const txn = cases[k]!.txn;
+    const h = histories[k]!;
+    const profile = h.profile(at[k]!, window);
+    sink += scoreTransaction(txn, ctxOf(profile), policy, anomalyOf(txn, profile)).points;
+    // record it, as the running profile does when the transaction is accepted; the history is
+    // capped, so the profile's size stays put
+    h.add(amountToNumber(txn.amount), txn.city, at[k]!);
+  });
+  if (sink === -1) console.log(sink);
+  return { profileGiven, profileBuilt, profileKept, historyRows: cases.reduce((s, c) => s + Math.min(200, c.earlier.length), 0) / cases.length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const f = scoringBench();
+  console.log(
+    `scoring on one core: profile given ${Math.round(f.profileGiven)} tx/s · profile kept up to date ${Math.round(f.profileKept)} tx/s · profile built from ${f.historyRows.toFixed(0)} rows ${Math.round(f.profileBuilt)} tx/s`,
+  );
+}
