@@ -201,14 +201,14 @@ function report(r: {
   row('GETs per transaction while polling', '—', fmt(r.gets), '—');
   row('history events per workflow', String(r.histories.bare.events), String(r.histories.kinga.events), ratio(r.histories.kinga.events, r.histories.bare.events));
   row('history bytes per workflow', String(r.histories.bare.bytes), String(r.histories.kinga.bytes), ratio(r.histories.kinga.bytes, r.histories.bare.bytes));
-  row('scoring alone, one core, profile given (tx/s)', '—', fmt(r.scoring.profileGiven, 0), ratio(r.scoring.profileGiven, 100_000) + ' of 100k');
-  row('scoring alone, profile kept up to date (tx/s)', '—', fmt(r.scoring.profileKept, 0), ratio(r.scoring.profileKept, 100_000) + ' of 100k');
-  row(`scoring alone, profile built from ~${fmt(r.scoring.historyRows, 0)} rows (tx/s)`, '—', fmt(r.scoring.profileBuilt, 0), '—');
+  row('scoring alone, one core, profile given (tx per CPU s)', '—', fmt(r.scoring.profileGiven, 0), ratio(r.scoring.profileGiven, 100_000) + ' of 100k');
+  row('scoring alone, profile kept up to date (tx per CPU s)', '—', fmt(r.scoring.profileKept, 0), ratio(r.scoring.profileKept, 100_000) + ' of 100k');
+  row(`scoring alone, profile built from ~${fmt(r.scoring.historyRows, 0)} rows (tx per CPU s)`, '—', fmt(r.scoring.profileBuilt, 0), '—');
   if (r.forest && !('error' in r.forest.sklearn)) {
     const s = r.forest.sklearn;
     const k = r.forest.kinga;
     row(`isolation forest AUC (${r.forest.rows} rows)`, s.auc.toFixed(4), k.auc.toFixed(4), `${k.auc - s.auc >= 0 ? '+' : ''}${(k.auc - s.auc).toFixed(4)}`);
-    row('isolation forest scoring (rows/s)', fmt(s.rowsPerSecond, 0), fmt(k.rowsPerSecond, 0), ratio(k.rowsPerSecond, s.rowsPerSecond));
+    row('isolation forest scoring (rows per CPU s)', fmt(s.rowsPerSecond, 0), fmt(k.rowsPerSecond, 0), ratio(k.rowsPerSecond, s.rowsPerSecond));
   }
   console.log();
   if (r.forest) printForestComparison(r.forest);

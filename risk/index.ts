@@ -1,7 +1,7 @@
 // Public API of the pure risk logic: no I/O, deterministic, safe in Temporal local activities.
 export * from './types';
 export { assertAmount, compareAmount, isAbove, amountToNumber, formatKes } from './amount';
-export { localHour, localDayOfWeek, localTime, toEpochMs, type LocalTime } from './time';
+export { localHour, localDayOfWeek, localTime, localTimeAt, toEpochMs, type LocalTime } from './time';
 export { buildProfile, ProfileHistory, PROFILE_HISTORY_LIMIT, type ProfileInput } from './profile';
 export { evaluateRules, inWindow, containsWord, formatPoints, RULE_ORDER, RULE_LABELS, type RuleName } from './rules';
 export { scoreTransaction, evaluateAnomaly, anomalyPoints, levelFor, RULESET_VERSION, MAX_POINTS, type AnomalyInput } from './score';

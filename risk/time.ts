@@ -39,8 +39,61 @@ export function toEpochMs(iso: string): number {
   return ms;
 }
 
+// Intl's formatToParts is the slowest step of scoring, so the zone's UTC offset is remembered per
+// UTC hour: when the offset at an hour's first and last millisecond agree, no transition falls
+// inside it and the wall-clock time is plain arithmetic. An hour holding a transition (or one
+// whose offset is not whole minutes) is answered by Intl every time.
+const HOUR_MS = 3_600_000;
+const OFFSET_CACHE_LIMIT = 50_000;
+const offsets = new Map<string, Map<number, number | null>>();
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function offsetMinutes(timeZone: string, ms: number): number {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    formatter(timeZone); // validates the zone with a clear error
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    offsetFormatters.set(timeZone, f);
+  }
+  const v: Record<string, number> = {};
+  for (const p of f.formatToParts(ms)) if (p.type !== 'literal') v[p.type] = Number(p.value);
+  const wall = Date.UTC(v.year!, v.month! - 1, v.day!, v.hour! % 24, v.minute!, v.second!);
+  return (wall - (ms - (ms % 1000))) / 60_000;
+}
+
+function cachedOffset(timeZone: string, ms: number): number | null {
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    const start = offsetMinutes(timeZone, hour * HOUR_MS);
+    const end = offsetMinutes(timeZone, hour * HOUR_MS + HOUR_MS - 1000);
+    offset = start === end && Number.isInteger(start) ? start : null;
+    if (zone.size >= OFFSET_CACHE_LIMIT) zone.clear();
+    zone.set(hour, offset);
+  }
+  return offset;
+}
+
 export function localTime(iso: string, timeZone: string): LocalTime {
-  const parts = formatter(timeZone).formatToParts(toEpochMs(iso));
+  return localTimeAt(toEpochMs(iso), timeZone);
+}
+
+/** Local time of an instant given as epoch milliseconds. */
+export function localTimeAt(ms: number, timeZone: string): LocalTime {
+  const offset = cachedOffset(timeZone, ms);
+  if (offset !== null) {
+    const wall = ms + offset * 60_000;
+    const minuteOfDay = Math.floor((((wall % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+    const day = Math.floor(wall / 86_400_000);
+    return { hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, dayOfWeek: (((day + 4) % 7) + 7) % 7 }; // 1970-01-01 was a Thursday
+  }
+  return localTimeByIntl(ms, timeZone);
+}
+
+function localTimeByIntl(ms: number, timeZone: string): LocalTime {
+  const parts = formatter(timeZone).formatToParts(ms);
   let hour = NaN;
   let minute = NaN;
   let dayOfWeek = NaN;
@@ -50,7 +103,7 @@ export function localTime(iso: string, timeZone: string): LocalTime {
     else if (p.type === 'weekday') dayOfWeek = WEEKDAYS[p.value] ?? NaN;
   }
   if (!Number.isInteger(hour) || !Number.isInteger(minute) || !Number.isInteger(dayOfWeek)) {
-    throw new Error(`could not read the local time of "${iso}" in ${timeZone}`);
+    throw new Error(`could not read the local time of ${new Date(ms).toISOString()} in ${timeZone}`);
   }
   return { hour, minute, dayOfWeek };
 }

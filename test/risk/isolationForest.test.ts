@@ -135,3 +135,44 @@ describe('serialisation', () => {
     }
   });
 });
+
+describe('scoring layouts', () => {
+  /** The textbook walk over the serialised pre-order triples: the reference both layouts must match. */
+  function referencePathLength(forest: IsolationForest, row: number[]): number {
+    const { trees } = forest.toJSON();
+    let total = 0;
+    for (const tree of trees) {
+      let node = 0;
+      let depth = 0;
+      while (tree[node * 3] !== -1) {
+        node = row[tree[node * 3]] < tree[node * 3 + 1] ? node + 1 : tree[node * 3 + 2];
+        depth++;
+      }
+      total += depth + averagePathLength(tree[node * 3 + 1]);
+    }
+    return total / trees.length;
+  }
+
+  it('the complete-tree walk (ψ ≤ 4096) and the pointer walk (larger ψ) give the textbook path lengths', () => {
+    const { rows } = cloud(21, 5000);
+    const small = trainIsolationForest(rows, { trees: 13, sampleSize: 256, seed: 4 }); // height 8: complete layout, 8 trees at a time + 5 alone
+    const large = trainIsolationForest(rows, { trees: 3, sampleSize: 5000, seed: 4 }); // height 13: pointer walk
+    expect(large.params.heightLimit).toBe(13);
+    for (const forest of [small, large]) {
+      for (const row of [...rows.slice(0, 200), [8, 0, 1], [0, 15, 1], [-1e9, 1e9, 0]]) {
+        expect(forest.pathLength(row)).toBeCloseTo(referencePathLength(forest, row), 10);
+      }
+    }
+  });
+
+  it('scores rows packed in one Float64Array exactly as the same rows given as arrays', () => {
+    const { rows } = cloud(22);
+    const forest = trainIsolationForest(rows, { trees: 50, sampleSize: 128, seed: 9 });
+    const packed = new Float64Array(rows.length * 3);
+    rows.forEach((r, i) => packed.set(r, i * 3));
+    expect(forest.scoreMany(packed)).toEqual(forest.scoreMany(rows));
+    expect(() => forest.scoreMany(packed.subarray(0, 7))).toThrow(/multiple of 3 features/);
+    packed[4] = NaN;
+    expect(() => forest.scoreMany(packed)).toThrow(/not a finite number/);
+  });
+});

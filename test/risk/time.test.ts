@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { localTime } from '../../risk/time';
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** What Intl says, the slow way: the reference for the cached-offset arithmetic. */
+function intlLocalTime(ms: number, timeZone: string) {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return { hour: Number(p.hour) % 24, minute: Number(p.minute), dayOfWeek: WEEKDAYS.indexOf(p.weekday!) };
+}
+
+describe('localTime', () => {
+  it('agrees with Intl around daylight-saving transitions and in zones with odd offsets', () => {
+    const cases: Array<[string, number]> = [
+      ['Europe/London', Date.UTC(2026, 2, 29, 0)], // spring forward at 01:00 UTC
+      ['Europe/London', Date.UTC(2026, 9, 25, 0)], // fall back
+      ['America/New_York', Date.UTC(2026, 2, 8, 5)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 13)], // a 30-minute shift
+      ['Asia/Kathmandu', Date.UTC(2026, 0, 1, 0)], // +05:45
+      ['Africa/Nairobi', Date.UTC(2026, 10, 20, 20)],
+    ];
+    for (const [zone, from] of cases) {
+      for (let ms = from; ms < from + 4 * 3_600_000; ms += 7 * 60_000 + 13_000) {
+        expect(localTime(new Date(ms).toISOString(), zone), `${zone} ${new Date(ms).toISOString()}`).toEqual(intlLocalTime(ms, zone));
+      }
+    }
+  });
+
+  it('names a bad zone or timestamp', () => {
+    expect(() => localTime('2026-11-20T10:00:00Z', 'Mars/Olympus')).toThrow(/unknown time zone "Mars\/Olympus"/);
+    expect(() => localTime('yesterday', 'Africa/Nairobi')).toThrow(/not an ISO 8601 timestamp/);
+  });
+});
