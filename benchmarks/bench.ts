@@ -10,13 +10,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import proto from '@temporalio/proto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createApp } from '../api/app';
 import { ingestTransactions } from '../api/transactions/service';
 import { createUser } from '../api/users/service';
 import { REPO_ROOT } from '../scripts/lib/temporalCli';
 import { lifecycleWorkflowId, type LifecycleState } from '../workflows/lifecycle/definitions';
-import type { bareWorkflow } from './baseline/workflows';
+import type { bareAnswerWorkflow, bareWorkflow } from './baseline/workflows';
 import { compareForests, printForestComparison, type ForestComparison } from './forestVsSklearn';
 import { machineSummary, memoryMiB, processCpuMs, treeCpuMs } from './lib/procStat';
 import { BASELINE_TASK_QUEUE, KINGA_TASK_QUEUE, startBenchStack, type BenchStack } from './lib/stack';
@@ -126,8 +127,9 @@ async function run(stack: BenchStack) {
   // --- latency, one at a time, interleaved ----------------------------------------------------
   log(`latency: ${LATENCY_SAMPLES} samples each`);
   const api = await startApi(stack);
-  const latency: Record<string, number[]> = { post: [], bare: [] };
+  const latency: Record<string, number[]> = { post: [], bare: [], realtime: [], bareUws: [] };
   let gets = 0;
+  let pending = 0;
   try {
     for (let i = 0; i < LATENCY_SAMPLES; i++) {
       const t = everydayTransaction(workload, 'lat', seq++);
@@ -145,6 +147,24 @@ async function run(stack: BenchStack) {
       started = performance.now();
       await bareRoundTrip('lat', i);
       latency.bare!.push(performance.now() - started);
+
+      // the real-time answer (update-with-start through the API) against a bare update-with-start
+      const rt = everydayTransaction(workload, 'rt', seq++);
+      started = performance.now();
+      const answered = await api.request('POST', '/api/transactions/realtime', rt);
+      latency.realtime!.push(performance.now() - started);
+      if (answered.status === 202) pending++;
+      else if (answered.status !== 200) throw new Error(`POST /api/transactions/realtime answered ${answered.status}: ${JSON.stringify(answered.body)}`);
+      started = performance.now();
+      await client.workflow.executeUpdateWithStart('answer', {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof bareAnswerWorkflow>('bareAnswerWorkflow', {
+          workflowId: `bare-uws-${i}`,
+          taskQueue: BASELINE_TASK_QUEUE,
+          args: [{ ref: `uws-${i}` }],
+          workflowIdConflictPolicy: 'FAIL',
+        }),
+      });
+      latency.bareUws!.push(performance.now() - started);
     }
   } finally {
     await api.close();
@@ -167,7 +187,7 @@ async function run(stack: BenchStack) {
     forest = await compareForests({ report: (t) => process.stderr.write(t) });
   }
 
-  report({ figures, memory, latency, gets: gets / LATENCY_SAMPLES, histories, scoring, forest, workload });
+  report({ figures, memory, latency, gets: gets / LATENCY_SAMPLES, pending, boundMs: loadConfig(stack.kingaEnv).api.realtimeBoundMs, histories, scoring, forest, workload });
 }
 
 function report(r: {
@@ -175,6 +195,8 @@ function report(r: {
   memory: Record<Side, { rss: number; peak: number }>;
   latency: Record<string, number[]>;
   gets: number;
+  pending: number;
+  boundMs: number;
   histories: Record<Side, { events: number; bytes: number }>;
   scoring: ScoringFigures;
   forest: ForestComparison | null;
@@ -199,6 +221,9 @@ function report(r: {
   row('latency p50, POST → approved visible vs workflow round trip (ms)', fmt(p('bare', 50), 0), fmt(p('post', 50), 0), ratio(p('post', 50), p('bare', 50)));
   row('latency p99 (ms)', fmt(p('bare', 99), 0), fmt(p('post', 99), 0), ratio(p('post', 99), p('bare', 99)));
   row('GETs per transaction while polling', '—', fmt(r.gets), '—');
+  row('real-time answer p50, POST /api/transactions/realtime vs bare update-with-start (ms)', fmt(p('bareUws', 50), 0), fmt(p('realtime', 50), 0), ratio(p('realtime', 50), p('bareUws', 50)));
+  row('real-time answer p99 (ms)', fmt(p('bareUws', 99), 0), fmt(p('realtime', 99), 0), ratio(p('realtime', 99), p('bareUws', 99)));
+  row(`real-time answers past the ${r.boundMs} ms bound (202 pending)`, '—', `${r.pending} of ${LATENCY_SAMPLES}`, '—');
   row('history events per workflow', String(r.histories.bare.events), String(r.histories.kinga.events), ratio(r.histories.kinga.events, r.histories.bare.events));
   row('history bytes per workflow', String(r.histories.bare.bytes), String(r.histories.kinga.bytes), ratio(r.histories.kinga.bytes, r.histories.bare.bytes));
   row('scoring alone, one core, profile given (tx per CPU s)', '—', fmt(r.scoring.profileGiven, 0), ratio(r.scoring.profileGiven, 100_000) + ' of 100k');

@@ -81,6 +81,7 @@ const schema = z.object({
   CORS_ALLOWED_ORIGINS: list([]).pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be a comma-separated list of origins, e.g. https://kinga.bank.example' }))),
   API_TRUST_PROXY: int(0, 0, 10),
   DECISION_WAIT: duration('10s', 100),
+  REALTIME_ANSWER_BOUND: duration('2s', 10),
   KINGA_SERVE_UI: bool(true),
   KINGA_UI_DIST: z.string().optional().transform((v) => v ?? 'ui/dist'),
 
@@ -182,6 +183,8 @@ export interface KingaConfig {
     trustProxy: number;
     /** how long POST /api/cases/:id/decision waits for the workflow before answering 202 */
     decisionWaitMs: number;
+    /** how long POST /api/transactions/realtime waits for routing's answer before answering 202 pending */
+    realtimeBoundMs: number;
   };
   warehouse: { url: string | undefined; sourceQuery: string | undefined; sourceName: string; intervalMs: number; batchSize: number; enabled: boolean };
   scoring: ScoringPolicy;
@@ -242,6 +245,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
       corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS.map((o) => new URL(o).origin),
       trustProxy: e.API_TRUST_PROXY,
       decisionWaitMs: e.DECISION_WAIT,
+      realtimeBoundMs: e.REALTIME_ANSWER_BOUND,
     },
     warehouse: {
       url: e.WAREHOUSE_DATABASE_URL,

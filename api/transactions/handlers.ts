@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import { requestIdOf, type ApiDeps } from '../context';
 import { NotFoundError } from '../errors';
-import type { IngestRequest, RefParams } from './schemas';
+import { answerInRealTime, type RealtimeResult } from './realtime';
+import type { IngestRequest, RefParams, TransactionInput } from './schemas';
 import { getTransaction, ingestTransactions, type IngestResult, type TransactionDetail } from './service';
 
 export function transactionHandlers(deps: ApiDeps) {
@@ -23,5 +24,16 @@ export function transactionHandlers(deps: ApiDeps) {
     res.json(detail);
   };
 
-  return { ingest, show };
+  /** 200 with routing's answer, or 202 pending when the bound passed first. */
+  const realtime: RequestHandler<Record<string, string>, Omit<RealtimeResult, 'answered'>, TransactionInput> = async (req, res) => {
+    const { answered, ...body } = await answerInRealTime(
+      { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, boundMs: deps.config.api.realtimeBoundMs },
+      req.body,
+      requestIdOf(req),
+    );
+    req.log.info({ transactionRef: body.transactionRef, status: body.status, elapsedMs: body.elapsedMs }, 'real-time answer');
+    res.status(answered ? 200 : 202).json(body);
+  };
+
+  return { ingest, show, realtime };
 }

@@ -7,6 +7,7 @@ import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
 import { transactionHandlers } from './handlers';
 import { ingestSchemas, refParams, transactionBatch, transactionInput } from './schemas';
+import { realtimeAnswerJson, realtimeBodySchema, realtimePendingJson } from './realtime';
 import { transactionRecordJson } from './views';
 
 export const transactionsRegistry = featureRegistry();
@@ -35,6 +36,23 @@ documentRoute(transactionsRegistry, {
   },
 });
 documentRoute(transactionsRegistry, {
+  method: 'post',
+  path: '/api/transactions/realtime',
+  tags: ['transactions'],
+  summary: 'Ingest one transaction and wait for its risk answer',
+  description:
+    "For a payment switch that waits: records the transaction (idempotent, as POST /api/transactions) and answers routing's decision within REALTIME_ANSWER_BOUND (default 2 s): " +
+    'approved for low risk; flagged (medium) or held (high) with the case reference. The same request again gets the same answer. ' +
+    'When the bound passes first the answer is 202 with status pending: the transaction is recorded and is being scored; send the same request again or read GET /api/transactions/{ref}.',
+  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst', 'admin'] },
+  request: { body: transactionInput.meta({ id: 'TransactionInput' }) },
+  responses: {
+    200: { description: 'Routing has decided', body: realtimeAnswerJson },
+    202: { description: 'Recorded, but not routed within the bound', body: realtimePendingJson },
+    409: { description: 'The reference exists with different content' },
+  },
+});
+documentRoute(transactionsRegistry, {
   method: 'get',
   path: '/api/transactions/:ref',
   tags: ['transactions'],
@@ -53,6 +71,7 @@ export function transactionsRouter(deps: ApiDeps): Router {
   const { ingestBody } = ingestSchemas(deps.config.input);
   router.use(requireAuth(deps));
   router.post('/', requireRole('analyst', 'senior_analyst', 'admin'), validate({ body: ingestBody }), handlers.ingest);
+  router.post('/realtime', requireRole('analyst', 'senior_analyst', 'admin'), validate({ body: realtimeBodySchema(deps.config.input) }), handlers.realtime);
   router.get('/:ref', validate({ params: refParams }), handlers.show);
   return router;
 }

@@ -76,9 +76,28 @@ export function differingFields(row: ComparableRow, t: TransactionInput): string
  * the whole request is refused (409) and nothing is recorded.
  */
 export async function ingestTransactions(deps: IngestDeps, items: TransactionInput[], opts: { requestId?: string; batch: boolean }): Promise<IngestResult[]> {
+  const results = await recordTransactions(deps.db, items, opts);
+  // Duplicates are started too: a request that recorded its rows but failed before starting the
+  // workflows is repaired by simply sending it again.
+  try {
+    await forEachLimited(
+      results.map((r) => r.transactionRef).filter((ref, i, all) => all.indexOf(ref) === i),
+      START_CONCURRENCY,
+      (transactionRef) => startLifecycle(deps, { transactionRef, requestId: opts.requestId }),
+    );
+  } catch (err) {
+    throw new ServiceUnavailableError(
+      `the transactions were recorded but their workflows could not all be started (${(err as Error).message}); send the same request again`,
+    );
+  }
+  return results;
+}
+
+/** The recording half of ingestion (all or none; 409 on different content), without starting workflows. */
+export async function recordTransactions(db: Knex, items: TransactionInput[], opts: { requestId?: string; batch: boolean }): Promise<IngestResult[]> {
   const fieldOf = (i: number) => (opts.batch ? `transactions[${i}].transactionRef` : 'transactionRef');
 
-  const createdRefs = await deps.db.transaction(async (trx) => {
+  const createdRefs = await db.transaction(async (trx) => {
     const inserted = await trx('transactions')
       .insert(items.map((t) => toRow(t, opts.requestId)))
       .onConflict('transaction_ref')
@@ -107,21 +126,11 @@ export async function ingestTransactions(deps: IngestDeps, items: TransactionInp
 
   // A reference repeated within the batch was created (at most) by its first occurrence.
   const seen = new Set<string>();
-  const results = items.map((t) => {
+  return items.map((t) => {
     const first = !seen.has(t.transactionRef);
     seen.add(t.transactionRef);
     return { transactionRef: t.transactionRef, workflowId: lifecycleWorkflowId(t.transactionRef), created: first && createdRefs.has(t.transactionRef) };
   });
-  // Duplicates are started too: a request that recorded its rows but failed before starting the
-  // workflows is repaired by simply sending it again.
-  try {
-    await forEachLimited([...seen], START_CONCURRENCY, (transactionRef) => startLifecycle(deps, { transactionRef, requestId: opts.requestId }));
-  } catch (err) {
-    throw new ServiceUnavailableError(
-      `the transactions were recorded but their workflows could not all be started (${(err as Error).message}); send the same request again`,
-    );
-  }
-  return results;
 }
 
 /** Starts the lifecycle, or does nothing when it runs or ran already (the ID is the business key). */

@@ -83,6 +83,37 @@ export interface LifecycleState {
 }
 
 export const decideUpdate = defineUpdate<LifecycleState, [DecisionInput]>('decide');
+
+/**
+ * The real-time answer (POST /api/transactions/realtime, sent with update-with-start): what
+ * routing decided, answered as soon as it has — approved for low risk, flagged or held with the
+ * case for medium and high. Sent again later, it answers the same from the state.
+ */
+export interface RealtimeAnswer {
+  transactionRef: string;
+  workflowId: string;
+  status: TransactionStatus;
+  riskLevel: RiskLevel | null;
+  score: number | null;
+  caseId: number | null;
+}
+export const realtimeAnswerUpdate = defineUpdate<RealtimeAnswer, []>('realtimeAnswer');
+
+/** Routing has decided: approved, or a case is open (or any later stage). */
+export function isRouted(state: Pick<LifecycleState, 'stage'>): boolean {
+  return state.stage !== 'loading' && state.stage !== 'scoring' && state.stage !== 'routing';
+}
+
+export function realtimeAnswerOf(state: LifecycleState): RealtimeAnswer {
+  return {
+    transactionRef: state.transactionRef,
+    workflowId: state.workflowId,
+    status: state.status,
+    riskLevel: state.score?.level ?? null,
+    score: state.score?.score ?? null,
+    caseId: state.case?.caseId ?? null,
+  };
+}
 export const analystDecisionSignal = defineSignal<[DecisionInput]>('analystDecision');
 
 /** A decision taken outside Kinga that Kinga could not accept before it reached the workflow (no one to attribute it to). */

@@ -24,6 +24,9 @@ import {
   decisionInputRefusal,
   decisionRefusedSignal,
   decisionRefusal,
+  isRouted,
+  realtimeAnswerOf,
+  realtimeAnswerUpdate,
   requiredRoleFor,
   searchAttributes,
   stateQuery,
@@ -207,6 +210,11 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
       },
     },
   );
+  // No command of its own, so histories recorded before it replay unchanged.
+  setHandler(realtimeAnswerUpdate, async () => {
+    await condition(() => isRouted(state));
+    return realtimeAnswerOf(state);
+  });
   setHandler(analystDecisionSignal, (decision) => {
     signalled.push(decision);
   });
