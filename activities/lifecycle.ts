@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { ScoreBreakdown, Transaction } from '../risk/types';
 import type { CaseEventView, CasePolicy, CaseView, TransactionStatus } from '../workflows/lifecycle/definitions';
+import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
 import { toTransaction, type TransactionRow } from './rows';
 
@@ -36,19 +37,29 @@ async function insertEvent(
 }
 
 export function createLifecycleActivities({ db, config }: ActivityDeps) {
+  const ruleSets = createRuleSetStore(db, config);
   return {
-    async loadTransaction({ transactionRef }: { transactionRef: string }): Promise<{ transaction: Transaction; casePolicy: CasePolicy }> {
+    /**
+     * The transaction, and the live rule set resolved once for the whole lifecycle: its version goes
+     * into the history here, so scoring, SLAs and Tazama's weight use that version from start to
+     * end, and a replay sees the same one whatever is live by then.
+     */
+    async loadTransaction({ transactionRef }: { transactionRef: string }): Promise<{ transaction: Transaction; casePolicy: CasePolicy; ruleSetVersion: number }> {
       const row = await db<TransactionRow>('transactions').where({ transaction_ref: transactionRef }).first();
       if (!row) {
         throw ApplicationFailure.create({ type: 'not_found', message: `transaction ${transactionRef} is not in the transactions table`, nonRetryable: true });
       }
+      const ruleSet = await ruleSets.live();
+      const { sla, tazama } = ruleSet.content;
       return {
         transaction: toTransaction(row),
         casePolicy: {
-          slaMs: { medium: config.sla.mediumMs, high: config.sla.highMs, escalated: config.sla.escalatedMs },
+          slaMs: { medium: sla.mediumMs, high: sla.highMs, escalated: sla.escalatedMs },
           maxEscalationLevel: 2,
           tazamaTimeoutMs: config.tazama.timeoutMs,
+          tazamaAlertPoints: tazama.alertPoints,
         },
+        ruleSetVersion: ruleSet.version,
       };
     },
 
@@ -70,6 +81,7 @@ export function createLifecycleActivities({ db, config }: ActivityDeps) {
             risk_level: args.score.level,
             score_breakdown: JSON.stringify(args.score),
             model_version: args.score.modelVersion,
+            rule_set_version: args.score.ruleSetVersion ?? null,
             scored_at: args.events[0]?.at ?? trx.fn.now(),
             closed_at: closed ? args.events[args.events.length - 1]!.at : null,
           });

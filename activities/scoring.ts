@@ -2,6 +2,8 @@
 // anomaly model) and lets it decide. Runs as a local activity, so it must stay quick.
 import { anomalyFeatures, buildProfile, IsolationForest, scoreTransaction as scoreWithPolicy } from '../risk';
 import type { ScoreBreakdown, ScoringContext, Transaction } from '../risk/types';
+import type { RuleSetContent } from '../risk/ruleSet';
+import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
 
 /** How far back a customer's history is read for their profile. */
@@ -15,9 +17,50 @@ interface LoadedModel {
   forest: IsolationForest;
 }
 
+/** A rule-set version as scoring uses it: its content, and its blacklist as a lookup. */
+interface LoadedRuleSet {
+  version: number;
+  content: RuleSetContent;
+  blacklist: Map<string, { merchantId: string; reason: string }>;
+}
+
 export function createScoringActivities({ db, config }: ActivityDeps) {
   let cached: LoadedModel | null = null;
   let checkedAt = 0;
+  const ruleSets = createRuleSetStore(db, config);
+  // versions never change once written, so each is read once per worker
+  const ruleSetCache = new Map<number, Promise<LoadedRuleSet>>();
+  const pinnedModels = new Map<number, Promise<LoadedModel | null>>();
+
+  function ruleSet(version: number | undefined): Promise<LoadedRuleSet> {
+    const load = async (): Promise<LoadedRuleSet> => {
+      const found = version === undefined ? await ruleSets.live() : await ruleSets.get(version);
+      if (!found) throw new Error(`rule set version ${version} not found`);
+      return { version: found.version, content: found.content, blacklist: new Map(found.content.blacklist.merchants.map((m) => [m.merchantId, m])) };
+    };
+    // a lifecycle from before rule sets names no version: it gets the live one (not cached)
+    if (version === undefined) return load();
+    let entry = ruleSetCache.get(version);
+    if (!entry) {
+      entry = load();
+      ruleSetCache.set(version, entry);
+      entry.catch(() => ruleSetCache.delete(version)); // a failed read is tried again next time
+    }
+    return entry;
+  }
+
+  function modelVersion(version: number): Promise<LoadedModel | null> {
+    let entry = pinnedModels.get(version);
+    if (!entry) {
+      entry = db('anomaly_models')
+        .where({ version })
+        .first<{ version: number; model: unknown } | undefined>('version', 'model')
+        .then((row) => (row ? { version: row.version, forest: IsolationForest.fromJSON(row.model as Parameters<typeof IsolationForest.fromJSON>[0]) } : null));
+      pinnedModels.set(version, entry);
+      entry.catch(() => pinnedModels.delete(version)); // a failed read is tried again next time
+    }
+    return entry;
+  }
 
   async function activeModel(): Promise<LoadedModel | null> {
     if (Date.now() - checkedAt < MODEL_REFRESH_MS) return cached;
@@ -33,13 +76,13 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
   }
 
   return {
-    async scoreTransaction({ transaction }: { transaction: Transaction }): Promise<ScoreBreakdown> {
-      const policy = config.scoring;
+    async scoreTransaction({ transaction, ruleSetVersion }: { transaction: Transaction; ruleSetVersion?: number }): Promise<ScoreBreakdown> {
+      const rules = await ruleSet(ruleSetVersion);
+      const policy = rules.content.scoring;
+      const pinnedModel = rules.content.anomalyModelVersion;
       const since = new Date(Date.parse(transaction.occurredAt) - PROFILE_LOOKBACK_DAYS * 86_400_000).toISOString();
-      const [blacklisted, earlier, model] = await Promise.all([
-        transaction.merchantId
-          ? db('merchant_blacklist').where({ merchant_id: transaction.merchantId }).first<{ merchant_id: string; reason: string }>('merchant_id', 'reason')
-          : Promise.resolve(undefined),
+      const blacklisted = transaction.merchantId ? rules.blacklist.get(transaction.merchantId) : undefined;
+      const [earlier, model] = await Promise.all([
         db('transactions')
           .where({ customer_id: transaction.customerId })
           .andWhere('occurred_at', '<', transaction.occurredAt)
@@ -48,7 +91,7 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
           .orderBy('occurred_at', 'desc')
           .limit(PROFILE_MAX_ROWS)
           .select<{ amount: string; city: string; occurred_at: Date }[]>('amount', 'city', 'occurred_at'),
-        policy.anomaly.enabled ? activeModel() : Promise.resolve(null),
+        !policy.anomaly.enabled ? Promise.resolve(null) : pinnedModel === null ? activeModel() : modelVersion(pinnedModel),
       ]);
       const profile = buildProfile(
         earlier.map((r) => ({ amount: String(r.amount), city: r.city, occurredAt: new Date(r.occurred_at).toISOString() })),
@@ -56,13 +99,13 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
         policy.rules.velocity.windowMinutes,
       );
       const context: ScoringContext = {
-        blacklistedMerchant: blacklisted ? { merchantId: blacklisted.merchant_id, reason: blacklisted.reason } : null,
+        blacklistedMerchant: blacklisted ? { merchantId: blacklisted.merchantId, reason: blacklisted.reason } : null,
         customer: profile,
       };
       const anomaly = model
         ? { modelVersion: model.version, score: model.forest.score(anomalyFeatures(transaction, profile, policy.rules.offHours.timeZone)) }
         : null;
-      return scoreWithPolicy(transaction, context, policy, anomaly);
+      return scoreWithPolicy(transaction, context, policy, anomaly, rules.version);
     },
   };
 }

@@ -27,6 +27,8 @@ import * as createRevokedTokens from './20261203000100_create_revoked_tokens';
 import * as createLoginFailures from './20261203000110_create_login_failures';
 import * as createAdminEvents from './20261203000200_create_admin_events';
 import * as createQuarantinedWarehouseRows from './20261203060000_create_quarantined_warehouse_rows';
+import * as createRuleSets from './20261203070000_create_rule_sets';
+import * as addRuleSetVersionToTransactions from './20261203070010_add_rule_set_version_to_transactions';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -57,6 +59,8 @@ const migrations: Record<string, Migration> = {
   '20261203000110_create_login_failures': createLoginFailures,
   '20261203000200_create_admin_events': createAdminEvents,
   '20261203060000_create_quarantined_warehouse_rows': createQuarantinedWarehouseRows,
+  '20261203070000_create_rule_sets': createRuleSets,
+  '20261203070010_add_rule_set_version_to_transactions': addRuleSetVersionToTransactions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

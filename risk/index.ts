@@ -17,3 +17,4 @@ export {
 } from './anomaly/isolationForest';
 export { FEATURE_NAMES, FEATURE_COUNT, DOMESTIC_COUNTRY, anomalyFeatures, buildTrainingMatrix } from './anomaly/features';
 export { rocAuc } from './anomaly/metrics';
+export { ruleSetContentSchema, diffRuleSets, withDefaults, type RuleSetContent, type RuleSetChange, type BlacklistedMerchantEntry } from './ruleSet';

@@ -3,7 +3,7 @@
 import type { AnomalyPolicy, AnomalyResult, LevelThresholds, RiskLevel, ScoreBreakdown, ScoringContext, ScoringPolicy, Transaction } from './types';
 import { evaluateRules } from './rules';
 
-/** Bump when rule semantics change, so stored breakdowns say which rules produced them. */
+/** The rule-set version a score names when the caller gives none (version 1: the configuration's). */
 export const RULESET_VERSION = 1;
 
 export const MAX_POINTS = 10_000;
@@ -55,6 +55,7 @@ export function scoreTransaction(
   ctx: ScoringContext,
   policy: ScoringPolicy,
   anomaly: AnomalyInput | null,
+  ruleSetVersion: number = RULESET_VERSION,
 ): ScoreBreakdown {
   const rules = evaluateRules(txn, ctx, policy.rules, policy.levels);
   const anomalyResult = evaluateAnomaly(anomaly, policy.anomaly);
@@ -68,6 +69,7 @@ export function scoreTransaction(
     rules,
     anomaly: anomalyResult,
     thresholds: { ...policy.levels },
-    modelVersion: `rules/${RULESET_VERSION}+${usedModel ? `iforest/${anomaly.modelVersion}` : 'no-model'}`,
+    modelVersion: `rules/${ruleSetVersion}+${usedModel ? `iforest/${anomaly.modelVersion}` : 'no-model'}`,
+    ruleSetVersion,
   };
 }

@@ -112,6 +112,8 @@ export interface ScoreBreakdown {
   thresholds: LevelThresholds;
   /** identifies the rule set and anomaly model that produced this score */
   modelVersion: string;
+  /** the rule-set version scored with (absent in breakdowns from before rule sets were data) */
+  ruleSetVersion?: number;
   /** Tazama's evaluation and what it added; absent until the lifecycle has applied it */
   tazama?: TazamaBreakdown;
 }

@@ -14,11 +14,14 @@ import {
   updateUserBody,
   userParams,
 } from './userSchemas';
+import { documentRuleSetRoutes, mountRuleSetRoutes } from './ruleSets';
 import { createUserByAdmin, listUsers, resetPasswordByAdmin, updateUserByAdmin } from './users';
 
 export const adminRegistry = featureRegistry();
 
 const TAGS = ['admin'];
+
+documentRuleSetRoutes(adminRegistry);
 
 documentRoute(adminRegistry, {
   method: 'get',
@@ -124,5 +127,6 @@ export function adminUsersRouter(deps: ApiDeps): Router {
   router.get('/events', requireRole('admin', 'compliance'), validate({ query: adminEventsQuery }), async (req, res) => {
     res.json({ events: await listAdminEvents(deps.db, req.query) });
   });
+  mountRuleSetRoutes(router, deps);
   return router;
 }

@@ -37,6 +37,8 @@ export interface CasePolicy {
   maxEscalationLevel: number;
   /** how long submitting to Tazama may take, retries included (absent in histories before Tazama) */
   tazamaTimeoutMs?: number;
+  /** what an ALRT adds, from the rule set (absent in histories before rule sets: the configured weight) */
+  tazamaAlertPoints?: number;
 }
 
 export interface DecisionInput {

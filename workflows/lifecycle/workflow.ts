@@ -269,7 +269,8 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
       if (!submitted.enabled) {
         outcome = tazamaOutcome.disabled();
       } else {
-        alertPoints = submitted.alertPoints;
+        // the rule set's weight; histories from before rule sets carry only the configured one
+        alertPoints = policy.tazamaAlertPoints ?? submitted.alertPoints;
         alertMinLevel = submitted.alertMinLevel ?? 'medium';
         const { msgId } = submitted;
         const deadline = Date.now() + submitted.timeoutMs;
@@ -333,7 +334,8 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
 
   // 2 score
   state.stage = 'scoring';
-  let score = await scoring.scoreTransaction({ transaction: loaded.transaction });
+  // the rule-set version resolved at load: one version for the whole lifecycle (absent in old histories)
+  let score = await scoring.scoreTransaction({ transaction: loaded.transaction, ruleSetVersion: loaded.ruleSetVersion });
   state.score = score;
   if (patched('tazama-evaluation')) {
     // Versioned change: histories recorded before Tazama replay without this step.
