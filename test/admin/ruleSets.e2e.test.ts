@@ -9,7 +9,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createUser } from '../../api/users/service';
-import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
 import { jsonClient } from '../helpers/http';
 import { transactionFactory } from '../helpers/transactions';
@@ -132,7 +131,12 @@ describe('rule sets: four-eyes changes, one version per transaction', () => {
     expect(after.rule_set_version).toBe(2);
     expect(after.score_breakdown.modelVersion).toMatch(/^rules\/2\+/);
     expect(after.score_breakdown.rules.find((r: any) => r.rule === 'blacklist')).toMatchObject({ hit: true });
-    expect(await stack.db('analyst_cases').where({ transaction_ref: after.transaction_ref }).first()).toBeTruthy();
+    // the case row follows the routing in the workflow's next activity
+    const deadline = Date.now() + 90_000;
+    while (!(await stack.db('analyst_cases').where({ transaction_ref: after.transaction_ref }).first())) {
+      if (Date.now() > deadline) throw new Error(`no case for ${after.transaction_ref}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     // the earlier transaction keeps the version it was scored with
     expect((await stack.db('transactions').where({ transaction_ref: before.transaction_ref }).first()).rule_set_version).toBe(1);
   });
