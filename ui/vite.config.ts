@@ -18,7 +18,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // no public source maps in production; `npm run ui:build -- --sourcemap` makes a debugging build
+    sourcemap: false,
   },
   server: {
     host: '127.0.0.1',

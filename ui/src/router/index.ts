@@ -2,6 +2,7 @@
 // from the same meta, so the menu never offers a page the guard would refuse.
 import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router';
 import type { Role } from '../api';
+import { pageTitle } from '../composables/useRouteFocus';
 import { useAuthStore } from '../stores/auth';
 
 declare module 'vue-router' {
@@ -104,7 +105,7 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
   });
 
   router.afterEach((to) => {
-    document.title = `${to.meta.title} · Kinga`;
+    document.title = `${pageTitle(to)} · Kinga`;
   });
 
   return router;

@@ -64,7 +64,7 @@ describe('CaseQueueView', () => {
     expect(rows[0]!.get('.risk-badge').classes()).toContain('risk-high');
     expect(rows[1]!.get('.risk-badge').text()).toBe('Medium');
     expect(rows[0]!.text()).toContain('TX-7');
-    expect(rows[0]!.text()).toContain('Senior analyst');
+    expect(rows[0]!.text()).toContain('needs senior analyst');
     expect(wrapper.get('caption').text()).toContain('1–2 of 2');
     wrapper.unmount();
   });

@@ -1,11 +1,6 @@
-// Chart.js, registered once with only the parts Kinga's charts use (keeps the bundle small), and
-// the level colours shared with the CSS.
-import { BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineElement, PointElement, Title, Tooltip } from 'chart.js';
-
-Chart.register(BarElement, CategoryScale, LinearScale, LineElement, PointElement, Filler, Legend, Title, Tooltip);
-// dashboards refresh live: animating every refresh distracts more than it tells
-Chart.defaults.animation = false;
-Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif";
+// The charts' colours and options, kept free of Chart.js itself: the views import this file
+// eagerly, while Chart.js arrives only with components/KingaChart.vue, a chunk loaded when a
+// chart is actually on screen (so the overview's first load does not carry it).
 
 export const LEVEL_COLOURS = { low: '#2e8b47', medium: '#d49a1a', high: '#c0392b' } as const;
 export const BRAND = '#0b5d4b';
@@ -31,4 +26,11 @@ export const horizontalOptions = {
   maintainAspectRatio: false,
   scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { grid: { display: false } } },
   plugins: { legend: { display: false } },
+};
+
+export const lineOptions = {
+  responsive: true,
+  maintainAspectRatio: false,
+  scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+  plugins: { legend: { position: 'bottom' as const } },
 };
