@@ -1,0 +1,424 @@
+// WCAG 2.2 AA in a real browser (Debian's Chromium via playwright-core) against the real API,
+// worker, Temporal and PostgreSQL:
+// - axe-core scans every page each role may open, in its default state and in its error, empty,
+//   dialog and expanded states; any finding fails with its rule, the element and the page;
+// - keyboard only (page.keyboard, no mouse at all): the analyst's decision path and the senior
+//   analyst's escalation path, with focus and announcements checked at every step;
+// - reflow at 320 CSS px: no page scrolls sideways (data tables scroll inside their own box), the
+//   queue becomes cards; screenshots at 390, 1024 and 1440 px go to docs/screenshots/.
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, signIn, startBrowserHarness, type BrowserHarness } from './harness';
+import { passwordOf, ROLES, seedWorkday, signInByKeyboard, type RoleName, type Workday } from './fixtures';
+
+let h: BrowserHarness;
+let day: Workday;
+
+beforeAll(async () => {
+  h = await startBrowserHarness({ ANOMALY_ENABLED: 'false', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
+  day = await seedWorkday(h);
+}, 240_000);
+
+// a failed test leaves its tab open, and every tab's event stream holds one of the six connections
+// Chromium allows per host: close them, so one failure does not starve the next tests
+afterEach(async () => {
+  for (const page of h?.context.pages() ?? []) if (page.url() !== 'about:blank') await page.close();
+});
+
+afterAll(async () => {
+  await h?.close();
+}, 60_000);
+
+/** Every axe finding on the page as "rule (impact) at selector: what to fix". */
+async function axeFindings(page: Page, where: string): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
+  return results.violations.flatMap((v) =>
+    v.nodes.map((n) => `${where}: ${v.id} (${v.impact ?? 'n/a'}) at ${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ') ?? v.help}`),
+  );
+}
+
+async function openAllDetails(page: Page): Promise<void> {
+  const closed = page.locator('main details:not([open]) > summary');
+  while ((await closed.count()) > 0) {
+    await closed.first().click();
+  }
+}
+
+interface PageState {
+  /** page and state, as named in a finding */
+  name: string;
+  /** the roles that may open the page (the router's meta) */
+  roles: readonly RoleName[];
+  path: () => string;
+  /** waits until the state is on screen (and brings it about, for dialogs and expanded panels) */
+  reach: (page: Page) => Promise<unknown>;
+}
+
+const EVERYONE: readonly RoleName[] = ['analyst', 'senior_analyst', 'compliance', 'admin'];
+const CASE_READERS: readonly RoleName[] = ['analyst', 'senior_analyst', 'compliance'];
+const DECIDERS: readonly RoleName[] = ['analyst', 'senior_analyst'];
+const RISK_ROLES: readonly RoleName[] = ['senior_analyst', 'compliance', 'admin'];
+const text = (page: Page, t: string | RegExp) => page.getByText(t).first().waitFor();
+
+const STATES: PageState[] = [
+  { name: 'overview', roles: EVERYONE, path: () => '/', reach: (p) => p.getByTestId('kpi-open').waitFor() },
+  {
+    name: 'overview, numbers shown',
+    roles: EVERYONE,
+    path: () => '/',
+    reach: async (p) => {
+      await p.getByText('Show the numbers').first().waitFor();
+      await openAllDetails(p);
+    },
+  },
+  { name: 'case queue', roles: CASE_READERS, path: () => '/cases', reach: (p) => text(p, /Cases 1–\d+ of \d+/) },
+  { name: 'case queue, empty', roles: CASE_READERS, path: () => '/cases?channel=atm', reach: (p) => text(p, 'No cases match these filters.') },
+  // a blank assignee passes the UI's filter but not the API's validation: a real 400
+  { name: 'case queue, error', roles: CASE_READERS, path: () => '/cases?assignee=%20', reach: (p) => text(p, /The case queue could not be loaded/) },
+  { name: 'open case', roles: CASE_READERS, path: () => `/cases/${day.cases.open}`, reach: (p) => p.getByTestId('timeline').locator('li').first().waitFor() },
+  {
+    name: 'open case, block confirmation',
+    roles: DECIDERS,
+    path: () => `/cases/${day.cases.open}`,
+    reach: async (p) => {
+      await p.getByTestId('decision-block').check();
+      await p.getByLabel(/^Note/).fill('checking the confirmation dialog');
+      await p.getByTestId('decision-submit').click();
+      await p.getByRole('alertdialog').waitFor();
+    },
+  },
+  {
+    name: 'open case, note missing',
+    roles: DECIDERS,
+    path: () => `/cases/${day.cases.open}`,
+    reach: async (p) => {
+      await p.getByTestId('decision-escalate').check();
+      await p.getByTestId('decision-submit').click();
+      await p.getByTestId('decision-problem').waitFor();
+    },
+  },
+  { name: 'closed case', roles: CASE_READERS, path: () => `/cases/${day.cases.closed}`, reach: (p) => text(p, /approved by amina/) },
+  { name: 'case, not found', roles: CASE_READERS, path: () => '/cases/987654321', reach: (p) => text(p, /The case could not be loaded/) },
+  { name: 'monitor', roles: EVERYONE, path: () => '/monitor', reach: (p) => p.locator('table.monitor tbody tr').first().waitFor() },
+  {
+    name: 'monitor, nothing matches',
+    roles: EVERYONE,
+    path: () => '/monitor',
+    reach: async (p) => {
+      await p.locator('table.monitor tbody tr').first().waitFor();
+      await p.getByLabel('Reference, customer or place').fill('no-such-place');
+      await text(p, /None of the \d+ recent transactions match/);
+    },
+  },
+  { name: 'analytics', roles: EVERYONE, path: () => '/analytics', reach: (p) => text(p, 'Analyst throughput and SLA') },
+  {
+    name: 'analytics, numbers shown',
+    roles: EVERYONE,
+    path: () => '/analytics',
+    reach: async (p) => {
+      await text(p, 'Analyst throughput and SLA');
+      await openAllDetails(p);
+    },
+  },
+  { name: 'analytics, empty', roles: EVERYONE, path: () => '/analytics?from=2021-01-04&to=2021-01-08', reach: (p) => text(p, /No transactions were scored between/) },
+  { name: 'analytics, error', roles: EVERYONE, path: () => '/analytics?from=2026-11-20&to=2026-11-01', reach: (p) => text(p, /The analytics could not be loaded/) },
+  { name: 'risk register', roles: RISK_ROLES, path: () => '/risk', reach: (p) => text(p, 'Market risk') },
+  {
+    name: 'risk register, no events',
+    roles: RISK_ROLES,
+    path: () => '/risk',
+    reach: async (p) => {
+      await text(p, 'Market risk');
+      await p.getByLabel('Category').selectOption('operational');
+      await p.getByTestId('events-empty').waitFor();
+    },
+  },
+  { name: 'compliance', roles: ['compliance'], path: () => '/compliance', reach: (p) => p.getByTestId('decisions-table').waitFor() },
+  {
+    name: 'compliance, decision path expanded',
+    roles: ['compliance'],
+    path: () => `/compliance?ref=${day.refs.closed}`,
+    reach: async (p) => {
+      await p.getByTestId('decision-timeline').waitFor();
+      await openAllDetails(p);
+    },
+  },
+  { name: 'compliance, unknown transaction', roles: ['compliance'], path: () => '/compliance?ref=NO-SUCH-REF', reach: (p) => p.getByTestId('path-error').waitFor() },
+  {
+    name: 'compliance, invalid reference',
+    roles: ['compliance'],
+    path: () => '/compliance',
+    reach: async (p) => {
+      await p.getByLabel('Transaction reference').fill('not a reference!');
+      await p.getByTestId('compliance-search').click();
+      await p.locator('#compliance-ref-problem').waitFor();
+    },
+  },
+  { name: 'system', roles: EVERYONE, path: () => '/system', reach: (p) => p.getByTestId('api-health').waitFor() },
+  { name: 'page not found', roles: EVERYONE, path: () => '/no/such/page', reach: (p) => text(p, /There is no page at/) },
+];
+
+describe('axe-core finds nothing on any page, in any state, for any role', () => {
+  it('signed out: the sign-in page, empty, refused and after a failed attempt', async () => {
+    const page = await h.context.newPage();
+    const findings: string[] = [];
+    await page.goto(`${h.baseUrl}/login`);
+    await page.getByLabel('Username').waitFor();
+    findings.push(...(await axeFindings(page, 'sign-in')));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await text(page, 'Enter your username.');
+    findings.push(...(await axeFindings(page, 'sign-in, fields missing')));
+    await page.getByLabel('Username').fill('amina');
+    await page.getByLabel('Password').fill('not-her-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#login-error').waitFor();
+    findings.push(...(await axeFindings(page, 'sign-in, refused')));
+    await page.goto(`${h.baseUrl}/no/such/page`);
+    await text(page, /There is no page at/);
+    findings.push(...(await axeFindings(page, 'page not found, signed out')));
+    await page.close();
+    expect(findings).toEqual([]);
+  });
+
+  for (const { role, username } of ROLES) {
+    it(`${role}: every page it may open, in every state — and at 320 CSS px none scrolls sideways (WCAG 1.4.10)`, async () => {
+      const page = await signIn(h, username, passwordOf(username));
+      const findings: string[] = [];
+      const overflowing: string[] = [];
+      let scanned = 0;
+      for (const state of STATES.filter((s) => s.roles.includes(role))) {
+        await page.setViewportSize({ width: 1440, height: 900 });
+        await page.goto(`${h.baseUrl}${state.path()}`);
+        await state.reach(page);
+        findings.push(...(await axeFindings(page, `${role} on ${state.name} (${state.path()})`)));
+        scanned += 1;
+        // the same state on a phone held upright: data tables may scroll inside their box, the page may not
+        await page.setViewportSize({ width: 320, height: 720 });
+        const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        // charts follow the new width a frame later (ResizeObserver): wait for the layout to settle
+        await expect.poll(sideways, { timeout: 5_000 }).toBe(0).catch(async () => {
+          overflowing.push(`${role} on ${state.name} (${state.path()}): ${await sideways()} px wider than a 320 px window`);
+        });
+      }
+      await page.close();
+      expect(findings).toEqual([]);
+      expect(overflowing).toEqual([]);
+      expect(scanned).toBeGreaterThanOrEqual(role === 'admin' ? 11 : 15);
+    }, 300_000);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// keyboard only
+
+interface Focused {
+  tag: string;
+  id: string;
+  testid: string | null;
+  text: string;
+  invalid: string | null;
+}
+const focused = (page: Page): Promise<Focused> =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return {
+      tag: el?.tagName.toLowerCase() ?? '',
+      id: el?.id ?? '',
+      testid: el?.getAttribute('data-testid') ?? null,
+      text: (el?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      invalid: el?.getAttribute('aria-invalid') ?? null,
+    };
+  });
+
+/** Tab (or Shift+Tab) until `target` has the focus, as a keyboard user would. */
+async function tabTo(page: Page, target: Locator, back = false): Promise<void> {
+  await target.waitFor();
+  for (let i = 0; i < 80; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab never reached ${String(target)}; focus is on ${JSON.stringify(await focused(page))}`);
+}
+
+const announcer = (page: Page) => page.getByTestId('announcer');
+const inViewport = (page: Page, target: Locator) =>
+  target.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+
+/** The main heading has the focus and the page was announced. */
+async function expectPage(page: Page, heading: string | RegExp): Promise<void> {
+  await expect.poll(async () => (await focused(page)).tag).toBe('h1');
+  const now = await focused(page);
+  if (typeof heading === 'string') expect(now.text).toContain(heading);
+  else expect(now.text).toMatch(heading);
+  await expect.poll(() => announcer(page).textContent()).toMatch(/ page/);
+}
+
+describe('keyboard only (no mouse events at all)', () => {
+  it('sign-in: Enter on an empty form and a wrong password say what is wrong and keep the focus on the form', async () => {
+    const page = await h.context.newPage();
+    await page.goto(`${h.baseUrl}/login`);
+    await tabTo(page, page.getByLabel('Username'));
+    await page.keyboard.press('Enter');
+    await text(page, 'Enter your username.');
+    expect(await focused(page)).toMatchObject({ id: 'login-username', invalid: 'true' });
+    await page.keyboard.type('amina');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not-her-password');
+    await page.keyboard.press('Enter');
+    await page.locator('#login-error').waitFor();
+    expect(await page.locator('#login-error').getAttribute('role')).toBe('alert');
+    await expect.poll(async () => (await focused(page)).id).toBe('login-username');
+    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Username').getAttribute('aria-describedby')).toContain('login-error');
+    await page.close();
+  });
+
+  it("the analyst's decision path: sign in → queue → filter → case → take → approve with a note → back to the queue", async () => {
+    const page = await signInByKeyboard(h, 'amina', { width: 1280, height: 800 });
+    await expectPage(page, 'Overview');
+    expect(await page.title()).toBe('Overview · Kinga');
+
+    // from the overview's link to the queue
+    await tabTo(page, page.getByRole('link', { name: 'Open the case queue' }));
+    await page.keyboard.press('Enter');
+    await expectPage(page, 'Case queue');
+    await text(page, /Cases 1–\d+ of \d+/);
+
+    // a filter by keyboard: the new count is announced, the focus stays on the filter
+    const medium = (await day.api('GET', '/api/cases?level=medium&status=open', undefined, 'amina')).body.total as number;
+    await tabTo(page, page.getByLabel('Risk level'));
+    await page.keyboard.press('ArrowDown'); // All levels → High
+    await page.keyboard.press('ArrowDown'); // → Medium
+    await expect.poll(() => page.url()).toContain('level=medium');
+    await expect.poll(() => announcer(page).textContent()).toContain(`${medium} case${medium === 1 ? '' : 's'}; showing 1 to ${medium}.`);
+    expect((await focused(page)).id).toBe('filter-level');
+
+    const caseLink = page.locator(`tr[data-ref="${day.refs.approveByKeyboard}"]`).getByRole('link');
+    await tabTo(page, caseLink);
+    await page.keyboard.press('Enter');
+    await expectPage(page, `Case #${day.cases.approveByKeyboard}`);
+    await expect.poll(() => page.title()).toBe(`Case #${day.cases.approveByKeyboard} (medium risk, ${day.refs.approveByKeyboard}) · Kinga`);
+
+    // take it: the button goes away, the focus lands on the outcome
+    await tabTo(page, page.getByRole('button', { name: 'Take this case' }));
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(page)).testid).toBe('assign-message');
+    expect((await focused(page)).text).toBe('You took this case.');
+
+    // A chooses approve (focus is on a message, not in a text field) and moves to the note
+    await page.keyboard.press('a');
+    await expect.poll(async () => (await focused(page)).id).toBe('decision-note');
+    expect(await page.getByTestId('decision-approve').isChecked()).toBe(true);
+    await page.keyboard.type('customer confirmed the Paris purchase by phone');
+    expect(await inViewport(page, page.getByTestId('decision-submit'))).toBe(true);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => (await focused(page)).testid).toBe('decision-answer');
+    expect((await focused(page)).text).toBe('Case approved and closed by amina.');
+    expect(await page.getByTestId('decision-answer').getAttribute('role')).toBe('status');
+
+    // back to the queue, where the decided case is gone
+    await tabTo(page, page.getByRole('link', { name: '← Case queue' }), true);
+    await page.keyboard.press('Enter');
+    await expectPage(page, 'Case queue');
+    await text(page, /Cases 1–\d+ of \d+/);
+    expect(await page.locator(`tr[data-ref="${day.refs.approveByKeyboard}"]`).count()).toBe(0);
+    expect((await day.api('GET', `/api/cases/${day.cases.approveByKeyboard}`, undefined, 'amina')).body.case).toMatchObject({ status: 'closed', decision: 'approve', decided_by: 'amina' });
+    await page.close();
+  });
+
+  it("the senior analyst's escalation path: the block confirmation cancelled with Escape, a missing note shown in view, E on a radio button, escalated to level 2", async () => {
+    const page = await signInByKeyboard(h, 'baraka', { width: 1280, height: 800 });
+    await expectPage(page, 'Overview');
+    await tabTo(page, page.getByRole('link', { name: 'Open the case queue' }));
+    await page.keyboard.press('Enter');
+    await expectPage(page, 'Case queue');
+    const caseLink = page.locator(`tr[data-ref="${day.refs.escalateByKeyboard}"]`).getByRole('link');
+    await tabTo(page, caseLink);
+    await page.keyboard.press('Enter');
+    await expectPage(page, `Case #${day.cases.escalateByKeyboard}`);
+    await text(page, /escalation level 1/);
+
+    // the radio group: Tab lands on it, B chooses block even though the focus is on a radio button
+    await tabTo(page, page.getByTestId('decision-approve'));
+    await page.keyboard.press('b');
+    expect(await page.getByTestId('decision-block').isChecked()).toBe(true);
+    await expect.poll(async () => (await focused(page)).id).toBe('decision-note');
+    await page.keyboard.type('second look before blocking');
+    await page.keyboard.press('Control+Enter');
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    await expect.poll(async () => (await focused(page)).testid).toBe('confirm-block');
+    expect(await inViewport(page, page.getByTestId('confirm-block'))).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await focused(page)).testid).toBe('decision-submit');
+
+    // E (focus on the submit button) chooses escalate; without a note the problem is shown in view
+    await page.keyboard.press('e');
+    expect(await page.getByTestId('decision-escalate').isChecked()).toBe(true);
+    await expect.poll(async () => (await focused(page)).id).toBe('decision-note');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Control+Enter');
+    const problem = page.getByTestId('decision-problem');
+    await problem.waitFor();
+    expect(await problem.textContent()).toBe('A note is required to escalate.');
+    expect(await focused(page)).toMatchObject({ id: 'decision-note', invalid: 'true' });
+    expect(await inViewport(page, problem)).toBe(true);
+    expect(await inViewport(page, page.getByTestId('decision-submit'))).toBe(true);
+
+    await page.keyboard.type('management should see this pattern');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => (await focused(page)).testid).toBe('decision-answer');
+    expect((await focused(page)).text).toBe('Case escalated to level 2; it now needs a senior analyst.');
+    const shown = await day.api('GET', `/api/cases/${day.cases.escalateByKeyboard}`, undefined, 'baraka');
+    expect(shown.body.case).toMatchObject({ status: 'escalated', escalation_level: 2 });
+    await page.close();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// reflow
+
+describe('reflow (WCAG 1.4.10)', () => {
+  it('at 320 CSS px the queue is a list of cards with level, amount, customer and SLA', async () => {
+    const page = await signIn(h, 'baraka', passwordOf('baraka'));
+    await page.setViewportSize({ width: 320, height: 720 });
+    await page.goto(`${h.baseUrl}/cases`);
+    const card = page.locator(`[data-card-ref="${day.refs.high}"]`);
+    await card.waitFor();
+    expect(await page.locator('table.queue').isVisible()).toBe(false);
+    const facts = (await card.innerText()).replace(/\s+/g, ' ');
+    expect(facts).toContain(`Case #${day.cases.high}`);
+    expect(facts).toContain('High');
+    expect(facts).toMatch(/Amount Ksh 12,000,000\.00/);
+    expect(facts).toMatch(/Customer \S+/);
+    expect(facts).toMatch(/SLA due (in|\d)/);
+    expect(await axeFindings(page, 'queue as cards at 320 px')).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('screenshots of the queue, a case and the overview at 390, 1024 and 1440 px', async () => {
+    const page = await signIn(h, 'baraka', passwordOf('baraka'));
+    for (const width of [390, 1024, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${h.baseUrl}/`);
+      await page.getByTestId('kpi-open').waitFor();
+      await page.locator('.chart-box canvas').first().waitFor();
+      await screenshot(page, `overview-${width}`);
+      await page.goto(`${h.baseUrl}/cases`);
+      await page.locator('[data-case-id]:visible').first().waitFor(); // rows, or cards when narrow
+      await screenshot(page, `case-queue-${width}`);
+      await page.goto(`${h.baseUrl}/cases/${day.cases.high}`);
+      await page.getByTestId('timeline').locator('li').first().waitFor();
+      await screenshot(page, `case-detail-${width}`);
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(sideways, `case page at ${width}px`).toBe(0);
+    }
+    await page.close();
+  }, 120_000);
+});
