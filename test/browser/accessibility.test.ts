@@ -18,7 +18,7 @@ let day: Workday;
 beforeAll(async () => {
   h = await startBrowserHarness({ ANOMALY_ENABLED: 'false', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
   day = await seedWorkday(h);
-}, 240_000);
+}, 400_000);
 
 // a failed test leaves its tab open, and every tab's event stream holds one of the six connections
 // Chromium allows per host: close them, so one failure does not starve the next tests
@@ -420,5 +420,5 @@ describe('reflow (WCAG 1.4.10)', () => {
       expect(sideways, `case page at ${width}px`).toBe(0);
     }
     await page.close();
-  }, 120_000);
+  }, 240_000);
 });
