@@ -381,11 +381,31 @@ describe('keyboard only (no mouse events at all)', () => {
   });
 });
 
+describe('announcements', () => {
+  it('result counts are said in the live region: the monitor filter, an analytics range, compliance decisions', async () => {
+    const page = await signIn(h, 'chebet', passwordOf('chebet'));
+    await page.goto(`${h.baseUrl}/monitor`);
+    await page.locator('table.monitor tbody tr').first().waitFor();
+    await page.getByLabel('Reference, customer or place').fill('no-such-place');
+    await expect.poll(() => announcer(page).textContent()).toMatch(/None of the \d+ recent transactions match\./);
+    await page.getByLabel('Reference, customer or place').fill(day.refs.high);
+    await expect.poll(() => announcer(page).textContent()).toMatch(/1 of \d+ recent transactions match\./);
+
+    await page.goto(`${h.baseUrl}/analytics?from=2021-01-04&to=2021-01-08`);
+    await expect.poll(() => announcer(page).textContent()).toContain('0 transactions scored from 2021-01-04 to 2021-01-08.');
+
+    await page.goto(`${h.baseUrl}/compliance`);
+    await page.getByTestId('decisions-table').waitFor();
+    await expect.poll(() => announcer(page).textContent()).toMatch(/\d+ decisions? from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\./);
+    await page.close();
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // reflow
 
 describe('reflow (WCAG 1.4.10)', () => {
-  it('at 320 CSS px the queue is a list of cards with level, amount, customer and SLA', async () => {
+  it('at 320 CSS px the queue and the monitor are lists of cards (the queue: level, amount, customer, SLA)', async () => {
     const page = await signIn(h, 'baraka', passwordOf('baraka'));
     await page.setViewportSize({ width: 320, height: 720 });
     await page.goto(`${h.baseUrl}/cases`);
@@ -399,6 +419,14 @@ describe('reflow (WCAG 1.4.10)', () => {
     expect(facts).toMatch(/Customer \S+/);
     expect(facts).toMatch(/SLA due (in|\d)/);
     expect(await axeFindings(page, 'queue as cards at 320 px')).toEqual([]);
+
+    // the monitor too: each transaction a card with its rules
+    await page.goto(`${h.baseUrl}/monitor`);
+    const txnCard = page.locator('.case-card', { hasText: day.refs.high });
+    await txnCard.waitFor();
+    expect(await page.locator('table.monitor').isVisible()).toBe(false);
+    expect((await txnCard.innerText()).replace(/\s+/g, ' ')).toMatch(/Rules fired \S+/);
+    expect(await axeFindings(page, 'monitor as cards at 320 px')).toEqual([]);
     await page.close();
   }, 240_000);
 

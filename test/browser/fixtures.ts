@@ -67,12 +67,19 @@ export async function seedWorkday(h: BrowserHarness): Promise<Workday> {
     high: await caseOf(refs.high),
     closed: await caseOf(refs.closed),
   };
+  /** A decision through the API; 202 (not confirmed within DECISION_WAIT on a busy machine) is waited out. */
+  const decide = async (caseId: number, decision: 'approve' | 'escalate', note: string, until: (c: { status: string; escalation_level: number }) => boolean) => {
+    const res = await api('POST', `/api/cases/${caseId}/decision`, { decision, note }, 'amina');
+    if (res.status !== 200 && res.status !== 202) throw new Error(`${decision} case ${caseId}: ${res.status} ${JSON.stringify(res.body)}`);
+    await eventually(async () => {
+      const shown = await api('GET', `/api/cases/${caseId}`, undefined, 'amina');
+      return shown.status === 200 && until(shown.body.case) ? true : undefined;
+    }, `case ${caseId} ${decision}d`);
+  };
   // one case already decided (the closed state of a case page; a row in compliance's decisions)
-  const decided = await api('POST', `/api/cases/${cases.closed}/decision`, { decision: 'approve', note: 'card holder confirmed the purchase' }, 'amina');
-  if (decided.status !== 200) throw new Error(`approve case ${cases.closed}: ${decided.status} ${JSON.stringify(decided.body)}`);
+  await decide(cases.closed, 'approve', 'card holder confirmed the purchase', (c) => c.status === 'closed');
   // the senior's escalation path starts from a case an analyst already escalated
-  const escalated = await api('POST', `/api/cases/${cases.escalateByKeyboard}/decision`, { decision: 'escalate', note: 'Dubai at night: a senior should look' }, 'amina');
-  if (escalated.status !== 200) throw new Error(`escalate case ${cases.escalateByKeyboard}: ${escalated.status} ${JSON.stringify(escalated.body)}`);
+  await decide(cases.escalateByKeyboard, 'escalate', 'Dubai at night: a senior should look', (c) => c.escalation_level === 1);
 
   await h.stack.db('risk_metrics').insert([
     { model: 'liquidity', metric: 'lcr', scope: 'book', value: '1.320000', threshold: '1.000000', status: 'ok', run_id: 'a11y', details: '{}' },
