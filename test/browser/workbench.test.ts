@@ -225,10 +225,10 @@ describe('the analyst workbench in a browser', () => {
   it('a new transaction appears in the monitor and its case in the queue without a reload', async () => {
     const monitor = await signIn(h, 'amina', password('amina'));
     await monitor.goto(`${h.baseUrl}/monitor`);
-    await expect.poll(() => monitor.getByTestId('live-status').textContent()).toBe('Live');
+    await expect.poll(() => monitor.getByTestId('live-status').textContent(), { timeout: 60_000 }).toBe('Live');
     const queue = await signIn(h, 'amina', password('amina'));
     await queue.goto(`${h.baseUrl}/cases`);
-    await expect.poll(() => queue.getByTestId('live-status').textContent()).toBe('Live');
+    await expect.poll(() => queue.getByTestId('live-status').textContent(), { timeout: 60_000 }).toBe('Live'); // a stream connects late on a busy machine
     const loads = { monitor: 0, queue: 0 };
     monitor.on('load', () => (loads.monitor += 1));
     queue.on('load', () => (loads.queue += 1));
