@@ -9,11 +9,12 @@ import { createBallerineActivities } from './ballerine';
 import { createPortfolioActivities } from './portfolio';
 import { createCisoActivities } from './ciso';
 import { createNotificationActivities } from './notifications';
+import { withFailureClassification } from './failures';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withFailureClassification({
     ...createLifecycleActivities(deps),
     ...createScoringActivities(deps),
     ...createExtractionActivities(deps),
@@ -23,7 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPortfolioActivities({ db: deps.db, portfolio: deps.config.portfolio, notifications: deps.config.notifications, logger: deps.logger }),
     ...createCisoActivities({ ciso: deps.config.ciso, logger: deps.logger }),
     ...createNotificationActivities({ db: deps.db, notifications: deps.config.notifications, logger: deps.logger }),
-  };
+  });
 }
 
 export type KingaActivities = ReturnType<typeof createActivities>;

@@ -238,6 +238,8 @@ const REFUSALS: Record<string, (reason: string) => HttpError> = {
   conflict: (reason) => new ConflictError(reason),
   forbidden: (reason) => new ForbiddenError(reason),
   invalid: (reason) => new UnprocessableError(reason),
+  // the workflow could not record it (the database refused the data); the case stays open
+  decision_not_recorded: (reason) => new UnprocessableError(reason),
 };
 
 function closedMessage(row: CaseRecord): string {

@@ -178,6 +178,9 @@ export function roleMayDecide(role: Role, required: Role): boolean {
 export type Refusal = { code: 'not_found' | 'conflict' | 'forbidden' | 'invalid'; reason: string };
 
 /** What is wrong with the decision itself, whatever the state of its case. */
+/** Control characters other than line breaks and tabs: PostgreSQL cannot store NUL (boundary/inputRules.ts has the same rule). */
+const NOTE_CONTROL = /[^\P{Cc}\t\n\r]/u;
+
 export function decisionInputRefusal(input: DecisionInput): Refusal | null {
   if (!(DECISIONS as readonly string[]).includes(input.decision)) {
     return { code: 'invalid', reason: `decision must be one of ${DECISIONS.join(', ')}` };
@@ -187,6 +190,9 @@ export function decisionInputRefusal(input: DecisionInput): Refusal | null {
   }
   if (!input.actor?.username || !(ROLES as readonly string[]).includes(input.actor.role)) {
     return { code: 'invalid', reason: 'actor must name a user and one of the roles' };
+  }
+  if (typeof input.note === 'string' && NOTE_CONTROL.test(input.note)) {
+    return { code: 'invalid', reason: 'note must not contain control characters other than line breaks and tabs' };
   }
   return null;
 }

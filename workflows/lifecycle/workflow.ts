@@ -178,11 +178,23 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
         };
         const event = nextEvent(outcome === 'approve' ? 'approved' : 'blocked', decision.actor.username, decision.actor.role, note, { requestId: decision.requestId });
         state.stage = 'closing';
-        await commitCase(next, event, outcome === 'approve' ? 'approved' : 'blocked');
+        try {
+          await commitCase(next, event, outcome === 'approve' ? 'approved' : 'blocked');
+        } catch (err) {
+          state.stage = 'awaiting_decision'; // nothing was recorded: the case stays decidable
+          throw err;
+        }
         state.stage = 'closed';
         mirrorToBallerine(outcome, decision.actor.username, note);
       }
       return state;
+    } catch (err) {
+      // An activity that failed for good (e.g. PostgreSQL refused the data): the decision is
+      // refused with the reason, and the lock below is released, so the case stays decidable.
+      if (err instanceof ActivityFailure) {
+        throw ApplicationFailure.create({ type: 'decision_not_recorded', message: `the decision could not be recorded: ${failureText(err)}`, nonRetryable: true });
+      }
+      throw err;
     } finally {
       applying = false;
     }
@@ -227,12 +239,21 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
 
   // A signalled decision obeys the same rules; a refused one is recorded, never applied.
   const processSignal = async (decision: DecisionInput) => {
-    const refusal = refusalOf(decision);
+    let refusal = refusalOf(decision);
     if (!refusal) {
-      await applyDecision(decision);
-      return;
+      try {
+        await applyDecision(decision);
+        return;
+      } catch (err) {
+        // Before this version a failure here retried for ever; now it is recorded as refused.
+        if (!(err instanceof ApplicationFailure) || !patched('decision-not-recorded-refused')) throw err;
+        refusal = { code: 'invalid', reason: err.message };
+      }
     }
-    const event = nextEvent('decision_refused', decision.actor?.username ?? 'unknown', decision.actor?.role ?? null, decision.note ?? null, {
+    // What was sent may be what could not be stored (a NUL): the refusal keeps it escaped.
+    const escaped = (text: string) => text.replace(/[^\P{Cc}\t\n\r]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const note = decision.note == null ? null : escaped(decision.note);
+    const event = nextEvent('decision_refused', escaped(decision.actor?.username ?? 'unknown'), decision.actor?.role ?? null, note, {
       decision: decision.decision,
       reason: refusal.reason,
       code: refusal.code,
