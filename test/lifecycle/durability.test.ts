@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('durability', () => {
-  it('survives the worker being killed mid-flight, twice', { timeout: 180_000 }, async () => {
+  it('survives the worker being killed mid-flight, twice', { timeout: 600_000 }, async () => {
     const run = randomUUID().slice(0, 8);
     const count = 40;
     const refs = Array.from({ length: count }, (_, i) => `DUR-${run}-${i}`);
@@ -89,7 +89,7 @@ describe('durability', () => {
     await eventually(async () => {
       const moved = await stack.db('transactions').whereIn('transaction_ref', refs).whereNot({ status: 'received' }).count<{ count: number }[]>('* as count');
       return Number(moved[0]!.count) >= 3 ? true : undefined;
-    }, 'the first worker to make progress', 60_000);
+    }, 'the first worker to make progress', 180_000);
     await kill(first, 'SIGKILL');
     const progressed = Number((await stack.db('transactions').whereIn('transaction_ref', refs).whereNot({ status: 'received' }).count<{ count: number }[]>('* as count'))[0]!.count);
 
@@ -99,7 +99,7 @@ describe('durability', () => {
       const waiting = await stack.db('analyst_cases').whereIn('transaction_ref', refs).count<{ count: number }[]>('* as count');
       const approved = await stack.db('transactions').whereIn('transaction_ref', refs).where({ status: 'approved' }).count<{ count: number }[]>('* as count');
       return Number(waiting[0]!.count) === 10 && Number(approved[0]!.count) === 30 ? true : undefined;
-    }, 'every transaction to be routed', 120_000);
+    }, 'every transaction to be routed', 240_000);
     await kill(second, 'SIGKILL');
 
     // Third worker: the analysts decide every case.

@@ -111,7 +111,7 @@ describe('graceful shutdown of the worker', () => {
     await eventually(async () => {
       const cases = count(await stack.db('analyst_cases').whereIn('transaction_ref', refs).count('* as count'));
       return cases === 4 ? true : undefined;
-    }, 'every high-risk transaction to have its case', 60_000);
+    }, 'every high-risk transaction to have its case', 180_000);
     for (const ref of refs.filter((_, i) => isHigh(i))) {
       await stack.client.workflow
         .getHandle(lifecycleWorkflowId(ref))
