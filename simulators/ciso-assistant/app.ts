@@ -7,7 +7,14 @@
 //   - names unique in their scope, case-insensitively → 400 {"name": ["… is already used in this scope. …"]};
 //   - lists paginated by limit/offset: {count, next, previous, results}, `search` and filters;
 //   - create answers 201 with the write shape (related objects as ids), reads give {id, str};
-//   - risk matrices exist only after their stored library is imported.
+//   - risk matrices exist only after their stored library is imported;
+//   - list links (`next`, `previous`) are absolute URLs on the host the request came to;
+//   - a likelihood or impact outside the matrix is not validated: the real server fails on it
+//     computing the level, a Django 500 with an HTML page, and stores nothing;
+//   - /api/health/ needs no token, but a wrong one is still refused (401), as DRF authenticates
+//     whatever credentials come with a request;
+//   - a locked assessment (is_locked) refuses edits to itself and its scenarios (400), yet new
+//     scenarios can still be added to it.
 // Plus a fault knob for tests: latency, an error rate (deterministic), down, and failNext.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -174,8 +181,11 @@ class HttpError extends Error {
   }
 }
 
+const LOCKED = { is_locked: ['This risk assessment is locked: it and its risk scenarios cannot be edited.'] };
 const taken = (value: string) => `${value} is already used in this scope. Please choose another value.`;
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/** Django's production 500 page (DEBUG off). */
+const SERVER_ERROR_PAGE = '<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function related<T extends { id: string; name: string }>(map: Map<string, T>, id: string | null): { id: string; str: string } | null {
@@ -605,6 +615,8 @@ const routes: Route[] = [
       GET: ({ s, params }) => ok(readAssessment(s, s.riskAssessments.get(params[0]!) ?? notFound())),
       PATCH: ({ s, params, body }) => {
         const a = s.riskAssessments.get(params[0]!) ?? notFound();
+        // only unlocking gets through a lock
+        if (a.is_locked && !(body.is_locked === false)) throw new HttpError(400, LOCKED);
         const errors: Json = {};
         const status = choice(errors, 'status', body.status, ASSESSMENT_STATUSES);
         const description = text(errors, 'description', body.description);
@@ -636,7 +648,6 @@ const routes: Route[] = [
         const assessmentId = pk(errors, 'risk_assessment', s.riskAssessments, body.risk_assessment, true);
         check(errors);
         const a = s.riskAssessments.get(assessmentId!)!;
-        if (a.is_locked) throw new HttpError(403, { detail: 'The risk assessment is locked: its scenarios cannot be changed.' });
         const r = scenarioFields(s, a, body, errors, null);
         if ([...s.riskScenarios.values()].some((o) => o.risk_assessment === a.id && sameName(o.name, name!))) errors.name = [taken(name!)];
         check(errors);
@@ -694,12 +705,18 @@ function scenarioFields(s: CisoSimulatorState, a: RiskAssessmentRecord, body: Js
   set('ref_id', text(errors, 'ref_id', body.ref_id, { max: 100 }));
   set('description', text(errors, 'description', body.description));
   set('treatment', choice(errors, 'treatment', body.treatment, TREATMENTS));
-  set('current_proba', integer(errors, 'current_proba', body.current_proba, -1, maxP));
-  set('current_impact', integer(errors, 'current_impact', body.current_impact, -1, maxI));
-  set('residual_proba', integer(errors, 'residual_proba', body.residual_proba, -1, maxP));
-  set('residual_impact', integer(errors, 'residual_impact', body.residual_impact, -1, maxI));
-  set('inherent_proba', integer(errors, 'inherent_proba', body.inherent_proba, -1, maxP));
-  set('inherent_impact', integer(errors, 'inherent_impact', body.inherent_impact, -1, maxI));
+  const index = (field: 'current_proba' | 'current_impact' | 'residual_proba' | 'residual_impact' | 'inherent_proba' | 'inherent_impact', max: number) => {
+    // only the integer is checked by the serializer; an index outside the grid fails later
+    const n = integer(errors, field, body[field], -32768, 32767);
+    if (n !== undefined && (n < -1 || n > max)) throw new HttpError(500, SERVER_ERROR_PAGE);
+    set(field, n);
+  };
+  index('current_proba', maxP);
+  index('current_impact', maxI);
+  index('residual_proba', maxP);
+  index('residual_impact', maxI);
+  index('inherent_proba', maxP);
+  index('inherent_impact', maxI);
   set('justification', text(errors, 'justification', body.justification, { max: 2000 }));
   set('strength_of_knowledge', integer(errors, 'strength_of_knowledge', body.strength_of_knowledge, -1, 2));
   return out;
@@ -708,7 +725,7 @@ function scenarioFields(s: CisoSimulatorState, a: RiskAssessmentRecord, body: Js
 function updateScenario({ s, params, body }: Ctx, partial: boolean): { status: number; body: unknown } {
   const r = s.riskScenarios.get(params[0]!) ?? notFound();
   const a = s.riskAssessments.get(r.risk_assessment)!;
-  if (a.is_locked) throw new HttpError(403, { detail: 'The risk assessment is locked: its scenarios cannot be changed.' });
+  if (a.is_locked) throw new HttpError(400, LOCKED);
   const errors: Json = {};
   const name = text(errors, 'name', body.name, { required: !partial, max: 200 });
   if (!partial) pk(errors, 'risk_assessment', s.riskAssessments, body.risk_assessment, true);
@@ -820,7 +837,10 @@ export function createHandler(s: CisoSimulatorState) {
       return done(404, '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>', { 'content-type': 'text/html' });
     }
 
-    if (path === '/api/health/' && method === 'GET') return done(200, { status: 'ok' });
+    if (path === '/api/health/' && method === 'GET') {
+      if (auth === 'invalid') return done(401, { detail: 'Invalid token.' }, { 'www-authenticate': 'Token' });
+      return done(200, { status: 'ok' });
+    }
 
     const found = match(path);
     if (!found) return done(404, '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>', { 'content-type': 'text/html' });
@@ -849,7 +869,7 @@ export function createHandler(s: CisoSimulatorState) {
       const isText = typeof out.body === 'string';
       return done(out.status, out.body, isText ? { 'content-type': 'text/plain' } : {});
     } catch (err) {
-      if (err instanceof HttpError) return done(err.status, err.body);
+      if (err instanceof HttpError) return done(err.status, err.body, typeof err.body === 'string' ? { 'content-type': 'text/html; charset=utf-8' } : {});
       return done(500, { detail: `simulator error: ${(err as Error).message}` });
     }
   };

@@ -85,6 +85,7 @@ afterEach(() => {
 describe('authentication: Authorization: Token <personal access token>', () => {
   it('health needs no token; everything else does', async () => {
     expect(await raw('/api/health/', { token: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await raw('/api/health/', { token: 'wrong-token-0123' })).toMatchObject({ status: 401, body: { detail: 'Invalid token.' } });
     expect(await raw('/api/folders/', { token: null })).toMatchObject({ status: 401, body: { detail: 'Authentication credentials were not provided.' } });
     // a Bearer header is not Knox's scheme: no credentials at all
     expect(await raw('/api/folders/', { token: null, headers: { authorization: `Bearer ${sim.token}` } })).toMatchObject({ status: 401 });
@@ -175,12 +176,18 @@ describe('set-up and risk scenarios', () => {
     expect((await raw('/api/folders/', { method: 'POST', body: JSON.stringify({ name: 'Treasury', parent_folder: created.body.id }) })).status).toBe(201);
   });
 
-  it('validates a scenario like the real serializer: required fields, indexes within the matrix, treatment choices', async () => {
+  it('validates a scenario like the real serializer: required fields, treatment choices; an index outside the matrix is a 500 that stores nothing', async () => {
     const { assessmentId } = await client.ensureRegister(NAMES, MATRIX);
     const missing = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ description: 'x' }) });
     expect(missing).toMatchObject({ status: 400, body: { name: ['This field is required.'], risk_assessment: ['This field is required.'] } });
-    const bad = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: 'x', risk_assessment: assessmentId, current_proba: 5, treatment: 'ignore' }) });
-    expect(bad).toMatchObject({ status: 400, body: { current_proba: [expect.stringMatching(/less than or equal to 4/)], treatment: ['"ignore" is not a valid choice.'] } });
+    const bad = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: 'x', risk_assessment: assessmentId, treatment: 'ignore' }) });
+    expect(bad).toMatchObject({ status: 400, body: { treatment: ['"ignore" is not a valid choice.'] } });
+    const outside = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: 'outside', risk_assessment: assessmentId, current_proba: 5 }) });
+    expect(outside).toMatchObject({ status: 500, body: expect.stringContaining('Server Error (500)') });
+    expect(sim.state().riskScenarios.filter((s) => s.name === 'outside')).toEqual([]);
+    // the client takes a 500 for a passing fault: retryable
+    const err = await rejection(client.request('POST', '/risk-scenarios/', { body: { name: 'outside', risk_assessment: assessmentId, current_impact: -2 } }));
+    expect(err).toMatchObject({ status: 500, retryable: true });
   });
 
   it('the same breach twice makes one scenario, updated; a treatment chosen in CISO Assistant is kept', async () => {
