@@ -2,6 +2,7 @@
 // promises here, so no route formats its own error response.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z, ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/availability';
 
 /** The one error shape every route answers with (also in the OpenAPI document, as `Error`). */
 export const errorBody = z
@@ -141,6 +142,8 @@ interface BodyParserError extends Error {
 function toHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
   if (err instanceof ZodError) return new ValidationError(err, 'body');
+  // PostgreSQL restarting or unreachable: nothing is wrong with the request; try again shortly
+  if (isDatabaseUnavailable(err)) return new ServiceUnavailableError('the database is not answering right now; send the same request again shortly');
   const e = err as BodyParserError;
   if (e && typeof e === 'object' && typeof e.type === 'string' && typeof e.status === 'number' && e.expose) {
     // Errors raised by express.json (body-parser): bad JSON, too large, wrong charset.

@@ -22,6 +22,11 @@ export interface ThrowawayPostgres {
   adminUrl: string;
   port: number;
   dataDir: string;
+  /** stops the server as `pg_ctl stop -m fast` does (clients are disconnected); the data stays */
+  stopServer(): Promise<void>;
+  /** starts the stopped server again, same port and data; resolves when it accepts connections */
+  startServer(): Promise<void>;
+  /** stops the server and removes its files */
   stop(): Promise<void>;
 }
 
@@ -180,28 +185,37 @@ async function launch(a: LaunchArgs): Promise<ThrowawayPostgres> {
     '-c', 'max_connections=200',
     '-c', 'log_min_messages=warning',
   ];
-  const child: ChildProcess = spawn(a.bins.postgres, args, { ...a.runAs, env: a.childEnv, cwd: a.root, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const record = (chunk: Buffer) => {
     output.push(chunk.toString('utf8'));
     if (output.length > 200) output.shift();
   };
-  child.stdout?.on('data', record);
-  child.stderr?.on('data', record);
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
+  interface Postmaster {
+    child: ChildProcess;
+    exited: boolean;
+    exitPromise: Promise<void>;
+  }
+  const spawnPostmaster = (): Postmaster => {
+    const child: ChildProcess = spawn(a.bins.postgres, args, { ...a.runAs, env: a.childEnv, cwd: a.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', record);
+    child.stderr?.on('data', record);
+    const pm: Postmaster = { child, exited: false, exitPromise: Promise.resolve() };
+    pm.exitPromise = new Promise<void>((resolve) => {
+      child.once('exit', () => {
+        pm.exited = true;
+        resolve();
+      });
+      child.once('error', (err) => {
+        output.push(String(err));
+        pm.exited = true;
+        resolve();
+      });
     });
-    child.once('error', (err) => {
-      output.push(String(err));
-      exited = true;
-      resolve();
-    });
-  });
+    return pm;
+  };
+  let current = spawnPostmaster();
   const killOnExit = () => {
-    if (!exited) child.kill('SIGKILL');
+    if (!current.exited) current.child.kill('SIGKILL');
     fs.rmSync(a.root, { recursive: true, force: true });
   };
   process.once('exit', killOnExit);
@@ -209,42 +223,65 @@ async function launch(a: LaunchArgs): Promise<ThrowawayPostgres> {
   const adminUrl = `postgres://postgres@127.0.0.1:${a.port}/postgres`;
   const url = `postgres://postgres@127.0.0.1:${a.port}/${a.database}`;
 
+  /** What `pg_ctl stop -m fast` does: SIGINT to the postmaster (roll back, disconnect clients). */
+  const stopPostmaster = async () => {
+    const pm = current;
+    if (pm.exited) return;
+    pm.child.kill('SIGINT');
+    const timer = setTimeout(() => !pm.exited && pm.child.kill('SIGKILL'), 10_000);
+    await pm.exitPromise;
+    clearTimeout(timer);
+  };
   const shutdown = async (removeFiles: boolean) => {
-    if (!exited) {
-      child.kill('SIGINT'); // fast shutdown: roll back open transactions, disconnect clients
-      const timer = setTimeout(() => !exited && child.kill('SIGKILL'), 10_000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
+    await stopPostmaster();
     process.removeListener('exit', killOnExit);
     if (removeFiles) fs.rmSync(a.root, { recursive: true, force: true });
   };
 
-  // wait until it accepts connections, then create the database
-  const deadline = Date.now() + a.readyTimeoutMs;
-  let lastError = 'not tried';
-  for (;;) {
-    if (exited) {
-      await shutdown(false);
-      throw new Error(`postgres exited during start-up: ${output.join('').trim().slice(-2000)}`);
+  /** Waits until the postmaster accepts connections, then runs `ready` (once) on a connection. */
+  const waitUntilReady = async (ready: (client: pg.Client) => Promise<void>) => {
+    const deadline = Date.now() + a.readyTimeoutMs;
+    let lastError = 'not tried';
+    for (;;) {
+      if (current.exited) throw new Error(`postgres exited during start-up: ${output.join('').trim().slice(-2000)}`);
+      const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+        await ready(client);
+        await client.end();
+        return;
+      } catch (err) {
+        lastError = (err as Error).message;
+        await client.end().catch(() => undefined);
+      }
+      if (Date.now() > deadline) throw new Error(`postgres did not accept connections within ${a.readyTimeoutMs} ms (${lastError}): ${output.join('').trim().slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
+  };
+
+  try {
+    await waitUntilReady(async (client) => {
       await client.query(`CREATE DATABASE "${a.database}"`);
-      await client.end();
-      break;
-    } catch (err) {
-      lastError = (err as Error).message;
-      await client.end().catch(() => undefined);
-    }
-    if (Date.now() > deadline) {
-      await shutdown(false);
-      throw new Error(`postgres did not accept connections within ${a.readyTimeoutMs} ms (${lastError}): ${output.join('').trim().slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    });
+  } catch (err) {
+    await shutdown(false);
+    throw err;
   }
 
+  const stopServer = async () => {
+    await stopPostmaster();
+  };
+  const startServer = async () => {
+    if (!current.exited) return;
+    current = spawnPostmaster();
+    try {
+      await waitUntilReady(async () => undefined);
+    } catch (err) {
+      await stopPostmaster();
+      throw err;
+    }
+  };
+
   let stopping: Promise<void> | undefined;
-  return { url, adminUrl, port: a.port, dataDir: a.dataDir, stop: () => (stopping ??= shutdown(true)) };
+  return { url, adminUrl, port: a.port, dataDir: a.dataDir, stopServer, startServer, stop: () => (stopping ??= shutdown(true)) };
 }
