@@ -4,6 +4,7 @@
 //   1. npm packages: `npm ci` when node_modules is missing or older than package-lock.json
 //   2. the Temporal CLI via scripts/temporal-cli.sh (and with --test the time-skipping test server)
 //   3. with --test: Debian's Chromium for the browser tests (apt-get, when root and it is missing)
+//   4. with --test: Schemathesis (PyPI, pinned) in the tool virtualenv for the API fuzz test
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -141,6 +142,9 @@ if (forTests) {
   if (testServer) say(`Temporal time-skipping test server: ${testServer}`);
   else fail('no Temporal time-skipping test server (see above); install one and set TEMPORAL_TEST_SERVER_PATH');
   ensureChromium();
+  const fuzzer = spawnSync('bash', [path.join(root, 'scripts', 'schemathesis.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (fuzzer.status === 0) say(`Schemathesis: ${fuzzer.stdout.trim()}`);
+  else fail('no Schemathesis (see above); the API fuzz test (test/api/fuzz.test.ts) needs it — or set SCHEMATHESIS_PATH');
 }
 
 // --- Chromium for the browser tests (test/browser/) -----------------------------------------------
