@@ -90,11 +90,11 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
           .andWhereNot({ transaction_ref: transaction.transactionRef })
           .orderBy('occurred_at', 'desc')
           .limit(PROFILE_MAX_ROWS)
-          .select<{ amount: string; city: string; occurred_at: Date }[]>('amount', 'city', 'occurred_at'),
+          .select<{ amount: string; city: string; country: string; occurred_at: Date }[]>('amount', 'city', 'country', 'occurred_at'),
         !policy.anomaly.enabled ? Promise.resolve(null) : pinnedModel === null ? activeModel() : modelVersion(pinnedModel),
       ]);
       const profile = buildProfile(
-        earlier.map((r) => ({ amount: String(r.amount), city: r.city, occurredAt: new Date(r.occurred_at).toISOString() })),
+        earlier.map((r) => ({ amount: String(r.amount), city: r.city, country: r.country, occurredAt: new Date(r.occurred_at).toISOString() })),
         transaction,
         policy.rules.velocity.windowMinutes,
       );

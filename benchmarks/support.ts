@@ -4,9 +4,10 @@ import { loadConfig } from '../config';
 
 export { buildTrainingMatrix, FEATURE_NAMES, rocAuc, trainIsolationForest } from '../risk';
 
-export function loadDefaults() {
-  const config = loadConfig({});
+export function loadDefaults(env: Record<string, string> = {}) {
+  const config = loadConfig(env);
   return {
+    policy: config.scoring,
     timeZone: config.scoring.rules.offHours.timeZone,
     velocityWindowMinutes: config.scoring.rules.velocity.windowMinutes,
     anomaly: config.scoring.anomaly,

@@ -99,6 +99,11 @@ const schema = z.object({
   RULE_AMOUNT_HIGH_WEIGHT: weight(0.8),
   RULE_AMOUNT_ELEVATED_KES: num(1_000_000),
   RULE_AMOUNT_ELEVATED_WEIGHT: weight(0.2),
+  RULE_CUSTOMER_AMOUNT_ENABLED: bool(true),
+  RULE_CUSTOMER_AMOUNT_TYPES: list(['transfer', 'payment']),
+  RULE_CUSTOMER_AMOUNT_MULTIPLE: num(10, 1),
+  RULE_CUSTOMER_AMOUNT_MIN_HISTORY: int(5, 1),
+  RULE_CUSTOMER_AMOUNT_WEIGHT: weight(0.5),
   RULE_BLACKLIST_ENABLED: bool(true),
   RULE_BLACKLIST_WEIGHT: weight(0.5),
   RULE_MERCHANT_KEYWORD_ENABLED: bool(true),
@@ -111,6 +116,7 @@ const schema = z.object({
   RULE_LOCATION_ENABLED: bool(true),
   RULE_LOCATION_HOME_COUNTRY: z.string().length(2).optional().transform((v) => v ?? 'KE'),
   RULE_LOCATION_FOREIGN_WEIGHT: weight(0.25),
+  RULE_LOCATION_FIRST_COUNTRY_WEIGHT: weight(0.45),
   RULE_LOCATION_UNUSUAL_CITY_WEIGHT: weight(0.1),
   RULE_LOCATION_MIN_HISTORY: int(5, 0),
   RULE_OFF_HOURS_ENABLED: bool(true),
@@ -124,11 +130,20 @@ const schema = z.object({
   RULE_VELOCITY_WINDOW_MINUTES: int(60, 1),
   RULE_VELOCITY_MAX_COUNT: int(5, 1),
   RULE_VELOCITY_WEIGHT: weight(0.15),
+  // short windows are read from the customer's last 24 hours (risk/profile.ts RECENT_LOOKBACK_MINUTES)
+  RULE_BURST_ENABLED: bool(true),
+  RULE_BURST_WINDOW_MINUTES: int(5, 1, 1440),
+  RULE_BURST_MIN_COUNT: int(2, 1),
+  RULE_BURST_WEIGHT: weight(0.5),
+  RULE_NIGHT_REPEAT_ENABLED: bool(true),
+  RULE_NIGHT_REPEAT_WINDOW_MINUTES: int(60, 1, 1440),
+  RULE_NIGHT_REPEAT_MIN_COUNT: int(1, 1),
+  RULE_NIGHT_REPEAT_WEIGHT: weight(0.4),
 
   ANOMALY_ENABLED: bool(true),
   ANOMALY_WEIGHT: weight(0.5),
-  ANOMALY_THRESHOLD: num(0.55, 0, 1),
-  ANOMALY_SATURATION: num(0.62, 0, 1),
+  ANOMALY_THRESHOLD: num(0.58, 0, 1),
+  ANOMALY_SATURATION: num(0.65, 0, 1),
   ANOMALY_TREES: int(100, 1, 1000),
   ANOMALY_SAMPLE_SIZE: int(256, 2, 100_000),
   ANOMALY_SEED: int(42),
@@ -212,9 +227,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
   if (e.RISK_LEVEL_MEDIUM >= e.RISK_LEVEL_HIGH) {
     throw new ConfigError('invalid configuration:\n  RISK_LEVEL_MEDIUM: must be below RISK_LEVEL_HIGH');
   }
-  const badType = e.RULE_TYPE_AMOUNT_TYPES.find((t) => !(TRANSACTION_TYPES as readonly string[]).includes(t));
-  if (badType) {
-    throw new ConfigError(`invalid configuration:\n  RULE_TYPE_AMOUNT_TYPES: "${badType}" is not one of ${TRANSACTION_TYPES.join(', ')}`);
+  for (const [name, types] of [
+    ['RULE_TYPE_AMOUNT_TYPES', e.RULE_TYPE_AMOUNT_TYPES],
+    ['RULE_CUSTOMER_AMOUNT_TYPES', e.RULE_CUSTOMER_AMOUNT_TYPES],
+  ] as const) {
+    const badType = types.find((t) => !(TRANSACTION_TYPES as readonly string[]).includes(t));
+    if (badType) throw new ConfigError(`invalid configuration:\n  ${name}: "${badType}" is not one of ${TRANSACTION_TYPES.join(', ')}`);
   }
   if (e.ANOMALY_SATURATION <= e.ANOMALY_THRESHOLD) {
     throw new ConfigError('invalid configuration:\n  ANOMALY_SATURATION: must be above ANOMALY_THRESHOLD');
@@ -265,6 +283,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
           elevatedAmount: e.RULE_AMOUNT_ELEVATED_KES,
           elevatedPoints: e.RULE_AMOUNT_ELEVATED_WEIGHT,
         },
+        customerAmount: {
+          enabled: e.RULE_CUSTOMER_AMOUNT_ENABLED,
+          types: e.RULE_CUSTOMER_AMOUNT_TYPES as ScoringPolicy['rules']['customerAmount']['types'],
+          multiple: e.RULE_CUSTOMER_AMOUNT_MULTIPLE,
+          minHistory: e.RULE_CUSTOMER_AMOUNT_MIN_HISTORY,
+          points: e.RULE_CUSTOMER_AMOUNT_WEIGHT,
+        },
         blacklist: { enabled: e.RULE_BLACKLIST_ENABLED, points: e.RULE_BLACKLIST_WEIGHT },
         merchantKeyword: { enabled: e.RULE_MERCHANT_KEYWORD_ENABLED, keywords: e.RULE_MERCHANT_KEYWORDS, points: e.RULE_MERCHANT_KEYWORD_WEIGHT },
         typeAmount: {
@@ -277,6 +302,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
           enabled: e.RULE_LOCATION_ENABLED,
           homeCountry: e.RULE_LOCATION_HOME_COUNTRY,
           foreignPoints: e.RULE_LOCATION_FOREIGN_WEIGHT,
+          firstSeenCountryPoints: e.RULE_LOCATION_FIRST_COUNTRY_WEIGHT,
           unusualCityPoints: e.RULE_LOCATION_UNUSUAL_CITY_WEIGHT,
           minHistory: e.RULE_LOCATION_MIN_HISTORY,
         },
@@ -293,6 +319,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
           windowMinutes: e.RULE_VELOCITY_WINDOW_MINUTES,
           maxCount: e.RULE_VELOCITY_MAX_COUNT,
           points: e.RULE_VELOCITY_WEIGHT,
+        },
+        burst: { enabled: e.RULE_BURST_ENABLED, windowMinutes: e.RULE_BURST_WINDOW_MINUTES, minCount: e.RULE_BURST_MIN_COUNT, points: e.RULE_BURST_WEIGHT },
+        nightRepeat: {
+          enabled: e.RULE_NIGHT_REPEAT_ENABLED,
+          windowMinutes: e.RULE_NIGHT_REPEAT_WINDOW_MINUTES,
+          minCount: e.RULE_NIGHT_REPEAT_MIN_COUNT,
+          points: e.RULE_NIGHT_REPEAT_WEIGHT,
         },
       },
       anomaly: { enabled: e.ANOMALY_ENABLED, points: e.ANOMALY_WEIGHT, threshold: e.ANOMALY_THRESHOLD, saturation: e.ANOMALY_SATURATION },

@@ -2,7 +2,7 @@
 export * from './types';
 export { assertAmount, compareAmount, isAbove, amountToNumber, formatKes } from './amount';
 export { localHour, localDayOfWeek, localTime, localTimeAt, toEpochMs, type LocalTime } from './time';
-export { buildProfile, ProfileHistory, PROFILE_HISTORY_LIMIT, type ProfileInput } from './profile';
+export { buildProfile, ProfileHistory, PROFILE_HISTORY_LIMIT, RECENT_LOOKBACK_MINUTES, type ProfileEntry, type ProfileInput } from './profile';
 export { evaluateRules, inWindow, containsWord, formatPoints, RULE_ORDER, RULE_LABELS, type RuleName } from './rules';
 export { scoreTransaction, evaluateAnomaly, anomalyPoints, levelFor, RULESET_VERSION, MAX_POINTS, type AnomalyInput } from './score';
 export { createRng, deriveSeed, type Rng } from './random';

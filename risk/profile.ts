@@ -11,12 +11,22 @@ import { toEpochMs } from './time';
  */
 export const PROFILE_HISTORY_LIMIT = 200;
 
-export type ProfileInput = Pick<Transaction, 'amount' | 'city' | 'occurredAt'>;
+/**
+ * How far back a profile lists the customer's individual transactions (CustomerProfile.recentAt),
+ * for rules with their own short windows (bursts, repeated night activity). Those windows are
+ * capped at this length in config/.
+ */
+export const RECENT_LOOKBACK_MINUTES = 24 * 60;
 
-interface Entry {
+export type ProfileInput = Pick<Transaction, 'amount' | 'city' | 'country' | 'occurredAt'>;
+
+/** One earlier transaction as the running history keeps it. */
+export interface ProfileEntry {
+  /** epoch ms */
   at: number;
   amount: number;
   city: string;
+  country: string;
 }
 
 /**
@@ -24,10 +34,11 @@ interface Entry {
  * the next transaction, add() then records it. Holds at most `limit` entries.
  */
 export class ProfileHistory {
-  private readonly entries: Entry[] = [];
+  private readonly entries: ProfileEntry[] = [];
   private head = 0; // entries[head..] are live; older ones are dropped lazily
   private readonly sortedAmounts: number[] = [];
   private readonly cityCounts = new Map<string, number>();
+  private readonly countryCounts = new Map<string, number>();
 
   constructor(private readonly limit: number = PROFILE_HISTORY_LIMIT) {
     if (!(Number.isInteger(limit) && limit >= 1)) throw new Error(`history limit must be a positive integer, got ${limit}`);
@@ -37,16 +48,17 @@ export class ProfileHistory {
     return this.entries.length - this.head;
   }
 
-  add(amount: number, city: string, at: number): void {
-    this.entries.push({ at, amount, city });
-    insertSorted(this.sortedAmounts, amount);
-    this.cityCounts.set(city, (this.cityCounts.get(city) ?? 0) + 1);
+  add(entry: ProfileEntry): void {
+    const e = { ...entry, country: entry.country.trim().toUpperCase() };
+    this.entries.push(e);
+    insertSorted(this.sortedAmounts, e.amount);
+    count(this.cityCounts, e.city, 1);
+    count(this.countryCounts, e.country, 1);
     if (this.size > this.limit) {
       const old = this.entries[this.head++];
       removeSorted(this.sortedAmounts, old.amount);
-      const n = this.cityCounts.get(old.city)! - 1;
-      if (n === 0) this.cityCounts.delete(old.city);
-      else this.cityCounts.set(old.city, n);
+      count(this.cityCounts, old.city, -1);
+      count(this.countryCounts, old.country, -1);
       // compact now and then so memory stays bounded by the limit
       if (this.head > this.limit) {
         this.entries.splice(0, this.head);
@@ -58,14 +70,18 @@ export class ProfileHistory {
   /** The profile just before a transaction at `at` (epoch ms). */
   profile(at: number, velocityWindowMinutes: number): CustomerProfile {
     const windowStart = at - velocityWindowMinutes * 60_000;
+    const lookbackStart = at - RECENT_LOOKBACK_MINUTES * 60_000;
     let recentCount = 0;
-    // entries are in time order, so the window is a suffix
+    const recentAt: number[] = [];
+    // entries are in time order, so the windows are suffixes
     for (let i = this.entries.length - 1; i >= this.head; i--) {
       const t = this.entries[i].at;
-      if (t < windowStart) break;
-      if (t <= at) recentCount++;
+      if (t < windowStart && t < lookbackStart) break;
+      if (t > at) continue;
+      if (t >= windowStart) recentCount++;
+      if (t >= lookbackStart) recentAt.push(t);
     }
-    return summarise(this.size, this.sortedAmounts, this.cityCounts, recentCount);
+    return { ...summarise(this.size, this.sortedAmounts, this.cityCounts, recentCount), knownCountries: byFrequency(this.countryCounts), recentAt };
   }
 }
 
@@ -85,7 +101,7 @@ export function buildProfile(
   timed.sort((x, y) => x.at - y.at || x.i - y.i);
   const history = new ProfileHistory(historyLimit);
   for (const { at: t, e } of timed.slice(Math.max(0, timed.length - historyLimit))) {
-    history.add(amountToNumber(e.amount), e.city, t);
+    history.add({ amount: amountToNumber(e.amount), city: e.city, country: e.country, at: t });
   }
   return history.profile(at, velocityWindowMinutes);
 }
@@ -95,14 +111,22 @@ function summarise(
   sortedAmounts: number[],
   cityCounts: Map<string, number>,
   recentCount: number,
-): CustomerProfile {
+): Omit<CustomerProfile, 'knownCountries' | 'recentAt'> {
   const n = sortedAmounts.length;
   const medianAmount = n === 0 ? null : n % 2 === 1 ? sortedAmounts[(n - 1) / 2] : (sortedAmounts[n / 2 - 1] + sortedAmounts[n / 2]) / 2;
-  // most frequent first; ties by name so the result does not depend on input order
-  const knownCities = [...cityCounts.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([city]) => city);
+  const knownCities = byFrequency(cityCounts);
   return { historyCount, medianAmount, knownCities, homeCity: knownCities[0] ?? null, recentCount };
+}
+
+/** Most frequent first; ties by name so the result does not depend on input order. */
+function byFrequency(counts: Map<string, number>): string[] {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k]) => k);
+}
+
+function count(counts: Map<string, number>, key: string, by: 1 | -1): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n <= 0) counts.delete(key);
+  else counts.set(key, n);
 }
 
 function lowerBound(a: number[], x: number): number {

@@ -2,14 +2,27 @@
 // sums are exact) and a sentence an analyst can read. Every rule is always reported, in a fixed
 // order, so breakdowns can be compared side by side.
 import type { LevelThresholds, RulePolicy, RuleResult, ScoringContext, Transaction } from './types';
-import { formatKes, isAbove } from './amount';
-import { localTime } from './time';
+import { amountToNumber, formatKes, isAbove } from './amount';
+import { localTime, localTimeAt } from './time';
 
-export const RULE_ORDER = ['amount', 'blacklist', 'merchantKeyword', 'typeAmount', 'location', 'offHours', 'channel', 'velocity'] as const;
+export const RULE_ORDER = [
+  'amount',
+  'customerAmount',
+  'blacklist',
+  'merchantKeyword',
+  'typeAmount',
+  'location',
+  'offHours',
+  'channel',
+  'velocity',
+  'burst',
+  'nightRepeat',
+] as const;
 export type RuleName = (typeof RULE_ORDER)[number];
 
 export const RULE_LABELS: Record<RuleName, string> = {
   amount: 'Large amount',
+  customerAmount: 'Unusual amount for this customer',
   blacklist: 'Blacklisted merchant',
   merchantKeyword: 'Merchant name keyword',
   typeAmount: 'Large transfer or payment',
@@ -17,6 +30,8 @@ export const RULE_LABELS: Record<RuleName, string> = {
   offHours: 'Off-hours',
   channel: 'Channel and amount',
   velocity: 'Many transactions in a short time',
+  burst: 'Burst of transactions within minutes',
+  nightRepeat: 'Repeated activity at night',
 };
 
 /**
@@ -37,6 +52,20 @@ export function evaluateRules(txn: Transaction, ctx: ScoringContext, policy: Rul
         return hit(p.elevatedPoints, `amount ${amountText} is above ${kes(p.elevatedAmount)}${alone(p.elevatedPoints, levels)}`);
       }
       return miss(`amount ${amountText} is not above ${kes(p.elevatedAmount)}`);
+    },
+
+    customerAmount: () => {
+      const p = policy.customerAmount;
+      const c = ctx.customer;
+      if (!p.types.includes(txn.type)) return miss(`a ${txn.type} is not one of: ${p.types.join(', ') || 'none'}`);
+      if (c.historyCount < p.minHistory || c.medianAmount === null || c.medianAmount <= 0) {
+        return miss(`${c.historyCount} earlier transaction(s), fewer than ${p.minHistory} needed to judge the amount against the customer's own`);
+      }
+      const ratio = amountToNumber(txn.amount) / c.medianAmount;
+      const median = kes(c.medianAmount.toFixed(2));
+      const times = `${formatRatio(ratio)}× the customer's median of ${median} over ${c.historyCount} earlier transactions`;
+      if (ratio >= p.multiple) return hit(p.points, `${txn.type} of ${amountText} is ${times}, at or above ${p.multiple}×${alone(p.points, levels)}`);
+      return miss(`${txn.type} of ${amountText} is ${times}, below ${p.multiple}×`);
     },
 
     blacklist: () => {
@@ -73,8 +102,15 @@ export function evaluateRules(txn: Transaction, ctx: ScoringContext, policy: Rul
       const p = policy.location;
       const country = txn.country.trim().toUpperCase();
       const home = p.homeCountry.trim().toUpperCase();
-      if (country !== home) return hit(p.foreignPoints, `transaction in ${txn.city}, ${country}: outside ${home}`);
       const c = ctx.customer;
+      if (country !== home) {
+        if (c.knownCountries.includes(country)) {
+          return hit(p.foreignPoints, `transaction in ${txn.city}, ${country}: outside ${home}, in a country the customer has used before`);
+        }
+        const usual = c.homeCity ? ` (usually ${c.homeCity})` : '';
+        const whose = c.historyCount === 0 ? 'a customer without history' : `this customer${usual}`;
+        return hit(p.firstSeenCountryPoints, `transaction in ${txn.city}, ${country}: outside ${home}, the first in ${country} for ${whose}${alone(p.firstSeenCountryPoints, levels)}`);
+      }
       if (c.historyCount < p.minHistory) {
         return miss(`in ${home}; ${c.historyCount} earlier transaction(s), fewer than ${p.minHistory} needed to judge the city`);
       }
@@ -106,6 +142,38 @@ export function evaluateRules(txn: Transaction, ctx: ScoringContext, policy: Rul
       const text = `${n} earlier transaction(s) in the last ${p.windowMinutes} minutes`;
       if (n >= p.maxCount) return hit(p.points, `${text}, at or above the limit of ${p.maxCount}`);
       return miss(`${text}, below the limit of ${p.maxCount}`);
+    },
+
+    burst: () => {
+      const p = policy.burst;
+      const at = Date.parse(txn.occurredAt);
+      const n = countSince(ctx.customer.recentAt, at, p.windowMinutes);
+      const text = `${n} earlier transaction(s) in the last ${p.windowMinutes} minutes`;
+      if (n >= p.minCount) return hit(p.points, `${text}, at or above ${p.minCount}${alone(p.points, levels)}`);
+      return miss(`${text}, below ${p.minCount}`);
+    },
+
+    nightRepeat: () => {
+      const p = policy.nightRepeat;
+      const night = policy.offHours;
+      const at = Date.parse(txn.occurredAt);
+      const window = `${pad2(night.startHour)}:00–${pad2(night.endHour)}:00`;
+      const t = localTime(txn.occurredAt, night.timeZone);
+      if (!inWindow(t.hour, night.startHour, night.endHour)) return miss(`${pad2(t.hour)}:${pad2(t.minute)} is outside the night window ${window}`);
+      const earlier = ctx.customer.recentAt.filter(
+        (e) => e <= at && at - e <= p.windowMinutes * 60_000 && inWindow(localTimeAt(e, night.timeZone).hour, night.startHour, night.endHour),
+      );
+      const clocks = earlier
+        .slice(0, 3)
+        .map((e) => {
+          const l = localTimeAt(e, night.timeZone);
+          return `${pad2(l.hour)}:${pad2(l.minute)}`;
+        })
+        .reverse()
+        .join(', ');
+      const text = `${earlier.length} earlier transaction(s) at night (${window}) in the last ${p.windowMinutes} minutes${clocks ? ` (${clocks})` : ''}`;
+      if (earlier.length >= p.minCount) return hit(p.points, `${text}, then this one at ${pad2(t.hour)}:${pad2(t.minute)}`);
+      return miss(`${text}, below ${p.minCount}`);
     },
   };
 
@@ -155,6 +223,19 @@ export function containsWord(text: string, word: string): boolean {
   const escaped = word.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
   if (!escaped) return false;
   return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
+/** Entries of `times` (epoch ms) in the `minutes` before `at`, inclusive. */
+function countSince(times: ReadonlyArray<number>, at: number, minutes: number): number {
+  const from = at - minutes * 60_000;
+  let n = 0;
+  for (const t of times) if (t >= from && t <= at) n++;
+  return n;
+}
+
+/** 14.2, 3.1, 120 — enough precision to read, none to distract. */
+function formatRatio(r: number): string {
+  return r >= 100 ? String(Math.round(r)) : r.toFixed(1);
 }
 
 function normCity(city: string): string {

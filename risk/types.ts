@@ -45,6 +45,10 @@ export interface CustomerProfile {
   homeCity: string | null;
   /** earlier transactions in the velocity window (default: the last hour) */
   recentCount: number;
+  /** countries (ISO 3166-1 alpha-2) the customer has transacted in before, most frequent first */
+  knownCountries: string[];
+  /** times (epoch ms) of the customer's earlier transactions in the last 24 hours, newest first */
+  recentAt: number[];
 }
 
 /** Rule parameters. Points are integer basis points (1/10 000 of the score) so that sums are exact. */
@@ -53,10 +57,25 @@ export interface RulePolicy {
   blacklist: { enabled: boolean; points: number };
   merchantKeyword: { enabled: boolean; keywords: string[]; points: number };
   typeAmount: { enabled: boolean; types: TransactionType[]; amount: number; points: number };
-  location: { enabled: boolean; homeCountry: string; foreignPoints: number; unusualCityPoints: number; minHistory: number };
+  /** an outgoing amount far above what this customer usually moves */
+  customerAmount: { enabled: boolean; types: TransactionType[]; multiple: number; minHistory: number; points: number };
+  location: {
+    enabled: boolean;
+    homeCountry: string;
+    /** abroad, in a country the customer has used before */
+    foreignPoints: number;
+    /** abroad, in a country the customer has never used (or a customer without history) */
+    firstSeenCountryPoints: number;
+    unusualCityPoints: number;
+    minHistory: number;
+  };
   offHours: { enabled: boolean; timeZone: string; startHour: number; endHour: number; points: number };
   channel: { enabled: boolean; weights: Partial<Record<Channel, { amount: number; points: number }>> };
   velocity: { enabled: boolean; windowMinutes: number; maxCount: number; points: number };
+  /** several transactions within minutes: an account being drained */
+  burst: { enabled: boolean; windowMinutes: number; minCount: number; points: number };
+  /** another transaction shortly after one in the off-hours window (the off-hours rule's window and zone) */
+  nightRepeat: { enabled: boolean; windowMinutes: number; minCount: number; points: number };
 }
 
 export interface AnomalyPolicy {

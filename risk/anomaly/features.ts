@@ -71,7 +71,7 @@ export function buildTrainingMatrix(
     let h = histories.get(txn.customerId);
     if (!h) histories.set(txn.customerId, (h = new ProfileHistory(PROFILE_HISTORY_LIMIT)));
     rows[i] = anomalyFeatures(txn, h.profile(at, velocityWindowMinutes), timeZone, homeCountry);
-    h.add(amountToNumber(txn.amount), txn.city, at);
+    h.add({ amount: amountToNumber(txn.amount), city: txn.city, country: txn.country, at });
   }
   return rows;
 }

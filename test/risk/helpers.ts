@@ -27,7 +27,16 @@ export function txn(overrides: Partial<Transaction> = {}): Transaction {
 }
 
 export function profile(overrides: Partial<CustomerProfile> = {}): CustomerProfile {
-  return { historyCount: 20, medianAmount: 3000, knownCities: ['Nairobi', 'Thika'], homeCity: 'Nairobi', recentCount: 0, ...overrides };
+  return {
+    historyCount: 20,
+    medianAmount: 3000,
+    knownCities: ['Nairobi', 'Thika'],
+    homeCity: 'Nairobi',
+    recentCount: 0,
+    knownCountries: ['KE'],
+    recentAt: [],
+    ...overrides,
+  };
 }
 
 export function context(overrides: Partial<ScoringContext> = {}, customer: Partial<CustomerProfile> = {}): ScoringContext {

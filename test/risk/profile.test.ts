@@ -3,7 +3,7 @@ import { buildProfile, PROFILE_HISTORY_LIMIT } from '../../risk/profile';
 import { localDayOfWeek, localHour } from '../../risk/time';
 import { txn } from './helpers';
 
-const at = (iso: string, amount: string, city = 'Nairobi') => ({ occurredAt: iso, amount, city });
+const at = (iso: string, amount: string, city = 'Nairobi', country = 'KE') => ({ occurredAt: iso, amount, city, country });
 
 describe('local time', () => {
   it('reads hours in the bank’s zone from a UTC timestamp', () => {
@@ -27,7 +27,7 @@ describe('buildProfile', () => {
   const now = txn({ occurredAt: '2026-03-02T10:00:00Z', city: 'Mombasa' });
 
   it('without history', () => {
-    expect(buildProfile([], now, 60)).toEqual({ historyCount: 0, medianAmount: null, knownCities: [], homeCity: null, recentCount: 0 });
+    expect(buildProfile([], now, 60)).toEqual({ historyCount: 0, medianAmount: null, knownCities: [], homeCity: null, recentCount: 0, knownCountries: [], recentAt: [] });
   });
 
   it('median, cities by frequency, home city, velocity window', () => {

@@ -126,10 +126,20 @@ describe('type × amount rule', () => {
 });
 
 describe('location rule', () => {
-  it('foreign country', () => {
-    const r = rule(run(txn({ country: 'GB', city: 'London' })), 'location');
+  it('foreign country the customer has used before', () => {
+    const r = rule(run(txn({ country: 'GB', city: 'London' }), context({}, { knownCountries: ['KE', 'GB'] })), 'location');
     expect(r).toMatchObject({ hit: true, points: 2500 });
-    expect(r.detail).toContain('outside KE');
+    expect(r.detail).toBe('transaction in London, GB: outside KE, in a country the customer has used before');
+  });
+  it('a country the customer has never used weighs more', () => {
+    const r = rule(run(txn({ country: 'gb', city: 'London' })), 'location');
+    expect(r).toMatchObject({ hit: true, points: 4500 });
+    expect(r.detail).toBe('transaction in London, GB: outside KE, the first in GB for this customer (usually Nairobi): +0.45');
+  });
+  it('every country is new to a customer without history', () => {
+    const r = rule(run(txn({ country: 'AE', city: 'Dubai' }), context({}, { historyCount: 0, medianAmount: null, knownCities: [], homeCity: null, knownCountries: [] })), 'location');
+    expect(r).toMatchObject({ hit: true, points: 4500 });
+    expect(r.detail).toContain('the first in AE for a customer without history');
   });
   it('a city the customer has never used, given enough history', () => {
     const r = rule(run(txn({ city: 'Garissa' })), 'location');

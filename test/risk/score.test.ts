@@ -61,10 +61,11 @@ describe('anomaly contribution', () => {
   });
 
   it('a clear outlier moves the level: medium rules + saturated anomaly → high', () => {
-    // foreign (0.25) + elevated amount (0.2) + online above 2M (0.15) = 0.6 → medium alone
+    // foreign in a country used before (0.25) + elevated amount (0.2) + online above 2M (0.15) = 0.6 → medium alone
     const t = txn({ amount: '3000000', channel: 'online', type: 'purchase', country: 'AE', city: 'Dubai' });
-    expect(scoreTransaction(t, context(), policy, null).level).toBe('medium');
-    const b = scoreTransaction(t, context(), policy, { modelVersion: 7, score: 0.74 });
+    const ctx = context({}, { knownCountries: ['KE', 'AE'] });
+    expect(scoreTransaction(t, ctx, policy, null).level).toBe('medium');
+    const b = scoreTransaction(t, ctx, policy, { modelVersion: 7, score: 0.74 });
     expect(b.anomaly).toMatchObject({ enabled: true, modelVersion: 7, score: 0.74, points: 5000, contribution: 0.5 });
     expect(b.points).toBe(10000); // capped
     expect(b.level).toBe('high');
@@ -83,7 +84,7 @@ describe('anomaly contribution', () => {
     const b = scoreTransaction(txn(), context(), policy, null);
     expect(b.anomaly).toMatchObject({ enabled: true, modelVersion: null, score: null, points: 0 });
     expect(b.anomaly.detail).toMatch(/no trained anomaly model/);
-    expect(b.modelVersion).toBe('rules/1+no-model');
+    expect(b.modelVersion).toBe(`rules/${RULESET_VERSION}+no-model`);
   });
 
   it('disabled: nothing added even for an outlier', () => {
@@ -91,13 +92,13 @@ describe('anomaly contribution', () => {
     const b = scoreTransaction(txn(), context(), off, { modelVersion: 2, score: 0.99 });
     expect(b.anomaly).toMatchObject({ enabled: false, points: 0, contribution: 0 });
     expect(b.anomaly.detail).toMatch(/switched off/);
-    expect(b.modelVersion).toBe('rules/1+no-model');
+    expect(b.modelVersion).toBe(`rules/${RULESET_VERSION}+no-model`);
   });
 
   it('below the threshold the detail says nothing was added', () => {
     const b = scoreTransaction(txn(), context(), policy, { modelVersion: 1, score: 0.42 });
     expect(b.anomaly.points).toBe(0);
-    expect(b.anomaly.detail).toBe('anomaly score 0.420 is below 0.55: adds nothing');
+    expect(b.anomaly.detail).toBe(`anomaly score 0.420 is below ${policy.anomaly.threshold}: adds nothing`);
   });
 });
 
