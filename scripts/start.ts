@@ -187,12 +187,14 @@ async function main(): Promise<void> {
       logger.info('TEMPORAL_SCHEDULES_ENABLED=false: extraction and portfolio runs are left to the schedules another worker keeps');
     }
 
-    // A steady trickle of new transactions into the warehouse.
-    const trickle = createTrickle({ seed: DEMO_SEED + Date.now(), customers: config.demo.customers, startAt: new Date().toISOString(), refPrefix: `LIVE${Date.now().toString(36).toUpperCase()}` });
+    // New transactions keep arriving in the warehouse: the history's own customers (same seed) at
+    // their own pace, hours, places and amounts, so live scoring sees the bank the history describes.
+    const trickle = createTrickle({ seed: DEMO_SEED, customers: config.demo.customers, startAt: new Date().toISOString(), refPrefix: `LIVE${Date.now().toString(36).toUpperCase()}` });
     const timer = setInterval(() => {
-      const row = trickle.next(new Date().toISOString());
+      const rows = trickle.due(new Date().toISOString());
+      if (rows.length === 0) return;
       db('transaction_history')
-        .insert(row)
+        .insert(rows)
         .catch((err: unknown) => logger.warn({ err }, 'trickle insert failed'));
     }, config.demo.trickleIntervalMs);
     supervisor.onStop('trickle', async () => clearInterval(timer));

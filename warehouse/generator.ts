@@ -182,8 +182,10 @@ export interface HistoryOptions {
 }
 
 export interface TrickleOptions {
+  /** the history's seed: the same seed gives the same customers (their cities, amounts, hours) */
   seed: number;
   customers: number;
+  /** the stream continues the history from here; rows before it are never emitted */
   startAt: string;
   /** prefix of transaction_ref (default "LIVE-"); refs also carry startAt, so restarts don't collide */
   refPrefix?: string;
@@ -191,8 +193,8 @@ export interface TrickleOptions {
 }
 
 export interface Trickle {
-  /** the next transaction, occurring at `at` (ISO 8601) */
-  next(at: string): WarehouseRow;
+  /** every transaction that occurred after the previous call and at or before `until` (ISO 8601), in time order */
+  due(until: string): WarehouseRow[];
 }
 
 const DEFAULT_FRAUD_RATE = 0.03;
@@ -205,8 +207,6 @@ const PATTERN_WEIGHTS: ReadonlyArray<readonly [FraudPattern, number]> = [
   ['night_burst', 10],
   ['velocity_burst', 10],
 ];
-/** mean rows per fraud event under PATTERN_WEIGHTS (bursts: 4.5 and 7 rows on average) */
-const MEAN_ROWS_PER_EVENT = (30 + 25 + 25 + 10 * 4.5 + 10 * 7) / 100;
 
 /** A transaction before it gets its reference. */
 type Draft = Omit<WarehouseRow, 'transaction_ref'>;
@@ -228,15 +228,10 @@ export function generateHistory(options: HistoryOptions): WarehouseRow[] {
     const rng = createRng(deriveSeed(seed, 'history', c.customerId));
     const firstDay = Math.floor((startMs + EAT_OFFSET_MS) / DAY_MS) * DAY_MS - EAT_OFFSET_MS;
     for (let dayStart = firstDay; dayStart < endMs; dayStart += DAY_MS) {
-      const weekday = (Math.floor((dayStart + EAT_OFFSET_MS) / DAY_MS) + 4) % 7; // 1970-01-01 was a Thursday
-      const n = poisson(rng, c.dailyRate * (weekday === 0 ? 0.7 : weekday === 6 ? 0.9 : 1));
-      for (let k = 0; k < n; k++) {
-        const at = dayStart + pickIndex(rng, c.hourWeights) * HOUR_MS + rng.int(3600) * 1000;
-        if (at < startMs || at >= endMs) continue;
+      customerDay(rng, c, dayStart, startMs, endMs, (at) => {
         const phase = (at - startMs) / (endMs - startMs);
-        const abroad = c.trip && phase >= c.trip.from && phase < c.trip.to ? c.trip : null;
-        push(at, normalDraft(rng, c, at, abroad));
-      }
+        return c.trip && phase >= c.trip.from && phase < c.trip.to ? c.trip : null;
+      }, push);
     }
   }
 
@@ -261,7 +256,33 @@ export function generateHistory(options: HistoryOptions): WarehouseRow[] {
   return drafts.map((d, i) => ({ transaction_ref: `${refPrefix}${String(i + 1).padStart(8, '0')}`, ...d.row }));
 }
 
-/** A steady stream of new transactions from the same customers, with the same fraud mix. */
+/** One customer's ordinary transactions on the local day starting at `dayStart`, kept within [fromMs, toMs). */
+function customerDay(
+  rng: Rng,
+  c: Customer,
+  dayStart: number,
+  fromMs: number,
+  toMs: number,
+  abroadAt: (at: number) => Customer['trip'],
+  push: (at: number, row: Draft) => void,
+): void {
+  const weekday = (Math.floor((dayStart + EAT_OFFSET_MS) / DAY_MS) + 4) % 7; // 1970-01-01 was a Thursday
+  const n = poisson(rng, c.dailyRate * (weekday === 0 ? 0.7 : weekday === 6 ? 0.9 : 1));
+  for (let k = 0; k < n; k++) {
+    const at = dayStart + pickIndex(rng, c.hourWeights) * HOUR_MS + rng.int(3600) * 1000;
+    if (at < fromMs || at >= toMs) continue;
+    push(at, normalDraft(rng, c, at, abroadAt(at)));
+  }
+}
+
+/**
+ * The history continued in time: the same customers (same seed) keep their own rhythm — hours,
+ * cities, amounts, daily rates — and fraud comes at the history's rate and mix, placed as in the
+ * history. Rows occur at their own times, so a demo that writes what is due every few seconds shows
+ * the bank as its history describes it (and scores it with the history's false-positive rate).
+ * Days are generated lazily from per-customer streams, so the rows do not depend on how often
+ * `due` is called. Nobody is abroad in the stream (trips belong to the history's window).
+ */
 export function createTrickle(options: TrickleOptions): Trickle {
   const { seed } = options;
   const fraudRate = options.fraudRate ?? DEFAULT_FRAUD_RATE;
@@ -269,32 +290,48 @@ export function createTrickle(options: TrickleOptions): Trickle {
   const startMs = parseTime(options.startAt, 'startAt');
   const prefix = `${options.refPrefix ?? 'LIVE-'}${compactStamp(startMs)}-`;
   const customers = buildCustomers(seed, options.customers);
-  const rng = createRng(deriveSeed(seed, 'trickle', startMs));
-  const queue: Draft[] = [];
+  const streams = customers.map((c) => createRng(deriveSeed(seed, 'trickle', startMs, c.customerId)));
+  const pending: Array<{ at: number; seq: number; row: Draft }> = [];
+  let nextDay = Math.floor((startMs + EAT_OFFSET_MS) / DAY_MS) * DAY_MS - EAT_OFFSET_MS;
+  let drafted = 0;
+  let emittedUntil = startMs - 1;
   let seq = 0;
 
-  return {
-    next(at: string): WarehouseRow {
-      const atMs = parseTime(at, 'at');
-      let row = queue.shift();
-      if (!row && rng.next() < fraudRate / MEAN_ROWS_PER_EVENT) {
-        const localHour = hourOf(atMs);
-        let pattern = pickWeighted(rng, PATTERN_WEIGHTS);
-        // a night burst can only happen at night
-        if (pattern === 'night_burst' && localHour >= 4) pattern = 'velocity_burst';
+  const draftDay = (dayStart: number) => {
+    const day: Array<{ at: number; seq: number; row: Draft }> = [];
+    const push = (at: number, row: Draft) => day.push({ at, seq: drafted++, row });
+    customers.forEach((c, i) => customerDay(streams[i], c, dayStart, startMs, Infinity, () => null, push));
+    if (fraudRate > 0) {
+      // as many labelled rows as the history's share, drawn as whole events
+      const rng = createRng(deriveSeed(seed, 'trickle-fraud', startMs, dayStart));
+      const expected = (fraudRate * day.length) / (1 - fraudRate);
+      const target = Math.floor(expected + rng.next());
+      for (let labelled = 0; labelled < target; ) {
         const c = customers[rng.int(customers.length)];
-        const rows = fraudEvent(rng, c, pattern, atMs, { startMs: -Infinity, endMs: Infinity, live: true }).map((f) => f.row);
-        row = rows.shift();
-        queue.push(...rows);
+        const at = dayStart + Math.floor(rng.next() * DAY_MS);
+        for (const f of fraudEvent(rng, c, pickWeighted(rng, PATTERN_WEIGHTS), at, { startMs, endMs: Infinity, live: false })) {
+          push(f.at, f.row);
+          labelled++;
+        }
       }
-      if (!row) {
-        const hour = hourOf(atMs);
-        const c = customers[pickIndex(rng, customers.map((x) => x.dailyRate * x.hourWeights[hour]))];
-        row = normalDraft(rng, c, atMs, null);
+    }
+    pending.push(...day);
+    pending.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  };
+
+  return {
+    due(until: string): WarehouseRow[] {
+      const untilMs = parseTime(until, 'until');
+      if (untilMs <= emittedUntil) return [];
+      // a day's fraud can run a few hours past its end, so draft one day ahead
+      while (nextDay <= untilMs + DAY_MS) {
+        draftDay(nextDay);
+        nextDay += DAY_MS;
       }
-      seq++;
-      // the stream's rows occur when they are emitted
-      return { transaction_ref: `${prefix}${String(seq).padStart(7, '0')}`, ...row, occurred_at: new Date(atMs).toISOString() };
+      let n = 0;
+      while (n < pending.length && pending[n].at <= untilMs) n++;
+      emittedUntil = untilMs;
+      return pending.splice(0, n).map((d) => ({ transaction_ref: `${prefix}${String(++seq).padStart(7, '0')}`, ...d.row }));
     },
   };
 }
@@ -518,10 +555,6 @@ function roundForChannel(rng: Rng, amount: number, channel: Channel, type: Trans
 function formatAmount(kes: number): string {
   const cents = Math.round(kes * 100);
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
-
-function hourOf(ms: number): number {
-  return Math.floor(((ms + EAT_OFFSET_MS) % DAY_MS) / HOUR_MS);
 }
 
 function compactStamp(ms: number): string {

@@ -109,23 +109,52 @@ describe('generateHistory', () => {
 
 describe('createTrickle', () => {
   const start = '2026-03-01T00:00:00Z';
-  const times = Array.from({ length: 3000 }, (_, i) => new Date(Date.parse(start) + i * 5_000).toISOString());
-  const stream = (seed = 99) => {
+  const hour = 3_600_000;
+  // asked every 5 minutes for four days
+  const times = Array.from({ length: 4 * 24 * 12 }, (_, i) => new Date(Date.parse(start) + (i + 1) * 300_000).toISOString());
+  const stream = (seed = 99, at = times) => {
     const t = createTrickle({ seed, customers: 200, startAt: start, refPrefix: 'LIVE-' });
-    return times.map((at) => t.next(at));
+    return at.map((u) => t.due(u));
   };
-  const live = stream();
+  const batches = stream();
+  const live = batches.flat();
 
-  it('is deterministic, occurs when asked, and has unique refs', () => {
-    expect(stream()).toEqual(live);
-    live.forEach((r, i) => expect(r.occurred_at).toBe(times[i]));
+  it('is deterministic, emits each row once when it is due, in time order, with unique refs', () => {
+    expect(stream()).toEqual(batches);
+    batches.forEach((rows, i) => {
+      const from = i === 0 ? Date.parse(start) : Date.parse(times[i - 1]);
+      for (const r of rows) {
+        expect(Date.parse(r.occurred_at)).toBeGreaterThan(from - 1);
+        expect(Date.parse(r.occurred_at)).toBeLessThanOrEqual(Date.parse(times[i]));
+      }
+    });
+    expect(live.map((r) => r.occurred_at)).toEqual([...live.map((r) => r.occurred_at)].sort());
     expect(new Set(live.map((r) => r.transaction_ref)).size).toBe(live.length);
     expect(live[0].transaction_ref).toBe('LIVE-20260301000000-0000001');
   });
 
-  it('comes from the same customers as the history', () => {
+  it('does not depend on how often it is asked', () => {
+    const daily = stream(99, [1, 2, 3, 4].map((d) => new Date(Date.parse(start) + d * 24 * hour).toISOString())).flat();
+    expect(daily.map(({ transaction_ref: _, ...r }) => r)).toEqual(live.map(({ transaction_ref: _, ...r }) => r));
+  });
+
+  it('the same customers keep their own habits: home city, amounts, quiet nights', () => {
     const known = new Map(rows.map((r) => [r.customer_id, r.account_id]));
     for (const r of live) expect(known.get(r.customer_id)).toBe(r.account_id);
+    // about as many rows a day as the history has
+    const perDay = rows.filter((r) => !r.is_fraud).length / 30;
+    const livePerDay = live.filter((r) => !r.is_fraud).length / 4;
+    expect(livePerDay).toBeGreaterThan(perDay * 0.8);
+    expect(livePerDay).toBeLessThan(perDay * 1.2);
+    // each customer's live rows come mostly from the cities of their history
+    const cities = new Map<string, Set<string>>();
+    for (const r of rows) (cities.get(r.customer_id) ?? cities.set(r.customer_id, new Set()).get(r.customer_id)!).add(r.city);
+    const normal = live.filter((r) => !r.is_fraud);
+    const atKnownCity = normal.filter((r) => cities.get(r.customer_id)?.has(r.city)).length / normal.length;
+    expect(atKnownCity).toBeGreaterThan(0.97);
+    // nights are quiet, as in the history: under 3 % of normal rows between 00:00 and 04:00 local
+    const night = normal.filter((r) => (new Date(r.occurred_at).getUTCHours() + 3) % 24 < 4).length / normal.length;
+    expect(night).toBeLessThan(0.03);
   });
 
   it('carries the same fraud mix at about the same rate', () => {
