@@ -6,6 +6,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { checkTransaction } from '../boundary/inputRules';
 import { lifecycleWorkflowId, type LifecycleInput } from '../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../workflows/lifecycle/workflow';
+import { findKesRate, missingRateReason } from '../db/fxRates';
+import { needsConversion } from '../risk';
 import type { ActivityDeps } from './deps';
 import { TRANSACTION_COLUMNS, toTransactionRow, type TransactionRow } from './rows';
 
@@ -110,12 +112,17 @@ export function createExtractionActivities({ db, warehouse, temporal, config, lo
       const accepted: TransactionRow[] = [];
       for (const row of rows) {
         const check = checkTransaction(candidateOf(row), config.input);
-        if (check.ok) {
+        let failure = check.ok ? null : { field: check.field, reason: check.reason };
+        // an amount that cannot be valued in KES is refused, never scored with a guessed rate
+        if (check.ok && needsConversion(check.transaction) && !(await findKesRate(db, check.transaction.currency, check.transaction.occurredAt, config.fx))) {
+          failure = { field: 'currency', reason: missingRateReason(check.transaction.currency, check.transaction.occurredAt, config.fx) };
+        }
+        if (check.ok && !failure) {
           accepted.push(toTransactionRow(check.transaction));
           continue;
         }
-        const column = COLUMN_OF[check.field] ?? check.field;
-        const reason = check.field === column ? check.reason : `${column}${check.reason.slice(check.field.length)}`;
+        const column = COLUMN_OF[failure!.field] ?? failure!.field;
+        const reason = failure!.field === column ? failure!.reason : `${column}${failure!.reason.slice(failure!.field.length)}`;
         const ref = typeof row.transaction_ref === 'string' ? escapeControl(row.transaction_ref) : null;
         const entry = { ref, cursor: String(row.cursor), field: column, reason };
         rejected.push(entry);

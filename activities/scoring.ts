@@ -1,6 +1,8 @@
 // Scoring: gathers what the pure risk logic needs (blacklist, the customer's history, the active
 // anomaly model) and lets it decide. Runs as a local activity, so it must stay quick.
-import { anomalyFeatures, buildProfile, IsolationForest, scoreTransaction as scoreWithPolicy } from '../risk';
+import { ApplicationFailure } from '@temporalio/activity';
+import { anomalyFeatures, buildProfile, convertToKes, IsolationForest, needsConversion, scoreTransaction as scoreWithPolicy } from '../risk';
+import { findKesRate, missingRateReason } from '../db/fxRates';
 import type { ScoreBreakdown, ScoringContext, Transaction } from '../risk/types';
 import type { RuleSetContent } from '../risk/ruleSet';
 import { createRuleSetStore } from '../admin/ruleSets';
@@ -76,10 +78,19 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
   }
 
   return {
-    async scoreTransaction({ transaction, ruleSetVersion }: { transaction: Transaction; ruleSetVersion?: number }): Promise<ScoreBreakdown> {
+    async scoreTransaction({ transaction: recorded, ruleSetVersion }: { transaction: Transaction; ruleSetVersion?: number }): Promise<ScoreBreakdown> {
       const rules = await ruleSet(ruleSetVersion);
       const policy = rules.content.scoring;
       const pinnedModel = rules.content.anomalyModelVersion;
+      // The rules think in KES: another currency is valued at the stored rate for its date first.
+      let transaction = recorded;
+      let fx: ScoreBreakdown['fx'];
+      if (needsConversion(recorded)) {
+        const rate = await findKesRate(db, recorded.currency, recorded.occurredAt, config.fx);
+        // Ingestion refuses such transactions; a rate deleted since then must not be guessed either.
+        if (!rate) throw ApplicationFailure.create({ type: 'fx_rate_unknown', message: missingRateReason(recorded.currency, recorded.occurredAt, config.fx), nonRetryable: true });
+        ({ transaction, fx } = convertToKes(recorded, rate));
+      }
       const since = new Date(Date.parse(transaction.occurredAt) - PROFILE_LOOKBACK_DAYS * 86_400_000).toISOString();
       const blacklisted = transaction.merchantId ? rules.blacklist.get(transaction.merchantId) : undefined;
       const [earlier, model] = await Promise.all([
@@ -105,7 +116,8 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
       const anomaly = model
         ? { modelVersion: model.version, score: model.forest.score(anomalyFeatures(transaction, profile, policy.rules.offHours.timeZone)) }
         : null;
-      return scoreWithPolicy(transaction, context, policy, anomaly, rules.version);
+      const breakdown = scoreWithPolicy(transaction, context, policy, anomaly, rules.version);
+      return fx ? { ...breakdown, fx } : breakdown;
     },
   };
 }

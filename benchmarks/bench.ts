@@ -87,10 +87,11 @@ async function run(stack: BenchStack) {
 
   let seq = 0;
   let sampleLifecycle = '';
+  const fx = loadConfig(stack.kingaEnv).fx;
   const kingaLifecycle = async (prefix: string, i: number) => {
     const t = everydayTransaction(workload, prefix, seq++);
     sampleLifecycle ||= lifecycleWorkflowId(t.transactionRef);
-    await ingestTransactions({ db, temporal: client, taskQueue: KINGA_TASK_QUEUE }, [t], { batch: false, requestId: `bench-${t.transactionRef}` });
+    await ingestTransactions({ db, temporal: client, taskQueue: KINGA_TASK_QUEUE, fx }, [t], { batch: false, requestId: `bench-${t.transactionRef}` });
     const state = await client.workflow.getHandle<(i: unknown) => Promise<LifecycleState>>(lifecycleWorkflowId(t.transactionRef)).result();
     void i;
     return state.status;

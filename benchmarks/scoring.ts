@@ -69,7 +69,7 @@ export function scoringBench(opts: { ms?: number } = {}): ScoringFigures {
   const ctxOf = (profile: CustomerProfile) => ({ blacklistedMerchant: null, customer: profile });
   const histories = cases.map((c) => {
     const h = new ProfileHistory();
-    for (const e of c.earlier) h.add(amountToNumber(e.amount), e.city, toEpochMs(e.occurredAt));
+    for (const e of c.earlier) h.add({ amount: amountToNumber(e.amount), city: e.city, country: e.country, at: toEpochMs(e.occurredAt) });
     return h;
   });
   const at = cases.map((c) => toEpochMs(c.txn.occurredAt));
@@ -94,7 +94,7 @@ export function scoringBench(opts: { ms?: number } = {}): ScoringFigures {
     sink += scoreTransaction(txn, ctxOf(profile), policy, anomalyOf(txn, profile)).points;
     // record it, as the running profile does when the transaction is accepted; the history is
     // capped, so the profile's size stays put
-    h.add(amountToNumber(txn.amount), txn.city, at[k]!);
+    h.add({ amount: amountToNumber(txn.amount), city: txn.city, country: txn.country, at: at[k]! });
   });
   if (sink === -1) console.log(sink);
   return { profileGiven, profileBuilt, profileKept, historyRows: cases.reduce((s, c) => s + Math.min(200, c.earlier.length), 0) / cases.length };

@@ -140,6 +140,7 @@ const schema = z.object({
   RULE_NIGHT_REPEAT_MIN_COUNT: int(1, 1),
   RULE_NIGHT_REPEAT_WEIGHT: weight(0.4),
 
+  FX_RATE_MAX_AGE_DAYS: int(4, 0, 31),
   ANOMALY_ENABLED: bool(true),
   ANOMALY_WEIGHT: weight(0.5),
   ANOMALY_THRESHOLD: num(0.58, 0, 1),
@@ -203,6 +204,8 @@ export interface KingaConfig {
   };
   warehouse: { url: string | undefined; sourceQuery: string | undefined; sourceName: string; intervalMs: number; batchSize: number; enabled: boolean };
   scoring: ScoringPolicy;
+  /** valuing other currencies in KES: the bank's zone gives a transaction's date; a rate may be this many days older */
+  fx: { timeZone: string; maxAgeDays: number };
   anomalyTraining: { trees: number; sampleSize: number; seed: number; days: number; maxRows: number; cron: string };
   sla: { mediumMs: number; highMs: number; escalatedMs: number };
   demo: { trickleIntervalMs: number; customers: number; historyDays: number; liveHours: number };
@@ -330,6 +333,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
       },
       anomaly: { enabled: e.ANOMALY_ENABLED, points: e.ANOMALY_WEIGHT, threshold: e.ANOMALY_THRESHOLD, saturation: e.ANOMALY_SATURATION },
     },
+    fx: { timeZone: e.RULE_OFF_HOURS_TIMEZONE, maxAgeDays: e.FX_RATE_MAX_AGE_DAYS },
     anomalyTraining: {
       trees: e.ANOMALY_TREES,
       sampleSize: e.ANOMALY_SAMPLE_SIZE,

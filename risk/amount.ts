@@ -55,6 +55,32 @@ export function amountToNumber(amount: string): number {
   return Number(amount);
 }
 
+/**
+ * a × b, exact, rounded half away from zero to `places` decimals: "1000.00" × "129.456789" at 2
+ * places is "129456.79". For currency conversion, where a float would drift at the cent.
+ */
+export function multiplyDecimals(a: string, b: string, places: number): string {
+  const x = parseDecimal(a, 'amount');
+  const y = parseDecimal(b, 'rate');
+  let units = x.units * y.units;
+  const scale = x.scale + y.scale;
+  if (scale > places) {
+    const div = 10n ** BigInt(scale - places);
+    const negative = units < 0n;
+    const abs = negative ? -units : units;
+    let q = abs / div;
+    if ((abs % div) * 2n >= div) q += 1n;
+    units = negative ? -q : q;
+  } else {
+    units *= 10n ** BigInt(places - scale);
+  }
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const frac = digits.slice(digits.length - places);
+  return `${negative ? '-' : ''}${whole}${places > 0 ? `.${frac}` : ''}`;
+}
+
 /** "12500000.50" → "12,500,000.50"; whole amounts lose their ".00". */
 export function formatKes(amount: string | number): string {
   const text = typeof amount === 'number' ? numberText(amount) : amount.trim();

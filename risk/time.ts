@@ -117,3 +117,13 @@ export function localHour(iso: string, timeZone: string): number {
 export function localDayOfWeek(iso: string, timeZone: string): number {
   return localTime(iso, timeZone).dayOfWeek;
 }
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) of the timestamp in `timeZone`: the day whose FX rate applies. */
+export function localDate(iso: string, timeZone: string): string {
+  localTime(iso, timeZone); // validates the timestamp and the zone with a clear message
+  let f = dateFormatters.get(timeZone);
+  if (!f) dateFormatters.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(toEpochMs(iso));
+}

@@ -135,6 +135,23 @@ export interface ScoreBreakdown {
   ruleSetVersion?: number;
   /** Tazama's evaluation and what it added; absent until the lifecycle has applied it */
   tazama?: TazamaBreakdown;
+  /** how an amount in another currency was valued in KES; absent for KES transactions */
+  fx?: FxConversion;
+}
+
+/** An amount in another currency valued in KES at a stored rate (risk/fx.ts). */
+export interface FxConversion {
+  /** the transaction's own currency and amount */
+  currency: string;
+  amount: string;
+  /** KES for one unit of the currency */
+  kesPerUnit: string;
+  /** the date the rate was published for (YYYY-MM-DD) */
+  rateDate: string;
+  source: string | null;
+  /** the amount the rules saw */
+  amountKes: string;
+  detail: string;
 }
 
 /** Tazama's part of a score breakdown (built by risk/tazama.ts applyTazama). */

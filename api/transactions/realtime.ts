@@ -6,6 +6,7 @@
 // state, a finished one from the transactions table it wrote.
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import type { FxLookup } from '../../db/fxRates';
 import { z } from 'zod';
 import { lifecycleWorkflowId, realtimeAnswerUpdate, type RealtimeAnswer, type TransactionStatus } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
@@ -21,6 +22,8 @@ export interface RealtimeDeps {
   taskQueue: string;
   /** how long the caller waits for routing's answer */
   boundMs: number;
+  /** how amounts in other currencies are valued in KES */
+  fx: FxLookup;
 }
 
 export type RealtimeResult =
@@ -69,7 +72,7 @@ export const realtimePendingJson = z
 
 export async function answerInRealTime(deps: RealtimeDeps, txn: TransactionInput, requestId?: string): Promise<RealtimeResult> {
   const started = performance.now();
-  const [recorded] = await recordTransactions(deps.db, [txn], { requestId, batch: false });
+  const [recorded] = await recordTransactions(deps.db, [txn], { requestId, batch: false, fx: deps.fx });
   const { transactionRef, workflowId, created } = recorded!;
   const elapsedMs = () => Math.round(performance.now() - started);
 

@@ -5,7 +5,9 @@ import type { Knex } from 'knex';
 import { lifecycleWorkflowId, type LifecycleInput } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import type { CaseRecord } from '../cases/views';
-import { ConflictError, ServiceUnavailableError } from '../errors';
+import { findKesRate, missingRateReason, type FxLookup } from '../../db/fxRates';
+import { needsConversion } from '../../risk';
+import { ConflictError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import type { TransactionInput } from './schemas';
 import type { TransactionRecord } from './views';
 
@@ -20,6 +22,8 @@ export interface IngestDeps {
   db: Knex;
   temporal: Client;
   taskQueue: string;
+  /** how amounts in other currencies are valued in KES */
+  fx: FxLookup;
 }
 
 /** Workflow starts run this many at a time, so a batch of 500 does not open 500 RPCs at once. */
@@ -76,7 +80,7 @@ export function differingFields(row: ComparableRow, t: TransactionInput): string
  * the whole request is refused (409) and nothing is recorded.
  */
 export async function ingestTransactions(deps: IngestDeps, items: TransactionInput[], opts: { requestId?: string; batch: boolean }): Promise<IngestResult[]> {
-  const results = await recordTransactions(deps.db, items, opts);
+  const results = await recordTransactions(deps.db, items, { ...opts, fx: deps.fx });
   // Duplicates are started too: a request that recorded its rows but failed before starting the
   // workflows is repaired by simply sending it again.
   try {
@@ -94,8 +98,15 @@ export async function ingestTransactions(deps: IngestDeps, items: TransactionInp
 }
 
 /** The recording half of ingestion (all or none; 409 on different content), without starting workflows. */
-export async function recordTransactions(db: Knex, items: TransactionInput[], opts: { requestId?: string; batch: boolean }): Promise<IngestResult[]> {
+export async function recordTransactions(db: Knex, items: TransactionInput[], opts: { requestId?: string; batch: boolean; fx: FxLookup }): Promise<IngestResult[]> {
   const fieldOf = (i: number) => (opts.batch ? `transactions[${i}].transactionRef` : 'transactionRef');
+
+  // An amount Kinga cannot value in KES is refused, never scored with a guessed rate.
+  for (const [i, t] of items.entries()) {
+    if (needsConversion(t) && !(await findKesRate(db, t.currency, t.occurredAt, opts.fx))) {
+      throw new UnprocessableError(missingRateReason(t.currency, t.occurredAt, opts.fx), opts.batch ? `transactions[${i}].currency` : 'currency');
+    }
+  }
 
   const createdRefs = await db.transaction(async (trx) => {
     const inserted = await trx('transactions')
