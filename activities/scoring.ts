@@ -114,7 +114,11 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
         customer: profile,
       };
       const anomaly = model
-        ? { modelVersion: model.version, score: model.forest.score(anomalyFeatures(transaction, profile, policy.rules.offHours.timeZone)) }
+        ? {
+            modelVersion: model.version,
+            // features are only ever appended: a model trained before the last ones reads its first columns
+            score: model.forest.score(anomalyFeatures(transaction, profile, policy.rules.offHours.timeZone).slice(0, model.forest.params.features)),
+          }
         : null;
       const breakdown = scoreWithPolicy(transaction, context, policy, anomaly, rules.version);
       return fx ? { ...breakdown, fx } : breakdown;

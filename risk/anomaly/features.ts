@@ -17,7 +17,13 @@ export const FEATURE_NAMES = [
   'channel_code',
   'type_code',
   'recent_count',
+  // appended, so that a model trained on the first nine still reads its columns the same way
+  'first_seen_country',
+  'burst_count',
 ] as const;
+
+/** The short window of the burst_count feature. */
+const BURST_FEATURE_MINUTES = 5;
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -31,6 +37,7 @@ export function anomalyFeatures(
   homeCountry: string = DOMESTIC_COUNTRY,
 ): number[] {
   const amount = amountToNumber(txn.amount);
+  const at = toEpochMs(txn.occurredAt);
   const t = localTime(txn.occurredAt, timeZone);
   // time of day on a circle, so 23:50 and 00:10 are neighbours
   const angle = (2 * Math.PI * (t.hour + t.minute / 60)) / 24;
@@ -47,6 +54,8 @@ export function anomalyFeatures(
     CHANNELS.indexOf(txn.channel),
     TRANSACTION_TYPES.indexOf(txn.type),
     profile.recentCount,
+    txn.country.trim().toUpperCase() !== homeCountry.toUpperCase() && !profile.knownCountries.includes(txn.country.trim().toUpperCase()) ? 1 : 0,
+    profile.recentAt.filter((t) => t >= at - BURST_FEATURE_MINUTES * 60_000 && t <= at).length,
   ];
 }
 

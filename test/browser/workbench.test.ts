@@ -147,9 +147,9 @@ describe('the analyst workbench in a browser', () => {
 
     await rows.first().getByRole('link').click();
     await page.getByTestId('score-breakdown').waitFor();
-    expect(await page.getByTestId('score-total').textContent()).toBe('Score 0.55');
+    expect(await page.getByTestId('score-total').textContent()).toBe('Score 0.75');
     const contribution = (rule: string) => page.locator(`tr[data-rule="${rule}"] [data-testid="rule-contribution"]`).textContent();
-    expect(await contribution('location')).toBe('+0.25');
+    expect(await contribution('location')).toBe('+0.45'); // the first transaction in GB for this customer
     expect(await contribution('amount')).toBe('+0.20');
     expect(await contribution('offHours')).toBe('+0.10');
     expect(await page.getByTestId('temporal-link').getAttribute('href')).toBe(`http://127.0.0.1:8233/namespaces/${h.stack.config.temporal.namespace}/workflows/${lifecycleWorkflowId(refs.topMedium!)}`);

@@ -24,7 +24,7 @@ export function transactionFactory(prefix: string) {
   };
 }
 
-/** amount 1.5M (0.20) + foreign (0.25) + 23:40 in Nairobi (0.10) = 0.55: MEDIUM */
+/** amount 1.5M (0.20) + the customer's first transaction in GB (0.45) + 23:40 in Nairobi (0.10) = 0.75: MEDIUM */
 export const MEDIUM_RISK = { amount: '1500000.00', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
 
 /** a 12M online transfer: above 10,000,000 KES is HIGH on its own */

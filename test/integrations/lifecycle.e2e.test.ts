@@ -95,7 +95,8 @@ describe('the lifecycle with Tazama and Ballerine', () => {
     expect(tz.rules.length).toBeGreaterThan(0);
     expect(tz.receivedVia).toBe('push');
     expect(row.score_breakdown.level).toBe('high');
-    expect(row.score_breakdown.points).toBe(5500 + tz.points);
+    // the medium recipe's 0.75 plus the alert's weight, capped at 1.0
+    expect(row.score_breakdown.points).toBe(Math.min(10_000, 7500 + tz.points));
     expect(row.status).toBe('held');
 
     const runtimeId = row.case.ballerine_workflow_id as string;

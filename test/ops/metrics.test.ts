@@ -59,7 +59,7 @@ function transaction(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
-// the lifecycle end-to-end test's profiles: 0.55 → medium; 12M online transfer → high
+// the lifecycle end-to-end test's profiles: 0.75 → medium; 12M online transfer → high
 const MEDIUM = { amount: '1500000.00', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
 const HIGH = { amount: '12000000.00', type: 'transfer', channel: 'online', merchantId: null, merchantName: null };
 

@@ -28,6 +28,13 @@ describe('anomalyFeatures', () => {
     expect(named(txn(), profile({ historyCount: 0, medianAmount: null, knownCities: [], homeCity: null })).log_amount_vs_median).toBe(0);
     expect(named(txn(), profile({ historyCount: 0, medianAmount: null, knownCities: [], homeCity: null })).new_city).toBe(0);
     expect(named(txn(), profile({ recentCount: 7 })).recent_count).toBe(7);
+    // appended after the first nine, so older models read their columns unchanged
+    expect(FEATURE_NAMES.slice(9)).toEqual(['first_seen_country', 'burst_count']);
+    expect(base.first_seen_country).toBe(0);
+    expect(named(txn({ country: 'GB', city: 'London' })).first_seen_country).toBe(1);
+    expect(named(txn({ country: 'GB', city: 'London' }), profile({ knownCountries: ['KE', 'GB'] })).first_seen_country).toBe(0);
+    const at = Date.parse(txn().occurredAt);
+    expect(named(txn(), profile({ recentAt: [at - 60_000, at - 4 * 60_000, at - 6 * 60_000] })).burst_count).toBe(2);
   });
 });
 

@@ -81,7 +81,7 @@ function transaction(overrides: Record<string, unknown>) {
   };
 }
 const HIGH = { amount: '12000000.00', type: 'transfer', channel: 'online' };
-// amount 1.5M (0.20) + foreign (0.25) + 23:40 in Nairobi (0.10) = 0.55: medium
+// amount 1.5M (0.20) + a first transaction in GB (0.45) + 23:40 in Nairobi (0.10) = 0.75: medium
 const MEDIUM = { amount: '1500000.00', type: 'purchase', channel: 'pos', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
 
 /** Ingests through the API and waits for the lifecycle to open the case and its Ballerine run. */
