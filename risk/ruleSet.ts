@@ -33,6 +33,7 @@ const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be be
 /** Parameters whose meaning a structural copy of the defaults cannot know. */
 const OVERRIDES: Record<Path, z.ZodType> = {
   'scoring.rules.typeAmount.types': z.array(z.enum(TRANSACTION_TYPES)),
+  'scoring.rules.customerAmount.types': z.array(z.enum(TRANSACTION_TYPES)),
   'scoring.rules.channel.weights': z.partialRecord(z.enum(CHANNELS), z.strictObject({ amount: z.number().min(0), points })),
   'scoring.rules.offHours.startHour': hour,
   'scoring.rules.offHours.endHour': hour,
