@@ -32,6 +32,7 @@ documentRoute(transactionsRegistry, {
   responses: {
     202: { description: 'Recorded and handed to the workflows; the answer mirrors the request', body: z.union([ingestResult, z.object({ transactions: z.array(ingestResult) })]) },
     409: { description: 'The reference exists with different content' },
+    422: { description: 'An amount in another currency without a stored KES rate for its date (FX_RATE_MAX_AGE_DAYS): nothing is recorded; the field names the currency' },
     503: { description: 'Recorded, but the workflows could not all be started: send the same request again' },
   },
 });
@@ -50,6 +51,7 @@ documentRoute(transactionsRegistry, {
     200: { description: 'Routing has decided', body: realtimeAnswerJson },
     202: { description: 'Recorded, but not routed within the bound', body: realtimePendingJson },
     409: { description: 'The reference exists with different content' },
+    422: { description: 'An amount in another currency without a stored KES rate for its date: nothing is recorded; the field names the currency' },
   },
 });
 documentRoute(transactionsRegistry, {
