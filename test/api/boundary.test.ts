@@ -153,7 +153,10 @@ describe('item 4: currencies, countries and amounts that do not exist', () => {
   });
 
   it('real codes other than KES and KE are taken', async () => {
-    const txn = apiTransaction({ currency: 'USD', country: 'GB', city: 'London' });
+    // another currency needs a stored KES rate for its date (test/lifecycle/fx.e2e.test.ts); TZS is
+    // a currency no portfolio position uses, so this rate changes no other test's figures
+    await h.db('fx_rates').insert({ currency: 'TZS', rate_date: '2026-11-20', kes_per_unit: '0.054000', source: 'boundary test' }).onConflict(['currency', 'rate_date']).ignore();
+    const txn = apiTransaction({ currency: 'TZS', country: 'GB', city: 'London' });
     const res = await post(txn);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     h.track(lifecycleWorkflowId(txn.transactionRef));
