@@ -11,7 +11,10 @@ import { requireRole } from '../middleware/auth';
 import { parseOrThrow, validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
 
-const ruleSetParams = z.object({ version: z.coerce.number().int('must be a whole number').positive('must be a positive version number') });
+// at most PostgreSQL's integer: a larger number is no version, not a database error (found by Schemathesis)
+const ruleSetParams = z.object({
+  version: z.coerce.number().int('must be a whole number').positive('must be a positive version number').max(2_147_483_647, 'is not a version number'),
+});
 const reason = z.string().trim().min(3, 'must say why (at least 3 characters)').max(2000, 'must be at most 2000 characters');
 // the content is checked against the schema derived from the running configuration, in the handler
 const proposeBody = z.strictObject({ content: z.looseObject({}).describe('the whole rule-set content (see GET /api/admin/rule-sets/live)'), reason });
