@@ -269,7 +269,7 @@ describe('the analyst workbench in a browser', () => {
     expect(await decisionStep.first().textContent()).toContain('approve by amina (analyst)');
     const timeline = (await page.getByTestId('decision-timeline').textContent()) ?? '';
     expect(timeline).toContain('customer confirmed the London purchase by phone');
-    expect(timeline).toMatch(/score 0\.55 → medium risk/);
+    expect(timeline).toMatch(/score 0\.75 → medium risk/);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-history').click()]);
     expect(download.suggestedFilename()).toBe(`${lifecycleWorkflowId(refs.topMedium!)}.history.json`);
