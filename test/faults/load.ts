@@ -4,6 +4,7 @@
 // applied twice — read from PostgreSQL and Temporal, never from the test's own bookkeeping alone.
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { DEMO_USERS } from '../../api/users/service';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
@@ -13,6 +14,18 @@ export interface LoadTarget {
   baseUrl: string;
   /** bearer tokens by username: amina (analyst) ingests and decides medium cases; baraka (senior) decides high ones */
   tokens: Record<string, string>;
+}
+
+/** Signs in the two deciders of the load (amina, analyst; baraka, senior analyst) through the real API. */
+export async function signInDeciders(target: LoadTarget): Promise<void> {
+  for (const username of ['amina', 'baraka']) {
+    const res = await fetch(`${target.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: DEMO_USERS.find((u) => u.username === username)!.password }),
+    });
+    target.tokens[username] = ((await res.json()) as { token: string }).token;
+  }
 }
 
 interface Sent {

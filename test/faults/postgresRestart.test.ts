@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { createDb, migrateLatest } from '../../db/connection';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../db/testCluster';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
 import { killAllWorkers, startWorkerProcess, type WorkerProcess } from '../ops/workerProcess';
-import { formatTally, SteadyLoad, type LoadTarget } from './load';
+import { formatTally, signInDeciders, SteadyLoad, type LoadTarget } from './load';
 
 let cluster: ThrowawayPostgres;
 let stack: KingaTestStack;
@@ -43,14 +43,7 @@ beforeAll(async () => {
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   target.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const username of ['amina', 'baraka']) {
-    const res = await fetch(`${target.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_USERS.find((u) => u.username === username)!.password }),
-    });
-    target.tokens[username] = ((await res.json()) as { token: string }).token;
-  }
+  await signInDeciders(target);
 });
 
 afterAll(async () => {

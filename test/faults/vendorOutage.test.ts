@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { startBallerineSimulator, type BallerineSimulator } from '../../simulators/ballerine';
 import { startCisoSimulator, type CisoSimulator } from '../../simulators/ciso-assistant';
 import { startTazamaSimulator, type TazamaSimulator } from '../../simulators/tazama/server';
@@ -16,7 +16,7 @@ import { freePort } from '../../scripts/lib/ports';
 import type { portfolioRisk } from '../../workflows/portfolio/workflow';
 import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
-import { formatTally, SteadyLoad, type LoadTarget, type Tally } from './load';
+import { formatTally, signInDeciders, SteadyLoad, type LoadTarget, type Tally } from './load';
 
 let scratch: ScratchDatabase;
 let stack: KingaTestStack;
@@ -61,14 +61,7 @@ beforeAll(async () => {
   const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
   server = app.listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  for (const username of ['amina', 'baraka']) {
-    const res = await fetch(`${target.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_USERS.find((u) => u.username === username)!.password }),
-    });
-    target.tokens[username] = ((await res.json()) as { token: string }).token;
-  }
+  await signInDeciders(target);
 });
 
 afterAll(async () => {
