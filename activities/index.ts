@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { createExtractionActivities } from './extraction';
 import { createLifecycleActivities } from './lifecycle';
 import { createScoringActivities } from './scoring';
+import { createBacktestActivities } from './backtest';
 import { createTrainingActivities } from './training';
 import { createTazamaActivities } from './tazama';
 import { createBallerineActivities } from './ballerine';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
   return withFailureClassification({
     ...createLifecycleActivities(deps),
     ...createScoringActivities(deps),
+    ...createBacktestActivities(deps),
     ...createExtractionActivities(deps),
     ...createTrainingActivities(deps),
     ...createTazamaActivities({ db: deps.db, logger: deps.logger, tazama: deps.config.tazama }),

@@ -7,6 +7,7 @@ import type { ScoreBreakdown, ScoringContext, Transaction } from '../risk/types'
 import type { RuleSetContent } from '../risk/ruleSet';
 import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
+import { recordScoringInputs } from './scoringInputs';
 
 /** How far back a customer's history is read for their profile. */
 const PROFILE_LOOKBACK_DAYS = 90;
@@ -121,6 +122,8 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
           }
         : null;
       const breakdown = scoreWithPolicy(transaction, context, policy, anomaly, rules.version);
+      // what was seen, recorded before the score is used: backtests and shadow runs re-score exactly this
+      await recordScoringInputs(db, { transaction, profile, ruleSetVersion: rules.version, anomaly });
       return fx ? { ...breakdown, fx } : breakdown;
     },
   };

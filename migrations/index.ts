@@ -29,6 +29,8 @@ import * as createAdminEvents from './20261203000200_create_admin_events';
 import * as createQuarantinedWarehouseRows from './20261203060000_create_quarantined_warehouse_rows';
 import * as createRuleSets from './20261203070000_create_rule_sets';
 import * as addRuleSetVersionToTransactions from './20261203070010_add_rule_set_version_to_transactions';
+import * as createScoringInputs from './20261203090000_create_scoring_inputs';
+import * as createBacktests from './20261203090100_create_backtests';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -61,6 +63,8 @@ const migrations: Record<string, Migration> = {
   '20261203060000_create_quarantined_warehouse_rows': createQuarantinedWarehouseRows,
   '20261203070000_create_rule_sets': createRuleSets,
   '20261203070010_add_rule_set_version_to_transactions': addRuleSetVersionToTransactions,
+  '20261203090000_create_scoring_inputs': createScoringInputs,
+  '20261203090100_create_backtests': createBacktests,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,3 +3,4 @@ export { transactionLifecycle } from './lifecycle/workflow';
 export { warehouseExtraction } from './extraction/workflow';
 export { anomalyModelTraining } from './training/workflow';
 export { portfolioRisk, breachNotification } from './portfolio/workflow';
+export { whatIfBacktest } from './backtest/workflow';

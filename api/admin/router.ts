@@ -15,6 +15,7 @@ import {
   userParams,
 } from './userSchemas';
 import { documentRuleSetRoutes, mountRuleSetRoutes } from './ruleSets';
+import { documentBacktestRoutes, mountBacktestRoutes } from './backtests';
 import { createUserByAdmin, listUsers, resetPasswordByAdmin, updateUserByAdmin } from './users';
 
 export const adminRegistry = featureRegistry();
@@ -22,6 +23,7 @@ export const adminRegistry = featureRegistry();
 const TAGS = ['admin'];
 
 documentRuleSetRoutes(adminRegistry);
+documentBacktestRoutes(adminRegistry);
 
 documentRoute(adminRegistry, {
   method: 'get',
@@ -128,5 +130,6 @@ export function adminUsersRouter(deps: ApiDeps): Router {
     res.json({ events: await listAdminEvents(deps.db, req.query) });
   });
   mountRuleSetRoutes(router, deps);
+  mountBacktestRoutes(router, deps);
   return router;
 }
