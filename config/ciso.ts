@@ -18,6 +18,11 @@ export interface CisoConfig {
   assessment: string;
   /** CISO_REQUEST_TIMEOUT: timeout of each HTTP call */
   requestTimeoutMs: number;
+  /**
+   * CISO_CLOSE_ON_RECOVERY: when a breach's metric is back within its threshold, its scenario (if
+   * still "open") gets the treatment "cancelled"; false → it stays open with the recovery noted
+   */
+  closeOnRecovery: boolean;
 }
 
 
@@ -46,6 +51,7 @@ const schema = z.object({
   CISO_PERIMETER: name('Kinga portfolio risk'),
   CISO_ASSESSMENT: name('Kinga portfolio risk register'),
   CISO_REQUEST_TIMEOUT: duration('10s', 100),
+  CISO_CLOSE_ON_RECOVERY: bool(true),
 });
 
 /** Every variable this file reads, for the README's configuration table. */
@@ -72,6 +78,7 @@ export function loadCisoConfig(env: NodeJS.ProcessEnv = process.env): CisoConfig
     perimeter: e.CISO_PERIMETER,
     assessment: e.CISO_ASSESSMENT,
     requestTimeoutMs: e.CISO_REQUEST_TIMEOUT,
+    closeOnRecovery: e.CISO_CLOSE_ON_RECOVERY,
   };
 }
 
@@ -85,5 +92,6 @@ export function describeCisoConfig(c: CisoConfig): Record<string, unknown> {
     perimeter: c.perimeter,
     assessment: c.assessment,
     requestTimeoutMs: c.requestTimeoutMs,
+    closeOnRecovery: c.closeOnRecovery,
   };
 }

@@ -10,6 +10,7 @@ import {
   CRITICAL_5X5_MATRIX_URN,
   MATRIX_LEVEL_NAMES,
   rateBreach,
+  recoveryNote,
   scenarioName,
   type PortfolioMetric,
 } from '../../risk/portfolio';
@@ -33,6 +34,18 @@ export interface ScenarioResult {
   impact: number;
   level: string;
   /** where a person finds it in CISO Assistant's UI */
+  url: string;
+}
+
+/** A recovered breach's scenario after the update (null from the activity: no scenario to update). */
+export interface ScenarioRecovery {
+  scenarioId: string;
+  refId: string;
+  name: string;
+  treatment: string;
+  closed: boolean;
+  /** why it stays open, null when closed */
+  keptOpen: string | null;
   url: string;
 }
 
@@ -103,6 +116,27 @@ export function createCisoActivities({ ciso, logger, fetch: fetchImpl }: CisoAct
         };
       } catch (err) {
         log.warn({ err: err instanceof Error ? err.message : String(err), name }, 'CISO Assistant risk scenario failed');
+        throw toFailure(err);
+      }
+    },
+
+    /**
+     * The breach of `metric` is over (the metric is back within its threshold): its scenario says
+     * so, and is closed if CISO_CLOSE_ON_RECOVERY allows. null when no scenario was ever raised.
+     */
+    async recordCisoScenarioRecovery(args: { register: CisoRegister; metric: PortfolioMetric; asOf: string }): Promise<ScenarioRecovery | null> {
+      if (!client) throw ApplicationFailure.create({ type: CISO_FAILURE.rejected, message: 'CISO Assistant is not configured', nonRetryable: true });
+      const name = scenarioName(args.metric);
+      try {
+        const s = await client.recordRecovery(args.register.assessmentId, { name, note: recoveryNote(args.metric, args.asOf), close: ciso.closeOnRecovery });
+        if (!s) {
+          log.info({ name }, 'recovered breach has no CISO Assistant risk scenario');
+          return null;
+        }
+        log.info({ scenarioId: s.id, name, treatment: s.treatment, closed: s.closed, keptOpen: s.keptOpen }, 'CISO Assistant risk scenario recovered');
+        return { scenarioId: s.id, refId: s.refId, name, treatment: s.treatment, closed: s.closed, keptOpen: s.keptOpen, url: `${ciso.url}/risk-scenarios/${s.id}` };
+      } catch (err) {
+        log.warn({ err: err instanceof Error ? err.message : String(err), name }, 'CISO Assistant risk scenario recovery failed');
         throw toFailure(err);
       }
     },

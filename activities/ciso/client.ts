@@ -60,6 +60,7 @@ export interface RiskScenarioRead {
   id: string;
   name: string;
   ref_id: string;
+  description?: string | null;
   treatment: string;
   risk_assessment: Related;
   current_proba?: { value: number } | number;
@@ -84,6 +85,28 @@ export interface UpsertedScenario {
   created: boolean;
   treatment: string;
 }
+
+/** What Kinga writes into a risk scenario when its breach is back within the threshold. */
+export interface RecoveryInput {
+  name: string;
+  /** the sentence added to the description: the value and the time */
+  note: string;
+  /** give an "open" scenario the treatment "cancelled" */
+  close: boolean;
+}
+
+export interface RecoveredScenario {
+  id: string;
+  refId: string;
+  treatment: string;
+  /** the scenario's treatment is "cancelled" now (by this call or before) */
+  closed: boolean;
+  /** why it was left open, null when closed */
+  keptOpen: string | null;
+}
+
+/** The treatment that takes a scenario off CISO Assistant's untreated lists (v3.16 and later). */
+export const CLOSED_TREATMENT = 'cancelled';
 
 export interface CisoRegister {
   folderId: string;
@@ -287,10 +310,16 @@ export class CisoClient {
     return list.find((s) => sameName(s.name, name) && relatedId(s.risk_assessment) === assessmentId);
   }
 
+  /** The risk scenario treatments this installation knows ({value: label} → the values). */
+  async treatmentChoices(): Promise<string[]> {
+    return Object.keys((await this.request<Record<string, string> | undefined>('GET', '/risk-scenarios/treatment/')) ?? {});
+  }
+
   /**
    * One scenario per name in the assessment: created with treatment "open", afterwards only its
    * description and current likelihood/impact are updated — a treatment someone chose in CISO
-   * Assistant (mitigate, accept, …) is left alone.
+   * Assistant (mitigate, accept, …) is left alone. A scenario closed when its breach recovered
+   * ("cancelled") is opened again: the breach is back.
    */
   async upsertRiskScenario(assessmentId: string, input: ScenarioInput): Promise<UpsertedScenario> {
     const update = async (existing: RiskScenarioRead): Promise<UpsertedScenario> => {
@@ -300,6 +329,7 @@ export class CisoClient {
           current_proba: input.probability,
           current_impact: input.impact,
           ...(input.justification ? { justification: input.justification.slice(0, 2000) } : {}),
+          ...(existing.treatment === CLOSED_TREATMENT ? { treatment: 'open' } : {}),
         },
       });
       return { id: existing.id, refId: patched?.ref_id ?? existing.ref_id, created: false, treatment: patched?.treatment ?? existing.treatment };
@@ -327,6 +357,30 @@ export class CisoClient {
       }
       throw err;
     }
+  }
+
+  /**
+   * The breach of scenario `name` is over: the note (value, time) is added to its description once,
+   * and with `close` an "open" scenario gets the treatment "cancelled" — not one whose treatment a
+   * person chose (mitigate, accept, …), nor on an installation without that treatment (before
+   * v3.16; asked, not assumed). null: there is no such scenario (it was never raised, or deleted).
+   */
+  async recordRecovery(assessmentId: string, input: RecoveryInput): Promise<RecoveredScenario | null> {
+    const existing = await this.findRiskScenario(assessmentId, input.name);
+    if (!existing) return null;
+    const description = existing.description ?? '';
+    if (!description.includes(input.note)) {
+      await this.request('PATCH', `/risk-scenarios/${existing.id}/`, { body: { description: description ? `${description}\n\n${input.note}` : input.note } });
+    }
+    const result = (treatment: string, keptOpen: string | null): RecoveredScenario => ({ id: existing.id, refId: existing.ref_id, treatment, closed: keptOpen === null, keptOpen });
+    if (existing.treatment === CLOSED_TREATMENT) return result(existing.treatment, null);
+    if (!input.close) return result(existing.treatment, 'CISO_CLOSE_ON_RECOVERY=false');
+    if (existing.treatment !== 'open') return result(existing.treatment, `its treatment "${existing.treatment}" was chosen in CISO Assistant`);
+    if (!(await this.treatmentChoices()).includes(CLOSED_TREATMENT)) {
+      return result(existing.treatment, `this CISO Assistant has no "${CLOSED_TREATMENT}" treatment (it came with v3.16)`);
+    }
+    const patched = await this.request<{ treatment?: string } | undefined>('PATCH', `/risk-scenarios/${existing.id}/`, { body: { treatment: CLOSED_TREATMENT } });
+    return result(patched?.treatment ?? CLOSED_TREATMENT, null);
   }
 }
 

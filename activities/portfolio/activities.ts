@@ -16,7 +16,7 @@ import {
   rateBreach,
   type PortfolioMetric,
 } from '../../risk/portfolio';
-import type { ScenarioResult } from '../ciso/activities';
+import type { ScenarioRecovery, ScenarioResult } from '../ciso/activities';
 import { deliveryPolicy, raiseNotification, type DeliveryPolicy, type RaisedNotification } from '../notifications/activities';
 import { daysBefore, localDate, readActivity, readLiquidity, readMarket } from './inputs';
 
@@ -46,6 +46,16 @@ export interface RecordedEvent {
   created: boolean;
   /** the severity before this run, null for a new event */
   previousSeverity: string | null;
+}
+
+/** A breach whose metric this run finds back within its threshold. */
+export interface RecoveredBreach {
+  /** the breach's latest risk event */
+  eventKey: string;
+  /** its severity when last seen */
+  severity: string;
+  /** this run's figure, status OK */
+  metric: PortfolioMetric;
 }
 
 export interface RaisedBreachNotification {
@@ -131,8 +141,9 @@ export function createPortfolioActivities({ db, portfolio, notifications, logger
            title = excluded.title,
            description = excluded.description,
            risk_metric_id = excluded.risk_metric_id,
-           -- a retried activity of the same run does not count as another occurrence
-           details = e.details || cast(:details as jsonb) || jsonb_build_object('occurrences',
+           -- a retried activity of the same run does not count as another occurrence; a breach
+           -- back the same day after a recovery is open again
+           details = (e.details - 'recovery') || cast(:details as jsonb) || jsonb_build_object('occurrences',
              coalesce((e.details ->> 'occurrences')::int, 1) + case when e.details ->> 'lastRunId' = cast(:runId as text) then 0 else 1 end),
            updated_at = now()
          returning id, (xmax = 0) as inserted, (select severity from previous) as previous_severity`,
@@ -149,6 +160,57 @@ export function createPortfolioActivities({ db, portfolio, notifications, logger
       );
       const row = result.rows[0]!;
       return { eventKey, eventId: row.id, created: row.inserted, previousSeverity: row.inserted ? null : row.previous_severity };
+    },
+
+    /**
+     * Breaches that are over: the latest risk event of each breach (model, metric, scope), seen
+     * before this run's time and not yet marked recovered (or marked, but CISO Assistant was not
+     * reachable then), whose metric this run finds OK. A metric this run did not compute (model
+     * off, inputs missing) proves nothing and recovers nothing.
+     */
+    async findRecoveredBreaches({ asOf, metrics }: { asOf: string; metrics: PortfolioMetric[] }): Promise<RecoveredBreach[]> {
+      const ok = new Map(metrics.filter((m) => m.status === 'OK' && m.threshold !== null && !m.scope.startsWith('customer:')).map((m) => [`${m.model}|${m.metric}|${m.scope}`, m]));
+      if (ok.size === 0) return [];
+      type EventDetails = { model: string; metric: string; scope: string; asOf: string; recovery?: { cisoRetry?: boolean } };
+      const latest = await db.raw<{ rows: { event_key: string; severity: string; details: EventDetails }[] }>(
+        `select distinct on (details ->> 'model', details ->> 'metric', details ->> 'scope') event_key, severity, details
+           from risk_events
+          where event_key like 'portfolio:%'
+          order by details ->> 'model', details ->> 'metric', details ->> 'scope', details ->> 'period' desc, id desc`,
+      );
+      const asOfMs = Date.parse(asOf);
+      const out: RecoveredBreach[] = [];
+      for (const e of latest.rows) {
+        const m = ok.get(`${e.details.model}|${e.details.metric}|${e.details.scope}`);
+        if (!m || !(Date.parse(e.details.asOf) < asOfMs)) continue;
+        if (e.details.recovery && !e.details.recovery.cisoRetry) continue;
+        out.push({ eventKey: e.event_key, severity: e.severity, metric: m });
+      }
+      if (out.length) log.info({ asOf, recovered: out.map((r) => r.eventKey) }, 'breaches back within their thresholds');
+      return out;
+    },
+
+    /**
+     * Marks the breach's risk event recovered: the first run that saw it over (value, time) stays;
+     * what CISO Assistant answered is replaced by the latest attempt. `cisoRetry`: the register
+     * could not be reached, the next run tries again.
+     */
+    async recordBreachRecovery(args: { eventKey: string; runId: string; asOf: string; metric: PortfolioMetric; scenario: ScenarioRecovery | null; cisoNote: string | null; cisoRetry: boolean }): Promise<void> {
+      const ciso = args.scenario
+        ? { scenarioId: args.scenario.scenarioId, refId: args.scenario.refId, treatment: args.scenario.treatment, closed: args.scenario.closed, keptOpen: args.scenario.keptOpen, url: args.scenario.url }
+        : { note: args.cisoNote ?? 'no CISO Assistant risk scenario was raised for this breach' };
+      const recovery = { asOf: args.asOf, runId: args.runId, value: args.metric.value, threshold: args.metric.threshold, ciso, cisoRetry: args.cisoRetry };
+      await db('risk_events')
+        .where({ event_key: args.eventKey })
+        .update({
+          // the first sighting's time and value stay; ciso and cisoRetry are the latest attempt's
+          details: db.raw(
+            `details || jsonb_build_object('recovery', cast(? as jsonb) || coalesce((details -> 'recovery') - 'ciso' - 'cisoRetry', '{}'::jsonb) || jsonb_build_object('ciso', cast(? as jsonb), 'cisoRetry', cast(? as boolean)))`,
+            [JSON.stringify(recovery), JSON.stringify(ciso), args.cisoRetry],
+          ),
+          updated_at: db.fn.now(),
+        });
+      log.info({ eventKey: args.eventKey, value: args.metric.value, ciso }, 'breach recovered');
     },
 
     /**

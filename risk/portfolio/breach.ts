@@ -108,3 +108,13 @@ export function breachSummary(m: PortfolioMetric): string {
   const side = m.details.breachWhen === 'below' ? 'floor' : 'limit';
   return `${breachTitle(m)} (${scopeLabel(m.scope)}): ${m.value} against the ${side} ${m.threshold} — ${m.status}`;
 }
+
+/**
+ * The sentence written into a breach's risk scenario when a later run finds the figure back within
+ * its threshold: "Recovered as of 2031-01-16T09:00:00.000Z: LCR below floor (book) is over,
+ * 1.250000 against the floor 1.000000."
+ */
+export function recoveryNote(m: Pick<PortfolioMetric, 'metric' | 'scope' | 'value' | 'threshold' | 'details'>, asOf: string): string {
+  const side = m.details.breachWhen === 'below' ? 'floor' : 'limit';
+  return `Recovered as of ${asOf}: ${breachTitle(m)} (${scopeLabel(m.scope)}) is over, ${m.value} against the ${side} ${m.threshold}.`;
+}

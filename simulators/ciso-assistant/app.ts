@@ -108,6 +108,8 @@ export interface CisoSimulatorState {
   readOnlyTokens: Set<string>;
   /** Django DEBUG: a non-GET without its slash gets a 500 instead of a redirect */
   debug: boolean;
+  /** the risk scenario treatments this release knows ("cancelled" since v3.16) */
+  treatments: readonly string[];
   faults: CisoFaults;
   /** /api requests seen, for the deterministic error rate */
   counter: number;
@@ -121,19 +123,22 @@ export interface CisoSimulatorState {
   rootId: string;
 }
 
-const TREATMENTS = ['open', 'mitigate', 'accept', 'avoid', 'transfer', 'cancelled'];
+// RiskScenario.TREATMENT_OPTIONS with their English labels; "cancelled" came with v3.16 (#4009).
+const TREATMENTS: Record<string, string> = { open: 'Open', mitigate: 'Mitigate', accept: 'Accept', avoid: 'Avoid', transfer: 'Transfer', cancelled: 'Cancelled' };
+const TREATMENTS_BEFORE_3_16 = ['open', 'mitigate', 'accept', 'avoid', 'transfer'];
 const ASSESSMENT_STATUSES = ['planned', 'in_progress', 'in_review', 'done', 'deprecated'];
 const LC_STATUSES = ['undefined', 'in_design', 'in_dev', 'in_prod', 'eol', 'dropped'];
 const MAX_REQUEST_LOG = 2000;
 const DEFAULT_PAGE = 5000; // PAGINATE_BY
 
-export function createState(opts: { token: string; readOnlyTokens?: string[]; debug?: boolean; faults?: Partial<CisoFaults>; preloadMatrix?: boolean }): CisoSimulatorState {
+export function createState(opts: { token: string; readOnlyTokens?: string[]; debug?: boolean; faults?: Partial<CisoFaults>; preloadMatrix?: boolean; cancelledTreatment?: boolean }): CisoSimulatorState {
   const now = new Date().toISOString();
   const rootId = randomUUID();
   const state: CisoSimulatorState = {
     token: opts.token,
     readOnlyTokens: new Set(opts.readOnlyTokens ?? []),
     debug: opts.debug ?? false,
+    treatments: opts.cancelledTreatment === false ? TREATMENTS_BEFORE_3_16 : Object.keys(TREATMENTS),
     faults: { latencyMs: 0, errorRate: 0, down: false, failNext: 0 },
     counter: 0,
     folders: new Map([[rootId, { id: rootId, name: 'Global', description: null, parent_folder: null, content_type: 'GLOBAL', builtin: true, created_at: now, updated_at: now }]]),
@@ -248,7 +253,7 @@ function integer(errors: Json, field: string, value: unknown, min: number, max: 
   return undefined;
 }
 
-function choice(errors: Json, field: string, value: unknown, choices: string[]): string | undefined {
+function choice(errors: Json, field: string, value: unknown, choices: readonly string[]): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !choices.includes(value)) {
     errors[field] = [`"${String(value)}" is not a valid choice.`];
@@ -678,6 +683,11 @@ const routes: Route[] = [
     },
   },
   {
+    // the treatment choices, {value: label}, as the real viewset's `treatment` action answers
+    pattern: /^\/api\/risk-scenarios\/treatment\/$/,
+    methods: { GET: ({ s }) => ok(Object.fromEntries(s.treatments.map((t) => [t, TREATMENTS[t]!]))) },
+  },
+  {
     pattern: new RegExp(`^/api/risk-scenarios/${ID}/$`),
     methods: {
       GET: ({ s, params }) => ok(readScenario(s, s.riskScenarios.get(params[0]!) ?? notFound())),
@@ -704,7 +714,7 @@ function scenarioFields(s: CisoSimulatorState, a: RiskAssessmentRecord, body: Js
   };
   set('ref_id', text(errors, 'ref_id', body.ref_id, { max: 100 }));
   set('description', text(errors, 'description', body.description));
-  set('treatment', choice(errors, 'treatment', body.treatment, TREATMENTS));
+  set('treatment', choice(errors, 'treatment', body.treatment, s.treatments));
   const index = (field: 'current_proba' | 'current_impact' | 'residual_proba' | 'residual_impact' | 'inherent_proba' | 'inherent_impact', max: number) => {
     // only the integer is checked by the serializer; an index outside the grid fails later
     const n = integer(errors, field, body[field], -32768, 32767);

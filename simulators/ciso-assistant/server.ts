@@ -33,6 +33,8 @@ export interface CisoSimulatorOptions {
   debug?: boolean;
   /** the 5×5 matrix already loaded (by default it must be imported from its stored library) */
   preloadMatrix?: boolean;
+  /** false: a release before v3.16, whose risk scenarios have no "cancelled" treatment (default true) */
+  cancelledTreatment?: boolean;
   /** default: from CISO_SIM_LATENCY_MS, CISO_SIM_ERROR_RATE, CISO_SIM_DOWN */
   faults?: Partial<CisoFaults>;
 }
@@ -64,6 +66,7 @@ export async function startCisoSimulator(options: CisoSimulatorOptions = {}): Pr
     readOnlyTokens: options.readOnlyTokens,
     debug: options.debug,
     preloadMatrix: options.preloadMatrix,
+    cancelledTreatment: options.cancelledTreatment,
     faults: options.faults ?? faultsFromEnv(process.env),
   });
   const handler = createHandler(state);

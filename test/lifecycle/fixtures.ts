@@ -9,10 +9,11 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const HISTORY_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'histories');
 
-export async function saveHistoryFixture(handle: WorkflowHandle, name: string): Promise<void> {
+/** `dir`: the lifecycle corpus by default; other workflows keep theirs in a folder of their own. */
+export async function saveHistoryFixture(handle: WorkflowHandle, name: string, dir = HISTORY_FIXTURES): Promise<void> {
   if (process.env.KINGA_RECORD_FIXTURES !== '1') return;
   await handle.result();
   const json = historyToJSON(await handle.fetchHistory());
-  fs.mkdirSync(HISTORY_FIXTURES, { recursive: true });
-  fs.writeFileSync(path.join(HISTORY_FIXTURES, `${name}.json`), `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
 }

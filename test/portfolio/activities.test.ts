@@ -157,4 +157,40 @@ describe('recording', () => {
     expect(stored.body).toContain('CISO Assistant not updated: CISO_ENABLED=false');
     expect((await db('risk_events').where({ id: event.eventId }).first()).details.ciso).toEqual({ note: 'CISO_ENABLED=false' });
   });
+
+  it('a breach is over when a later run finds its metric OK: found once; an unreachable register leaves it to the next run, which keeps the first sighting; back the same day → open again', async () => {
+    const scoped = { ...breach, scope: `book-${uniqueRef('r')}` };
+    const runId = uniqueRef('run');
+    const { breaches } = await acts.recordPortfolioMetrics({ runId, asOf, metrics: [scoped] });
+    const event = await acts.recordPortfolioRiskEvent({ runId, asOf, metricId: breaches[0]!.metricId, breach: scoped });
+    const ok = { ...scoped, value: '1.200000', status: 'OK' as const };
+    const mine = async (at: string, metrics: (typeof scoped | typeof ok)[]) =>
+      (await acts.findRecoveredBreaches({ asOf: at, metrics })).filter((r) => r.eventKey === event.eventKey);
+
+    // no proof: a run before the breach was seen, the metric still beyond, the metric not computed
+    expect(await mine('2032-07-01T07:00:00.000Z', [ok])).toEqual([]);
+    expect(await mine('2032-07-01T12:00:00.000Z', [scoped])).toEqual([]);
+    expect(await mine('2032-07-01T12:00:00.000Z', [])).toEqual([]);
+    expect(await mine('2032-07-01T12:00:00.000Z', [ok])).toEqual([{ eventKey: event.eventKey, severity: 'warning', metric: ok }]);
+
+    await acts.recordBreachRecovery({ eventKey: event.eventKey, runId: 'run-down', asOf: '2032-07-01T12:00:00.000Z', metric: ok, scenario: null, cisoNote: 'CISO Assistant set-up failed: HTTP 503', cisoRetry: true });
+    const later = { ...ok, value: '1.300000' };
+    expect(await mine('2032-07-01T13:00:00.000Z', [later])).toHaveLength(1);
+    const scenario = { scenarioId: 'a0c7e1f2-0000-4000-8000-000000000001', refId: 'R.07', name: 'Kinga: LCR below floor (x)', treatment: 'cancelled', closed: true, keptOpen: null, url: 'https://ciso.bank.example/risk-scenarios/a0c7e1f2-0000-4000-8000-000000000001' };
+    await acts.recordBreachRecovery({ eventKey: event.eventKey, runId: 'run-up', asOf: '2032-07-01T13:00:00.000Z', metric: later, scenario, cisoNote: null, cisoRetry: false });
+    expect(await mine('2032-07-01T14:00:00.000Z', [later])).toEqual([]);
+    expect((await db('risk_events').where({ id: event.eventId }).first()).details.recovery).toEqual({
+      asOf: '2032-07-01T12:00:00.000Z',
+      runId: 'run-down',
+      value: '1.200000',
+      threshold: '1.0',
+      ciso: { scenarioId: scenario.scenarioId, refId: 'R.07', treatment: 'cancelled', closed: true, keptOpen: null, url: scenario.url },
+      cisoRetry: false,
+    });
+
+    // beyond the threshold again the same day: the day's event is a current breach once more
+    await acts.recordPortfolioRiskEvent({ runId: uniqueRef('run'), asOf: '2032-07-01T18:00:00.000Z', metricId: breaches[0]!.metricId, breach: scoped });
+    expect((await db('risk_events').where({ id: event.eventId }).first()).details.recovery).toBeUndefined();
+    expect(await mine('2032-07-01T20:00:00.000Z', [ok])).toHaveLength(1);
+  });
 });

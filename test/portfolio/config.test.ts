@@ -49,6 +49,7 @@ describe('loadCisoConfig', () => {
       perimeter: 'Kinga portfolio risk',
       assessment: 'Kinga portfolio risk register',
       requestTimeoutMs: 10_000,
+      closeOnRecovery: true,
     });
     expect(loadCisoConfig({ CISO_URL: 'https://ciso.bank.example/api/', CISO_TOKEN: 'pat-0123456789' }).url).toBe('https://ciso.bank.example');
   });
@@ -61,11 +62,17 @@ describe('loadCisoConfig', () => {
     expect(short).not.toContain('abc"');
     expect(loadCisoConfig({ CISO_ENABLED: 'false', CISO_URL: 'https://x.example' }).enabled).toBe(false);
   });
+
+  it('CISO_CLOSE_ON_RECOVERY: true or false, anything else names the variable', () => {
+    expect(loadCisoConfig({ CISO_CLOSE_ON_RECOVERY: 'false' }).closeOnRecovery).toBe(false);
+    expect(loadCisoConfig({ CISO_CLOSE_ON_RECOVERY: 'true' }).closeOnRecovery).toBe(true);
+    expect(message(() => loadCisoConfig({ CISO_CLOSE_ON_RECOVERY: 'sometimes' }))).toMatch(/CISO_CLOSE_ON_RECOVERY: /);
+  });
 });
 
 describe('variable lists, for the README table', () => {
   it('name every variable read', () => {
-    expect(CISO_VARIABLES).toEqual(['CISO_ENABLED', 'CISO_URL', 'CISO_TOKEN', 'CISO_FOLDER', 'CISO_PERIMETER', 'CISO_ASSESSMENT', 'CISO_REQUEST_TIMEOUT']);
+    expect(CISO_VARIABLES).toEqual(['CISO_ENABLED', 'CISO_URL', 'CISO_TOKEN', 'CISO_FOLDER', 'CISO_PERIMETER', 'CISO_ASSESSMENT', 'CISO_REQUEST_TIMEOUT', 'CISO_CLOSE_ON_RECOVERY']);
     expect(NOTIFICATION_VARIABLES).toContain('SMTP_URL');
     expect(PORTFOLIO_VARIABLES).toEqual(expect.arrayContaining(['PORTFOLIO_ENABLED', 'PORTFOLIO_INTERVAL', 'PORTFOLIO_LCR_FLOOR', 'PORTFOLIO_VAR_LIMIT_KES']));
   });

@@ -2,8 +2,10 @@
 // stand-in, a webhook receiver and an SMTP server on loopback: a liquidity breach becomes one
 // risk_metrics breach, one risk event, one risk scenario and one notification per channel; a
 // second run updates instead of duplicating; a worse breach updates the same scenario and
-// notifies again; a refusing register and a stuck channel do not hold the run up.
+// notifies again; a refusing register and a stuck channel do not hold the run up; a breach that
+// is over on a later run is said so in its scenario and closed (or not, per CISO_CLOSE_ON_RECOVERY).
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
@@ -19,6 +21,7 @@ import { startCisoSimulator, type CisoSimulator } from '../../simulators/ciso-as
 import type { BreachNotificationResult, PortfolioRiskSummary } from '../../workflows/portfolio/definitions';
 import type { portfolioRisk } from '../../workflows/portfolio/workflow';
 import { eventually } from '../lifecycle/context';
+import { HISTORY_FIXTURES, saveHistoryFixture } from '../lifecycle/fixtures';
 import { temporalTarget, testDb, uniqueRef, uniqueTaskQueue } from '../helpers';
 import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './receivers';
 
@@ -33,7 +36,7 @@ let workflowCode: string;
 const workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
 
 /** A worker on a task queue of its own, with activities wired to the given CISO Assistant token. */
-async function startWorker(cisoToken: string): Promise<string> {
+async function startWorker(cisoToken: string, cisoEnv: NodeJS.ProcessEnv = {}): Promise<string> {
   const taskQueue = uniqueTaskQueue('portfolio');
   const notifications = loadNotificationConfig({
     NOTIFY_WEBHOOK_URL: hook.url,
@@ -54,7 +57,7 @@ async function startWorker(cisoToken: string): Promise<string> {
     workflowBundle: { code: workflowCode },
     activities: {
       ...createPortfolioActivities({ db, portfolio: loadPortfolioConfig({}), notifications, logger }),
-      ...createCisoActivities({ ciso: loadCisoConfig({ CISO_URL: sim.url, CISO_TOKEN: cisoToken, CISO_REQUEST_TIMEOUT: '2s' }), logger }),
+      ...createCisoActivities({ ciso: loadCisoConfig({ CISO_URL: sim.url, CISO_TOKEN: cisoToken, CISO_REQUEST_TIMEOUT: '2s', ...cisoEnv }), logger }),
       ...createNotificationActivities({ db, notifications, logger }),
     },
   });
@@ -62,8 +65,11 @@ async function startWorker(cisoToken: string): Promise<string> {
   return taskQueue;
 }
 
-async function runPortfolio(taskQueue: string, asOf: string): Promise<PortfolioRiskSummary> {
-  return client.workflow.execute<typeof portfolioRisk>('portfolioRisk', { taskQueue, workflowId: uniqueRef('portfolio-risk'), args: [{ asOf }], workflowExecutionTimeout: '2 minutes' });
+/** `fixture`: with KINGA_RECORD_FIXTURES=1 the run's history is recorded for test/portfolio/replay.test.ts. */
+async function runPortfolio(taskQueue: string, asOf: string, fixture?: string): Promise<PortfolioRiskSummary> {
+  const handle = await client.workflow.start<typeof portfolioRisk>('portfolioRisk', { taskQueue, workflowId: uniqueRef('portfolio-risk'), args: [{ asOf }], workflowExecutionTimeout: '2 minutes' });
+  if (fixture) await saveHistoryFixture(handle, fixture, path.join(HISTORY_FIXTURES, 'portfolio'));
+  return handle.result();
 }
 
 async function seedLiquidity(date: string, outflows: string): Promise<void> {
@@ -203,5 +209,79 @@ describe('portfolioRisk', () => {
     expect(webhookRow).toMatchObject({ attempts: 2, last_error: null });
     expect(webhookRow.delivered_at).not.toBeNull();
     expect(hook.received.slice(received).filter((r) => r.body.data?.eventKey === eventKey)).toHaveLength(1);
+  });
+
+  it('a breach that is over on a later run: its scenario says so (value, time) and is closed; again → nothing more; back → opened again; CISO_CLOSE_ON_RECOVERY=false → left open', async () => {
+    const taskQueue = await startWorker(sim.token);
+    // later than the other tests' liquidity breaches: this breach is the latest of its kind
+    const eventKey = 'portfolio:liquidity:liquidity_coverage_ratio:book:2033-04-10';
+    const lcr = (s: PortfolioRiskSummary) => s.recoveries.filter((r) => r.metric === 'liquidity_coverage_ratio');
+    await seedLiquidity('2033-04-10', '120000000.00'); // LCR 0.833333: WARNING
+    const breach = await runPortfolio(taskQueue, '2033-04-10T09:00:00.000Z');
+    // the first test's scenario of the same name: one scenario per breach, whatever the day
+    expect(breach.breaches).toEqual([expect.objectContaining({ eventKey, status: 'WARNING', scenarioId: expect.any(String) })]);
+    const scenarioId = breach.breaches[0]!.scenarioId!;
+    const scenario = () => sim.state().riskScenarios.find((r) => r.id === scenarioId)!;
+    expect(scenario().treatment).toBe('open');
+
+    await seedLiquidity('2033-04-11', '50000000.00'); // LCR 2: back above the floor
+    const over = await runPortfolio(taskQueue, '2033-04-11T09:00:00.000Z', 'recovery-closed');
+    expect(over.breaches.filter((b) => b.metric === 'liquidity_coverage_ratio')).toEqual([]);
+    expect(lcr(over)).toEqual([
+      { model: 'liquidity', metric: 'liquidity_coverage_ratio', scope: 'book', value: '2.000000', threshold: '1.0', eventKey, scenarioId, treatment: 'cancelled', closed: true, keptOpen: null, cisoNote: null },
+    ]);
+    expect(scenario()).toMatchObject({ treatment: 'cancelled', current_proba: 2, current_impact: 3 });
+    expect(scenario().description).toMatch(/\n\nRecovered as of 2033-04-11T09:00:00\.000Z: LCR below floor \(book\) is over, 2\.000000 against the floor 1\.0\.$/);
+    const event = await db('risk_events').where({ event_key: eventKey }).first();
+    expect(event.details.recovery).toEqual({
+      asOf: '2033-04-11T09:00:00.000Z',
+      runId: over.runId,
+      value: '2.000000',
+      threshold: '1.0',
+      ciso: { scenarioId, refId: expect.stringMatching(/^R\.\d+$/), treatment: 'cancelled', closed: true, keptOpen: null, url: `${sim.url}/risk-scenarios/${scenarioId}` },
+      cisoRetry: false,
+    });
+
+    // a later run the same day: the recovery is recorded, nothing is written again
+    const patches = sim.state().requests.filter((r) => r.method === 'PATCH').length;
+    expect(lcr(await runPortfolio(taskQueue, '2033-04-11T15:00:00.000Z'))).toEqual([]);
+    expect(sim.state().requests.filter((r) => r.method === 'PATCH').length).toBe(patches);
+
+    // the breach is back: the same scenario, open again
+    await seedLiquidity('2033-04-12', '250000000.00'); // LCR 0.4
+    const back = await runPortfolio(taskQueue, '2033-04-12T09:00:00.000Z');
+    expect(back.breaches.find((b) => b.metric === 'liquidity_coverage_ratio')).toMatchObject({ scenarioId, scenarioCreated: false, status: 'CRITICAL' });
+    expect(scenario()).toMatchObject({ treatment: 'open', current_proba: 4, current_impact: 4 });
+
+    // the bank's policy keeps recovered scenarios open for a person to close
+    const keepOpen = await startWorker(sim.token, { CISO_CLOSE_ON_RECOVERY: 'false' });
+    await seedLiquidity('2033-04-13', '50000000.00');
+    const overAgain = await runPortfolio(keepOpen, '2033-04-13T09:00:00.000Z');
+    expect(lcr(overAgain)).toEqual([expect.objectContaining({ eventKey: 'portfolio:liquidity:liquidity_coverage_ratio:book:2033-04-12', scenarioId, treatment: 'open', closed: false, keptOpen: 'CISO_CLOSE_ON_RECOVERY=false' })]);
+    expect(scenario().treatment).toBe('open');
+    expect(scenario().description).toMatch(/Recovered as of 2033-04-13T09:00:00\.000Z: .* 2\.000000 against the floor/);
+  });
+
+  it('a recovery CISO Assistant refuses is recorded with the reason, and not sent again', async () => {
+    const taskQueue = await startWorker(sim.token);
+    const eventKey = 'portfolio:liquidity:liquidity_coverage_ratio:book:2033-05-10';
+    await seedLiquidity('2033-05-10', '110000000.00');
+    const breach = await runPortfolio(taskQueue, '2033-05-10T09:00:00.000Z');
+    const scenarioId = breach.breaches.find((b) => b.eventKey === eventKey)!.scenarioId!;
+
+    await seedLiquidity('2033-05-11', '50000000.00');
+    const refusing = await startWorker('a-token-ciso-assistant-refuses');
+    const refused = (await runPortfolio(refusing, '2033-05-11T09:00:00.000Z')).recoveries.find((r) => r.eventKey === eventKey)!;
+    expect(refused).toMatchObject({ scenarioId: null, treatment: null, closed: false });
+    expect(refused.cisoNote).toMatch(/set-up failed.*401.*Invalid token/);
+    expect(refused.cisoNote).not.toContain('a-token-ciso-assistant-refuses');
+    expect((await db('risk_events').where({ event_key: eventKey }).first()).details.recovery).toMatchObject({
+      asOf: '2033-05-11T09:00:00.000Z',
+      cisoRetry: false,
+      ciso: { note: expect.stringMatching(/Invalid token/) },
+    });
+    // a refusal (4xx) is final: the next run does not try again (an unreachable register would be; test/portfolio/activities.test.ts)
+    expect((await runPortfolio(taskQueue, '2033-05-11T10:00:00.000Z')).recoveries.filter((r) => r.eventKey === eventKey)).toEqual([]);
+    expect(sim.state().riskScenarios.find((r) => r.id === scenarioId)!.treatment).toBe('open');
   });
 });

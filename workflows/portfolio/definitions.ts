@@ -41,6 +41,26 @@ export interface BreachOutcome {
   notificationWorkflowId: string | null;
 }
 
+/** A breach this run found back within its threshold. */
+export interface RecoveryOutcome {
+  model: PortfolioModel;
+  metric: string;
+  scope: string;
+  /** this run's figure */
+  value: string;
+  threshold: string | null;
+  /** the breach's latest risk event, now marked recovered */
+  eventKey: string;
+  /** CISO Assistant's risk scenario, null when there was none to update (see cisoNote) */
+  scenarioId: string | null;
+  /** its treatment afterwards: "cancelled" when closed */
+  treatment: string | null;
+  closed: boolean;
+  /** why the scenario stays open (policy, a treatment a person chose, an older CISO Assistant) */
+  keptOpen: string | null;
+  cisoNote: string | null;
+}
+
 export interface PortfolioRiskSummary {
   runId: string;
   asOf: string;
@@ -49,6 +69,8 @@ export interface PortfolioRiskSummary {
   /** metrics per status, all scopes */
   statuses: Record<MetricStatus, number>;
   breaches: BreachOutcome[];
+  /** breaches of earlier runs that are over (empty for runs recorded before the 'ciso-recovery' patch) */
+  recoveries: RecoveryOutcome[];
   notes: string[];
 }
 

@@ -1,18 +1,20 @@
 // Portfolio risk, run by a Temporal Schedule: compute the credit, liquidity and market metrics,
 // record them, and for each breach record a risk event, raise or update its CISO Assistant risk
-// scenario and notify management.
+// scenario and notify management; for each earlier breach that is over, say so in its scenario
+// and close it (CISO_CLOSE_ON_RECOVERY).
 //
 // Failure handling, on purpose:
 // - database steps retry until PostgreSQL answers (bounded, then the run fails and the next
 //   scheduled run starts over; every write is idempotent);
 // - CISO Assistant calls retry 5xx and network errors with back-off and stop on a 4xx; if the
 //   register stays unreachable the breach is still recorded and notified, with the reason, and the
-//   next run (which upserts every current breach) brings the register up to date;
+//   next run (which upserts every current breach, and retries a recovery it could not write)
+//   brings the register up to date;
 // - notifications are delivered by a child workflow per breach, started with parent-close policy
 //   ABANDON and not awaited: each channel is its own activity with its own retries and back-off,
 //   a failing channel never delays the others, this run, or the next scheduled one.
-import { log, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
-import type { CisoActivities, CisoSetup, ScenarioResult } from '../../activities/ciso/activities';
+import { log, ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { CisoActivities, CisoSetup, ScenarioRecovery, ScenarioResult } from '../../activities/ciso/activities';
 import type { NotificationActivities } from '../../activities/notifications/activities';
 import type { PortfolioActivities } from '../../activities/portfolio/activities';
 import type { MetricStatus } from '../../risk/portfolio/types';
@@ -23,6 +25,7 @@ import {
   type BreachOutcome,
   type PortfolioRiskInput,
   type PortfolioRiskSummary,
+  type RecoveryOutcome,
 } from './definitions';
 
 const compute = proxyActivities<PortfolioActivities>({
@@ -47,6 +50,11 @@ function reason(err: unknown): string {
   return e.cause?.message ?? e.message ?? String(err);
 }
 
+/** CISO Assistant did not answer (network, 5xx) rather than refuse: worth another try next run. */
+function unavailable(err: unknown): boolean {
+  return (err as { cause?: { type?: string } }).cause?.type === 'ciso_unavailable';
+}
+
 export async function portfolioRisk(input: PortfolioRiskInput = {}): Promise<PortfolioRiskSummary> {
   const info = workflowInfo();
   const runId = `${info.workflowId}/${info.runId}`;
@@ -56,16 +64,20 @@ export async function portfolioRisk(input: PortfolioRiskInput = {}): Promise<Por
   const { breaches } = await store.recordPortfolioMetrics({ runId, asOf, metrics: computed.metrics });
   const statuses: Record<MetricStatus, number> = { OK: 0, WARNING: 0, CRITICAL: 0 };
   for (const m of computed.metrics) statuses[m.status] += 1;
-  const summary: PortfolioRiskSummary = { runId, asOf, asOfDate: computed.asOfDate, metrics: computed.metrics.length, statuses, breaches: [], notes: computed.notes };
-  if (breaches.length === 0) return summary;
+  const summary: PortfolioRiskSummary = { runId, asOf, asOfDate: computed.asOfDate, metrics: computed.metrics.length, statuses, breaches: [], recoveries: [], notes: computed.notes };
+  // Runs recorded before recoveries were tracked had no such step; they replay without it.
+  const recovered = patched('ciso-recovery') ? await store.findRecoveredBreaches({ asOf, metrics: computed.metrics }) : [];
+  if (breaches.length === 0 && recovered.length === 0) return summary;
 
   const events = await Promise.all(breaches.map((b) => store.recordPortfolioRiskEvent({ runId, asOf, metricId: b.metricId, breach: b.metric })));
 
   let setup: CisoSetup;
+  let setupUnavailable = false;
   try {
     setup = await ciso.ensureCisoRiskAssessment();
   } catch (err) {
     setup = { enabled: false, reason: `CISO Assistant set-up failed: ${reason(err)}` };
+    setupUnavailable = unavailable(err);
     log.warn('CISO Assistant unavailable; breaches are recorded and notified without it', { reason: setup.reason });
   }
 
@@ -113,6 +125,38 @@ export async function portfolioRisk(input: PortfolioRiskInput = {}): Promise<Por
         cisoNote,
         notificationsPending: pending.length,
         notificationWorkflowId,
+      };
+    }),
+  );
+
+  summary.recoveries = await Promise.all(
+    recovered.map(async (r): Promise<RecoveryOutcome> => {
+      let scenario: ScenarioRecovery | null = null;
+      let cisoNote: string | null = setup.enabled ? null : setup.reason;
+      let cisoRetry = !setup.enabled && setupUnavailable;
+      if (setup.enabled) {
+        try {
+          scenario = await ciso.recordCisoScenarioRecovery({ register: setup.register, metric: r.metric, asOf });
+          if (!scenario) cisoNote = 'no CISO Assistant risk scenario was raised for this breach';
+        } catch (err) {
+          cisoNote = `CISO Assistant risk scenario not updated: ${reason(err)}`;
+          cisoRetry = unavailable(err);
+          log.warn('recovery not written to the risk scenario', { eventKey: r.eventKey, reason: cisoNote });
+        }
+      }
+      await store.recordBreachRecovery({ eventKey: r.eventKey, runId, asOf, metric: r.metric, scenario, cisoNote, cisoRetry });
+      return {
+        model: r.metric.model,
+        metric: r.metric.metric,
+        scope: r.metric.scope,
+        value: r.metric.value,
+        threshold: r.metric.threshold,
+        eventKey: r.eventKey,
+        scenarioId: scenario?.scenarioId ?? null,
+        treatment: scenario?.treatment ?? null,
+        closed: scenario?.closed ?? false,
+        keptOpen: scenario?.keptOpen ?? null,
+        cisoNote,
       };
     }),
   );

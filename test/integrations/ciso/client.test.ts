@@ -210,6 +210,67 @@ describe('set-up and risk scenarios', () => {
     expect(read.body.current_level).toMatchObject({ value: 4, name: 'Very High' });
   });
 
+  it('a recovered breach: the note added once, an open scenario closed ("cancelled"), a new breach opens it again', async () => {
+    const { assessmentId } = await client.ensureRegister(NAMES, MATRIX);
+    const name = 'Kinga: FX net open position above limit (currency:USD)';
+    const raised = await client.upsertRiskScenario(assessmentId, { name, description: 'NOP 12%', probability: 2, impact: 2 });
+    const note = 'Recovered as of 2031-05-02T09:00:00.000Z: FX net open position above limit (USD) is over, 0.080000 against the limit 0.100000.';
+    expect((await raw('/api/risk-scenarios/treatment/')).body).toEqual({ open: 'Open', mitigate: 'Mitigate', accept: 'Accept', avoid: 'Avoid', transfer: 'Transfer', cancelled: 'Cancelled' });
+
+    const recovered = await client.recordRecovery(assessmentId, { name, note, close: true });
+    expect(recovered).toEqual({ id: raised.id, refId: raised.refId, treatment: 'cancelled', closed: true, keptOpen: null });
+    expect((await raw(`/api/risk-scenarios/${raised.id}/`)).body).toMatchObject({ treatment: 'cancelled', description: `NOP 12%\n\n${note}` });
+    // a retried activity: nothing written twice
+    const patches = sim.state().requests.filter((r) => r.method === 'PATCH').length;
+    expect(await client.recordRecovery(assessmentId, { name, note, close: true })).toMatchObject({ closed: true, treatment: 'cancelled' });
+    expect(sim.state().requests.filter((r) => r.method === 'PATCH').length).toBe(patches);
+
+    const again = await client.upsertRiskScenario(assessmentId, { name, description: 'NOP 15%', probability: 3, impact: 3 });
+    expect(again).toMatchObject({ id: raised.id, created: false, treatment: 'open' });
+    expect(sim.state().riskScenarios.find((r) => r.id === raised.id)).toMatchObject({ treatment: 'open', description: 'NOP 15%' });
+
+    expect(await client.recordRecovery(assessmentId, { name: 'Kinga: never raised (book)', note, close: true })).toBeNull();
+  });
+
+  it('a recovered breach stays open when the policy says so, when a person chose the treatment, and on a CISO Assistant without "cancelled"', async () => {
+    const { assessmentId } = await client.ensureRegister(NAMES, MATRIX);
+    const note = (n: number) => `Recovered as of 2031-05-0${n}T09:00:00.000Z: it is over.`;
+    const kept = await client.upsertRiskScenario(assessmentId, { name: 'Kinga: kept open (book)', description: 'x', probability: 1, impact: 1 });
+    expect(await client.recordRecovery(assessmentId, { name: 'Kinga: kept open (book)', note: note(1), close: false })).toMatchObject({ treatment: 'open', closed: false, keptOpen: 'CISO_CLOSE_ON_RECOVERY=false' });
+    expect(sim.state().riskScenarios.find((r) => r.id === kept.id)).toMatchObject({ treatment: 'open', description: `x\n\n${note(1)}` });
+
+    const mitigated = await client.upsertRiskScenario(assessmentId, { name: 'Kinga: mitigated (book)', description: 'y', probability: 1, impact: 1 });
+    expect((await raw(`/api/risk-scenarios/${mitigated.id}/`, { method: 'PATCH', body: JSON.stringify({ treatment: 'mitigate' }) })).status).toBe(200);
+    expect(await client.recordRecovery(assessmentId, { name: 'Kinga: mitigated (book)', note: note(2), close: true })).toMatchObject({
+      treatment: 'mitigate',
+      closed: false,
+      keptOpen: 'its treatment "mitigate" was chosen in CISO Assistant',
+    });
+
+    // v3.10.4, as the bank runs it: no "cancelled" treatment (it came with v3.16), and it says so
+    const older = await startCisoSimulator({ token: 'older-ciso-token-0123456789', faults: {}, cancelledTreatment: false });
+    try {
+      const olderClient = new CisoClient({ baseUrl: older.url, token: older.token, timeoutMs: 2000 });
+      const register = await olderClient.ensureRegister(NAMES, MATRIX);
+      await olderClient.upsertRiskScenario(register.assessmentId, { name: 'Kinga: LCR below floor (book)', description: 'LCR 0.85', probability: 2, impact: 3 });
+      const refused = await fetch(`${older.url}/api/risk-scenarios/${older.state().riskScenarios[0]!.id}/`, {
+        method: 'PATCH',
+        headers: { authorization: `Token ${older.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ treatment: 'cancelled' }),
+      });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ treatment: ['"cancelled" is not a valid choice.'] });
+      expect(await olderClient.recordRecovery(register.assessmentId, { name: 'Kinga: LCR below floor (book)', note: note(3), close: true })).toMatchObject({
+        treatment: 'open',
+        closed: false,
+        keptOpen: 'this CISO Assistant has no "cancelled" treatment (it came with v3.16)',
+      });
+      expect(older.state().riskScenarios[0]).toMatchObject({ treatment: 'open', description: `LCR 0.85\n\n${note(3)}` });
+    } finally {
+      await older.stop();
+    }
+  });
+
   it('a create whose answer was lost finds the scenario and updates it', async () => {
     const { assessmentId } = await client.ensureRegister(NAMES, MATRIX);
     const name = 'Kinga: FX 1-day 99% VaR above limit (book)';
@@ -313,5 +374,22 @@ describe('the activities', () => {
     const stored = sim.state().riskScenarios.find((s) => s.id === first.scenarioId)!;
     expect(stored.description).toContain('0.450000');
     expect(stored.justification).toMatch(/probability Very High/);
+
+    // back above the floor on a later run: said in the scenario, with the value and the time, and closed
+    const over = { ...breach, value: '1.250000', status: 'OK' as const };
+    const recovered = await acts.recordCisoScenarioRecovery({ register: setup.register, metric: over, asOf: '2031-01-16T09:00:00.000Z' });
+    expect(recovered).toEqual({ scenarioId: first.scenarioId, refId: first.refId, name: first.name, treatment: 'cancelled', closed: true, keptOpen: null, url: first.url });
+    expect(sim.state().riskScenarios.find((s) => s.id === first.scenarioId)!.description).toMatch(
+      /\n\nRecovered as of 2031-01-16T09:00:00\.000Z: LCR below floor \(book\) is over, 1\.250000 against the floor 1\.0\.$/,
+    );
+    const keepOpen = createCisoActivities({ ciso: loadCisoConfig({ CISO_URL: sim.url, CISO_TOKEN: sim.token, CISO_ASSESSMENT: 'Kinga activity test', CISO_CLOSE_ON_RECOVERY: 'false' }), logger });
+    const other = await keepOpen.upsertCisoRiskScenario({ register: setup.register, breach: { ...breach, scope: 'currency:USD' }, eventKey: 'k2', asOf: '2031-01-15T09:00:00.000Z' });
+    expect(await keepOpen.recordCisoScenarioRecovery({ register: setup.register, metric: { ...over, scope: 'currency:USD' }, asOf: '2031-01-16T09:00:00.000Z' })).toMatchObject({
+      scenarioId: other.scenarioId,
+      treatment: 'open',
+      closed: false,
+      keptOpen: 'CISO_CLOSE_ON_RECOVERY=false',
+    });
+    expect(await acts.recordCisoScenarioRecovery({ register: setup.register, metric: { ...over, metric: 'fx_var_1d_99' }, asOf: '2031-01-16T09:00:00.000Z' })).toBeNull();
   });
 });

@@ -105,6 +105,22 @@ describe(`CISO Assistant contract (${againstRealServer ? 'CISO_CONTRACT_URL' : '
     expect(other.id).not.toBe(first.id);
   });
 
+  it('a breach that is over: the note goes into the scenario, which is closed ("cancelled") where the server has that treatment; the breach back opens it', async () => {
+    const name = `Kinga: contract recovery ${run} (book)`;
+    const raised = await client.upsertRiskScenario(register.assessmentId, { name, description: 'LCR 0.85', probability: 2, impact: 3 });
+    const note = `Recovered as of 2031-01-16T09:00:00.000Z: contract ${run} is over, 1.250000 against the floor 1.0.`;
+    const choices = await client.treatmentChoices();
+    expect(choices).toEqual(expect.arrayContaining(['open', 'mitigate', 'accept', 'avoid', 'transfer']));
+    const closable = choices.includes('cancelled'); // v3.16 and later
+    const recovered = await client.recordRecovery(register.assessmentId, { name, note, close: true });
+    expect(recovered).toMatchObject({ id: raised.id, treatment: closable ? 'cancelled' : 'open', closed: closable });
+    const read = await raw(`/api/risk-scenarios/${raised.id}/`);
+    expect(read.body).toMatchObject({ treatment: closable ? 'cancelled' : 'open', description: `LCR 0.85\n\n${note}` });
+    const back = await client.upsertRiskScenario(register.assessmentId, { name, description: 'LCR 0.50', probability: 4, impact: 4 });
+    expect(back).toMatchObject({ id: raised.id, treatment: 'open' });
+    expect((await raw(`/api/risk-scenarios/${raised.id}/`)).body).toMatchObject({ treatment: 'open', description: 'LCR 0.50' });
+  });
+
   it('parallel runs raising the same breach leave one scenario', async () => {
     const name = `Kinga: contract parallel ${run} (book)`;
     const results = await Promise.all([0, 1, 2].map(() => client.upsertRiskScenario(register.assessmentId, { name, description: 'p', probability: 1, impact: 1 })));
