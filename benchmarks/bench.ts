@@ -1,6 +1,7 @@
 // npm run bench — Kinga against bare Temporal on the same server, in one run, interleaved; prints
 // ratios (absolute figures on a shared machine are noisy, ratios within one run are not).
 //   npm run bench -- [--n 300] [--in-flight 30] [--latency 60] [--rounds 2] [--skip-forest]
+//                    [--only throughput,latency,scoring,forest]   (a part or several; default all)
 // Starts its own PostgreSQL (the machine's server binaries), Temporal dev server, Kinga worker and
 // baseline worker, and stops them at the end. Figures are printed and written to
 // .kinga/bench/last.json; nothing is asserted.
@@ -33,8 +34,12 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     customers: { type: 'string', default: '200' },
     'skip-forest': { type: 'boolean', default: false },
+    only: { type: 'string', default: 'throughput,latency,scoring,forest' },
   },
 });
+const PARTS = new Set(args.only.split(',').map((p) => p.trim()));
+for (const part of PARTS) if (!['throughput', 'latency', 'scoring', 'forest'].includes(part)) throw new Error(`--only: unknown part ${part}`);
+const runs = (part: 'throughput' | 'latency' | 'scoring' | 'forest') => PARTS.has(part) && !(part === 'forest' && args['skip-forest']);
 const N = Number(args.n);
 const IN_FLIGHT = Number(args['in-flight']);
 const LATENCY_SAMPLES = Number(args.latency);
@@ -58,6 +63,11 @@ interface SideFigures {
 async function main() {
   const t0 = Date.now();
   log(`machine: ${machineSummary()}`);
+  if (!runs('throughput') && !runs('latency')) {
+    report({ ...(await alone()), workload: null });
+    log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    return;
+  }
   const stack = await startBenchStack();
   try {
     await run(stack);
@@ -90,9 +100,10 @@ async function run(stack: BenchStack) {
   const fx = loadConfig(stack.kingaEnv).fx;
   const kingaLifecycle = async (prefix: string, i: number) => {
     const t = everydayTransaction(workload, prefix, seq++);
-    sampleLifecycle ||= lifecycleWorkflowId(t.transactionRef);
     await ingestTransactions({ db, temporal: client, taskQueue: KINGA_TASK_QUEUE, fx }, [t], { batch: false, requestId: `bench-${t.transactionRef}` });
     const state = await client.workflow.getHandle<(i: unknown) => Promise<LifecycleState>>(lifecycleWorkflowId(t.transactionRef)).result();
+    // the history figures are those of an auto-approved lifecycle, the path measured here
+    if (!sampleLifecycle && state.status === 'approved') sampleLifecycle = lifecycleWorkflowId(t.transactionRef);
     void i;
     return state.status;
   };
@@ -107,7 +118,7 @@ async function run(stack: BenchStack) {
 
   // --- throughput, interleaved rounds ---------------------------------------------------------
   const perRound = Math.ceil(N / ROUNDS);
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < (runs('throughput') ? ROUNDS : 0); r++) {
     for (const side of (r % 2 === 0 ? ['kinga', 'bare'] : ['bare', 'kinga']) as Side[]) {
       log(`throughput round ${r + 1}/${ROUNDS}: ${side}, ${perRound} workflows, ${IN_FLIGHT} in flight`);
       const before = cpuNow(side);
@@ -126,13 +137,14 @@ async function run(stack: BenchStack) {
   const memory = { kinga: memoryMiB(kingaWorker.pid), bare: memoryMiB(baselineWorker.pid) };
 
   // --- latency, one at a time, interleaved ----------------------------------------------------
-  log(`latency: ${LATENCY_SAMPLES} samples each`);
+  const samples = runs('latency') ? LATENCY_SAMPLES : 0;
+  if (samples) log(`latency: ${samples} samples each`);
   const api = await startApi(stack);
   const latency: Record<string, number[]> = { post: [], bare: [], realtime: [], bareUws: [] };
   let gets = 0;
   let pending = 0;
   try {
-    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    for (let i = 0; i < samples; i++) {
       const t = everydayTransaction(workload, 'lat', seq++);
       let started = performance.now();
       const posted = await api.request('POST', '/api/transactions', t);
@@ -172,64 +184,110 @@ async function run(stack: BenchStack) {
   }
 
   // --- history per workflow -------------------------------------------------------------------
-  const history = async (workflowId: string) => {
-    const res = await client.workflowService.getWorkflowExecutionHistory({ namespace: stack.temporalServer.namespace, execution: { workflowId } });
-    const events = res.history?.events ?? [];
-    return { events: events.length, bytes: proto.temporal.api.history.v1.History.encode({ events }).finish().length };
-  };
-  const histories = { kinga: await history(sampleLifecycle), bare: await history('bare-tp0-0') };
+  const histories = { kinga: await historyFigures(client, sampleLifecycle), bare: await historyFigures(client, 'bare-warm-0') };
 
-  // --- scoring alone and the forest -----------------------------------------------------------
-  log('scoring alone on one core');
-  const scoring = scoringBench();
+  report({ figures, memory, latency, gets: gets / Math.max(samples, 1), pending, boundMs: loadConfig(stack.kingaEnv).api.realtimeBoundMs, histories, ...(await alone()), workload });
+}
+
+/** The parts that need no Temporal: scoring alone and the forest. */
+async function alone(): Promise<{ scoring: ScoringFigures | null; forest: ForestComparison | null }> {
+  let scoring: ScoringFigures | null = null;
   let forest: ForestComparison | null = null;
-  if (!args['skip-forest']) {
+  if (runs('scoring')) {
+    log('scoring alone on one core');
+    scoring = scoringBench();
+  }
+  if (runs('forest')) {
     log('isolation forest vs scikit-learn');
     forest = await compareForests({ report: (t) => process.stderr.write(t) });
   }
-
-  report({ figures, memory, latency, gets: gets / LATENCY_SAMPLES, pending, boundMs: loadConfig(stack.kingaEnv).api.realtimeBoundMs, histories, scoring, forest, workload });
+  return { scoring, forest };
 }
 
-function report(r: {
+type EventType = proto.temporal.api.enums.v1.EventType;
+const EventType = proto.temporal.api.enums.v1.EventType;
+
+/** What one workflow cost Temporal: its history's events and bytes, and what they were. */
+async function historyFigures(client: BenchStack['client'], workflowId: string): Promise<HistoryFigures> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const count = (...types: EventType[]) => events.filter((e) => types.includes(e.eventType as EventType)).length;
+  return {
+    events: events.length,
+    bytes: proto.temporal.api.history.v1.History.encode({ events }).finish().length,
+    workflowTasks: count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+    activities: count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+    localActivities: events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+    upserts: count(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED),
+  };
+}
+
+interface HistoryFigures {
+  events: number;
+  bytes: number;
+  workflowTasks: number;
+  activities: number;
+  localActivities: number;
+  upserts: number;
+}
+
+type Run = {
+  scoring: ScoringFigures | null;
+  forest: ForestComparison | null;
+  workload: Workload | null;
+} & Partial<{
   figures: Record<Side, SideFigures>;
   memory: Record<Side, { rss: number; peak: number }>;
   latency: Record<string, number[]>;
   gets: number;
   pending: number;
   boundMs: number;
-  histories: Record<Side, { events: number; bytes: number }>;
-  scoring: ScoringFigures;
-  forest: ForestComparison | null;
-  workload: Workload;
-}) {
-  const { figures: f } = r;
-  const tput = (s: Side) => f[s].workflows / f[s].seconds;
-  const cpuPer = (s: Side, k: keyof CpuSnapshot) => f[s].cpu[k] / f[s].workflows;
-  const cpuAll = (s: Side) => cpuPer(s, 'temporal') + cpuPer(s, 'worker') + cpuPer(s, 'postgres');
-  const p = (k: string, q: number) => percentile(r.latency[k]!, q);
-  const row = (name: string, bare: string, kinga: string, rat: string) => console.log(`| ${name} | ${bare} | ${kinga} | ${rat} |`);
+  histories: Record<Side, HistoryFigures>;
+}>;
 
-  console.log(`\nKinga vs bare Temporal — ${new Date().toISOString()} — ${machineSummary()}`);
-  console.log(`N=${N} per side in ${ROUNDS} interleaved rounds, ${IN_FLIGHT} in flight; ${LATENCY_SAMPLES} latency samples; ${r.workload.customers.length} customers with history`);
-  console.log(`Kinga outcomes: ${Object.entries(f.kinga.statuses).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
-  console.log('| figure | bare Temporal | Kinga | ratio |');
+function report(r: Run) {
+  const row = (name: string, bare: string, kinga: string, rat: string) => console.log(`| ${name} | ${bare} | ${kinga} | ${rat} |`);
+  console.log(`\nKinga vs bare Temporal — ${new Date().toISOString()} — ${machineSummary()} — parts: ${[...PARTS].filter((p) => runs(p as 'forest')).join(', ')}`);
+  if (r.workload) {
+    console.log(`N=${N} per side in ${ROUNDS} interleaved rounds, ${IN_FLIGHT} in flight; ${runs('latency') ? LATENCY_SAMPLES : 0} latency samples; ${r.workload.customers.length} customers with history`);
+  }
+  const f = r.figures;
+  if (f && runs('throughput')) console.log(`Kinga outcomes: ${Object.entries(f.kinga.statuses).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log('\n| figure | bare Temporal | Kinga | ratio |');
   console.log('| --- | --- | --- | --- |');
-  row('throughput (wf/s)', fmt(tput('bare')), fmt(tput('kinga')), ratio(tput('kinga'), tput('bare')));
-  row('CPU per workflow, all processes (ms)', fmt(cpuAll('bare')), fmt(cpuAll('kinga')), ratio(cpuAll('kinga'), cpuAll('bare')));
-  for (const k of ['temporal', 'worker', 'postgres'] as const) row(`  CPU per workflow: ${k} (ms)`, fmt(cpuPer('bare', k)), fmt(cpuPer('kinga', k)), ratio(cpuPer('kinga', k), cpuPer('bare', k)));
-  row('worker memory RSS / peak (MiB)', `${fmt(r.memory.bare.rss, 0)} / ${fmt(r.memory.bare.peak, 0)}`, `${fmt(r.memory.kinga.rss, 0)} / ${fmt(r.memory.kinga.peak, 0)}`, ratio(r.memory.kinga.peak, r.memory.bare.peak));
-  row('latency p50, POST → approved visible vs workflow round trip (ms)', fmt(p('bare', 50), 0), fmt(p('post', 50), 0), ratio(p('post', 50), p('bare', 50)));
-  row('latency p99 (ms)', fmt(p('bare', 99), 0), fmt(p('post', 99), 0), ratio(p('post', 99), p('bare', 99)));
-  row('GETs per transaction while polling', '—', fmt(r.gets), '—');
-  row('real-time answer p50, POST /api/transactions/realtime vs bare update-with-start (ms)', fmt(p('bareUws', 50), 0), fmt(p('realtime', 50), 0), ratio(p('realtime', 50), p('bareUws', 50)));
-  row('real-time answer p99 (ms)', fmt(p('bareUws', 99), 0), fmt(p('realtime', 99), 0), ratio(p('realtime', 99), p('bareUws', 99)));
-  row(`real-time answers past the ${r.boundMs} ms bound (202 pending)`, '—', `${r.pending} of ${LATENCY_SAMPLES}`, '—');
-  row('history events per workflow', String(r.histories.bare.events), String(r.histories.kinga.events), ratio(r.histories.kinga.events, r.histories.bare.events));
-  row('history bytes per workflow', String(r.histories.bare.bytes), String(r.histories.kinga.bytes), ratio(r.histories.kinga.bytes, r.histories.bare.bytes));
-  row('scoring alone, one core, profile given (tx per CPU s)', '—', fmt(r.scoring.profileGiven, 0), ratio(r.scoring.profileGiven, 100_000) + ' of 100k');
-  row('scoring alone, profile kept up to date (tx per CPU s)', '—', fmt(r.scoring.profileKept, 0), ratio(r.scoring.profileKept, 100_000) + ' of 100k');
-  row(`scoring alone, profile built from ~${fmt(r.scoring.historyRows, 0)} rows (tx per CPU s)`, '—', fmt(r.scoring.profileBuilt, 0), '—');
+  if (f && runs('throughput')) {
+    const tput = (s: Side) => f[s].workflows / f[s].seconds;
+    const cpuPer = (s: Side, k: keyof CpuSnapshot) => f[s].cpu[k] / f[s].workflows;
+    const cpuAll = (s: Side) => cpuPer(s, 'temporal') + cpuPer(s, 'worker') + cpuPer(s, 'postgres');
+    row('throughput (wf/s)', fmt(tput('bare')), fmt(tput('kinga')), ratio(tput('kinga'), tput('bare')));
+    row('CPU per workflow, all processes (ms)', fmt(cpuAll('bare')), fmt(cpuAll('kinga')), ratio(cpuAll('kinga'), cpuAll('bare')));
+    for (const k of ['temporal', 'worker', 'postgres'] as const) row(`  CPU per workflow: ${k} (ms)`, fmt(cpuPer('bare', k)), fmt(cpuPer('kinga', k)), ratio(cpuPer('kinga', k), cpuPer('bare', k)));
+    if (r.memory) row('worker memory RSS / peak (MiB)', `${fmt(r.memory.bare.rss, 0)} / ${fmt(r.memory.bare.peak, 0)}`, `${fmt(r.memory.kinga.rss, 0)} / ${fmt(r.memory.kinga.peak, 0)}`, ratio(r.memory.kinga.peak, r.memory.bare.peak));
+  }
+  if (r.latency && runs('latency')) {
+    const p = (k: string, q: number) => percentile(r.latency![k]!, q);
+    row('latency p50, POST → approved visible vs workflow round trip (ms)', fmt(p('bare', 50), 0), fmt(p('post', 50), 0), ratio(p('post', 50), p('bare', 50)));
+    row('latency p99 (ms)', fmt(p('bare', 99), 0), fmt(p('post', 99), 0), ratio(p('post', 99), p('bare', 99)));
+    row('GETs per transaction while polling', '—', fmt(r.gets ?? NaN), '—');
+    row('real-time answer p50, POST /api/transactions/realtime vs bare update-with-start (ms)', fmt(p('bareUws', 50), 0), fmt(p('realtime', 50), 0), ratio(p('realtime', 50), p('bareUws', 50)));
+    row('real-time answer p99 (ms)', fmt(p('bareUws', 99), 0), fmt(p('realtime', 99), 0), ratio(p('realtime', 99), p('bareUws', 99)));
+    row(`real-time answers past the ${r.boundMs} ms bound (202 pending)`, '—', `${r.pending} of ${LATENCY_SAMPLES}`, '—');
+  }
+  if (r.histories) {
+    const h = r.histories;
+    const each = (name: string, k: keyof HistoryFigures) => row(`${name} per workflow (auto-approved lifecycle)`, String(h.bare[k]), String(h.kinga[k]), ratio(h.kinga[k], h.bare[k]));
+    each('history events', 'events');
+    each('history bytes', 'bytes');
+    each('workflow tasks', 'workflowTasks');
+    each('activities', 'activities');
+    each('local activities', 'localActivities');
+    each('search-attribute / memo upserts', 'upserts');
+  }
+  if (r.scoring) {
+    row('scoring alone, one core, profile given (tx per CPU s)', '—', fmt(r.scoring.profileGiven, 0), ratio(r.scoring.profileGiven, 100_000) + ' of 100k');
+    row('scoring alone, profile kept up to date (tx per CPU s)', '—', fmt(r.scoring.profileKept, 0), ratio(r.scoring.profileKept, 100_000) + ' of 100k');
+    row(`scoring alone, profile built from ~${fmt(r.scoring.historyRows, 0)} rows (tx per CPU s)`, '—', fmt(r.scoring.profileBuilt, 0), '—');
+  }
   if (r.forest && !('error' in r.forest.sklearn)) {
     const s = r.forest.sklearn;
     const k = r.forest.kinga;
@@ -241,7 +299,7 @@ function report(r: {
 
   const out = path.join(REPO_ROOT, '.kinga', 'bench', 'last.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine: machineSummary(), n: N, inFlight: IN_FLIGHT, ...r, workload: undefined }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine: machineSummary(), n: N, inFlight: IN_FLIGHT, parts: [...PARTS], ...r, workload: undefined }, null, 2));
   log(`figures written to ${out}`);
 }
 
