@@ -4,6 +4,7 @@ import { createExtractionActivities } from './extraction';
 import { createLifecycleActivities } from './lifecycle';
 import { createScoringActivities } from './scoring';
 import { createBacktestActivities } from './backtest';
+import { createRoutingActivities } from './routing';
 import { createTrainingActivities } from './training';
 import { createTazamaActivities } from './tazama';
 import { createBallerineActivities } from './ballerine';
@@ -15,10 +16,13 @@ import { withFailureClassification } from './failures';
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
+  const lifecycle = createLifecycleActivities(deps);
+  const scoring = createScoringActivities(deps);
   return withFailureClassification({
-    ...createLifecycleActivities(deps),
-    ...createScoringActivities(deps),
+    ...lifecycle,
+    ...scoring,
     ...createBacktestActivities(deps),
+    ...createRoutingActivities(deps, { lifecycle, scoring }),
     ...createExtractionActivities(deps),
     ...createTrainingActivities(deps),
     ...createTazamaActivities({ db: deps.db, logger: deps.logger, tazama: deps.config.tazama }),

@@ -243,38 +243,57 @@ export function extractDecisionPath(history: HistoryJson): DecisionPath {
     push(event, 'scored', scoredTitle(s), { ...extra, ...scoreData(s) }, scoreLines(s));
   };
 
+  const transactionLoaded = (event: HistoryEventJson, base: Record<string, unknown>, result: unknown): boolean => {
+    const r = asRecord(result);
+    const t = r.transaction;
+    if (!isTransaction(t)) return false;
+    transactionRef ??= t.transactionRef;
+    push(event, 'transaction_loaded', `transaction ${t.transactionRef} loaded`, { ...base, transaction: t, casePolicy: r.casePolicy }, transactionLines(t));
+    return true;
+  };
+
+  const routedStep = (event: HistoryEventJson, base: Record<string, unknown>, input: Record<string, unknown>) => {
+    const events = (input.events as CaseEventView[] | undefined) ?? [];
+    const s = isScoreBreakdown(input.score) ? input.score : undefined;
+    const status = String(input.status ?? '?');
+    const routedTo = status === 'approved' ? 'approved automatically, no case' : `${status}: a case is needed`;
+    // the score routing used: the local score, with Tazama's section once it has been applied
+    if (s) score = { score: s.score, level: s.level, modelVersion: s.modelVersion };
+    const lines = s?.tazama ? [`final score ${s.score} (${s.level}) after ${tazamaLines(s.tazama)[0]}`, ...tazamaLines(s.tazama).slice(1)] : [];
+    push(
+      event,
+      'routed',
+      `routed as ${s?.level ?? '?'} risk (score ${s?.score ?? '?'}) → ${routedTo}`,
+      { ...base, status, level: s?.level ?? null, score: s?.score ?? null, events: events.map((e) => e.type), ...(s?.tazama ? { tazama: s.tazama } : {}) },
+      [...lines, ...events.map((e) => `audit: ${caseEventTitle(e)}`)],
+      events,
+    );
+  };
+
+  /** One-step routing (a local activity): loaded, scored and — Tazama off — routed, in that order. */
+  const assessed = (event: HistoryEventJson, result: unknown) => {
+    const base = { activityType: 'assessTransaction', local: true };
+    const r = asRecord(result);
+    transactionLoaded(event, base, r);
+    if (!isScoreBreakdown(r.score)) return;
+    scored(event, r.score, base);
+    const routed = asRecord(r.routed);
+    if (!r.routed) return;
+    const t = r.score.tazama;
+    if (t) push(event, 'tazama', `Tazama ${t.outcome.replace('_', ' ')}: ${t.detail}`, { ...base, tazama: t }, []);
+    routedStep(event, base, { score: r.score, status: routed.status, events: routed.events });
+  };
+
   const activityCompleted = (event: HistoryEventJson, act: Scheduled, result: unknown) => {
     const input = asRecord(act.input);
     const base = { activityType: act.activityType, scheduledEventId: act.eventId };
     switch (act.activityType) {
-      case 'loadTransaction': {
-        const r = asRecord(result);
-        const t = r.transaction;
-        if (isTransaction(t)) {
-          transactionRef ??= t.transactionRef;
-          push(event, 'transaction_loaded', `transaction ${t.transactionRef} loaded`, { ...base, transaction: t, casePolicy: r.casePolicy }, transactionLines(t));
-          return;
-        }
+      case 'loadTransaction':
+        if (transactionLoaded(event, base, result)) return;
         break;
-      }
-      case 'recordRouting': {
-        const events = (input.events as CaseEventView[] | undefined) ?? [];
-        const s = isScoreBreakdown(input.score) ? input.score : undefined;
-        const status = String(input.status ?? '?');
-        const routedTo = status === 'approved' ? 'approved automatically, no case' : `${status}: a case is needed`;
-        // the score routing used: the local score, with Tazama's section once it has been applied
-        if (s) score = { score: s.score, level: s.level, modelVersion: s.modelVersion };
-        const lines = s?.tazama ? [`final score ${s.score} (${s.level}) after ${tazamaLines(s.tazama)[0]}`, ...tazamaLines(s.tazama).slice(1)] : [];
-        push(
-          event,
-          'routed',
-          `routed as ${s?.level ?? '?'} risk (score ${s?.score ?? '?'}) → ${routedTo}`,
-          { ...base, status, level: s?.level ?? null, score: s?.score ?? null, events: events.map((e) => e.type), ...(s?.tazama ? { tazama: s.tazama } : {}) },
-          [...lines, ...events.map((e) => `audit: ${caseEventTitle(e)}`)],
-          events,
-        );
+      case 'recordRouting':
+        routedStep(event, base, input);
         return;
-      }
       case 'submitToTazama': {
         const r = asRecord(result);
         const title = r.enabled
@@ -415,7 +434,8 @@ export function extractDecisionPath(history: HistoryJson): DecisionPath {
             break;
           }
           const result = decodeFirst(details.result);
-          if (isScoreBreakdown(result)) scored(event, result, { activityType: type, local: true });
+          if (type === 'assessTransaction') assessed(event, result);
+          else if (isScoreBreakdown(result)) scored(event, result, { activityType: type, local: true });
           else push(event, /tazama/i.test(type) ? 'tazama' : 'activity', `${type} (local activity) completed`, { activityType: type, local: true, result }, []);
         } else if (name === 'core_patch') {
           // patched(): the code-version decision is part of the history, so replays take the same branch

@@ -8,7 +8,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { TazamaConfig } from '../../config/tazama';
 import type { Db } from '../../db/connection';
-import { parseTazamaEvaluation, TazamaShapeError, type TazamaEvaluation, type TazamaOutcome } from '../../risk/tazama';
+import type { Knex } from 'knex';
+import { parseTazamaEvaluation, tazamaOutcome, TazamaShapeError, type TazamaEvaluation, type TazamaOutcome } from '../../risk/tazama';
 import type { Transaction } from '../../risk/types';
 import { createTazamaClient, TazamaError, type TazamaClient } from './client';
 import { tazamaMessageIds, toPacs002, toPacs008 } from './messages';
@@ -68,11 +69,38 @@ function toFailure(err: unknown): unknown {
   return err;
 }
 
+/** Whether transactions are sent to Tazama at all (switched on, and a TMS to send them to). */
+export function tazamaActive(tazama: TazamaConfig): boolean {
+  return tazama.enabled && Boolean(tazama.tmsUrl);
+}
+
+/**
+ * Records that Tazama was switched off for this transaction, as recordTazamaOutcome does for a
+ * 'disabled' outcome, inside the caller's transaction (the one-step routing of a lifecycle).
+ */
+export async function recordTazamaSwitchedOff(trx: Db | Knex.Transaction, transactionRef: string): Promise<void> {
+  const ids = tazamaMessageIds(transactionRef);
+  const outcome = tazamaOutcome.disabled();
+  const detail = 'detail' in outcome ? outcome.detail : null;
+  await trx('tazama_evaluations')
+    .insert({
+      transaction_ref: transactionRef,
+      pacs008_msg_id: ids.pacs008MsgId,
+      pacs002_msg_id: ids.pacs002MsgId,
+      end_to_end_id: ids.endToEndId,
+      status: 'disabled',
+      outcome_detail: detail,
+      decided_at: trx.fn.now(),
+    })
+    .onConflict('transaction_ref')
+    .merge({ status: 'disabled', outcome_detail: detail, decided_at: trx.raw('coalesce(tazama_evaluations.decided_at, now())'), updated_at: trx.fn.now() });
+}
+
 export function createTazamaActivities(deps: TazamaActivityDeps) {
   const { db, logger, tazama } = deps;
   const log = logger.child({ integration: 'tazama' });
   const client: TazamaClient | null =
-    tazama.enabled && tazama.tmsUrl
+    tazamaActive(tazama) && tazama.tmsUrl
       ? createTazamaClient({
           tmsUrl: tazama.tmsUrl,
           adminUrl: tazama.adminUrl,

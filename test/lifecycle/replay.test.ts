@@ -11,7 +11,9 @@ const files = fs.existsSync(HISTORY_FIXTURES) ? fs.readdirSync(HISTORY_FIXTURES)
 
 describe('replay of recorded lifecycle histories', () => {
   it('has recorded histories to replay', () => {
-    expect(files.map((f) => f.replace(/\.json$/, ""))).toEqual(expect.arrayContaining(["auto-approve", "approve-medium", "block-high", "escalate-then-approve", "signal-refused-then-approve", "sla-escalation-ladder", "tazama-alert-ballerine-block"]));
+    expect(files.map((f) => f.replace(/\.json$/, ""))).toEqual(expect.arrayContaining(["auto-approve", "approve-medium", "block-high", "escalate-then-approve", "signal-refused-then-approve", "sla-escalation-ladder", "tazama-alert-ballerine-block",
+      // recorded with one-step routing (load, score and routing as one local activity)
+      "one-step-auto-approve", "one-step-approve-medium", "one-step-block-high", "one-step-escalate-then-approve", "one-step-signal-refused-then-approve"]));
   });
 
   it.each(files)('%s replays deterministically', async (file) => {

@@ -223,3 +223,32 @@ export function decisionRefusal(state: LifecycleState, input: DecisionInput, pol
   }
   return null;
 }
+
+/** Who the lifecycle's own steps name in the audit trail. */
+export const LIFECYCLE_ACTOR = 'system:lifecycle';
+
+/** The transaction's status once routed: approved (low), flagged (medium case), held (high case). */
+export function routedStatus(level: RiskLevel): TransactionStatus {
+  return level === 'low' ? 'approved' : level === 'high' ? 'held' : 'flagged';
+}
+
+/**
+ * The audit events of routing, numbered from 1 (the lifecycle's first events): `scored`, and for
+ * low risk `auto_approved`. Written by the one-step routing activity, adopted by the workflow.
+ */
+export function routingEvents(score: Pick<ScoreBreakdown, 'score' | 'level' | 'modelVersion'>, at: string): CaseEventView[] {
+  const scored: CaseEventView = { seq: 1, type: 'scored', actor: LIFECYCLE_ACTOR, actorRole: null, note: null, at, details: { score: score.score, level: score.level, modelVersion: score.modelVersion } };
+  if (score.level !== 'low') return [scored];
+  return [scored, { seq: 2, type: 'auto_approved', actor: LIFECYCLE_ACTOR, actorRole: null, note: `score ${score.score} is below the medium threshold`, at }];
+}
+
+/** What the one-step routing activity (assessTransaction) found, and what it recorded. */
+export interface Assessment {
+  transaction: Transaction;
+  casePolicy: CasePolicy;
+  ruleSetVersion: number;
+  /** the final breakdown when routed here; Kinga's own score, before Tazama, when not */
+  score: ScoreBreakdown;
+  /** null when Tazama is on: the workflow evaluates with it, then records the routing itself */
+  routed: { status: TransactionStatus; events: CaseEventView[] } | null;
+}

@@ -33,6 +33,7 @@ import {
   tazamaResultSignal,
   type CasePolicy,
   type CaseEventView,
+  type Assessment,
   type CaseView,
   type DecisionInput,
   type DecisionRefusedInput,
@@ -54,6 +55,15 @@ const scoring = proxyLocalActivities<KingaActivities>({
   startToCloseTimeout: '20 seconds',
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+// Load, score and (Tazama off) record the routing: a few reads and one PostgreSQL transaction,
+// idempotent, so it runs as a local activity in the lifecycle's first workflow task. Retried like
+// the database writes: an accepted transaction is never dropped.
+const routing = proxyLocalActivities<KingaActivities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['not_found', 'invalid'] },
 });
 
 // Tazama: a bounded wait. If it is down, the transaction is decided on Kinga's own score.
@@ -343,49 +353,91 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     });
   };
 
-  // 1 load
-  const loaded = await db.loadTransaction({ transactionRef: input.transactionRef });
-  state.transaction = loaded.transaction;
-  policy = loaded.casePolicy;
-  upsertMemo({ transactionRef: input.transactionRef, amount: `${loaded.transaction.amount} ${loaded.transaction.currency}`, customerId: loaded.transaction.customerId, channel: loaded.transaction.channel });
-  upsertSearchAttributes([
-    { key: searchAttributes.transactionRef, value: input.transactionRef },
-    { key: searchAttributes.customerId, value: loaded.transaction.customerId },
-  ]);
-
-  // 2 score
-  state.stage = 'scoring';
-  // the rule-set version resolved at load: one version for the whole lifecycle (absent in old histories)
-  let score = await scoring.scoreTransaction({ transaction: loaded.transaction, ruleSetVersion: loaded.ruleSetVersion });
-  state.score = score;
-  if (patched('tazama-evaluation')) {
-    // Versioned change: histories recorded before Tazama replay without this step.
-    score = await evaluateWithTazama(loaded.transaction, score);
+  let loaded: Pick<Assessment, 'transaction' | 'casePolicy' | 'ruleSetVersion'>;
+  let score: ScoreBreakdown;
+  // routing already recorded by the one-step activity (Tazama off); null: recorded below
+  let routed: Assessment['routed'] = null;
+  const oneStep = patched('one-step-routing');
+  if (oneStep) {
+    // Versioned change: load, score and (Tazama off) routing are one local activity and one
+    // PostgreSQL transaction, the search attributes and memo one upsert each. Histories recorded
+    // before replay through the separate steps below.
+    state.stage = 'scoring';
+    const assessed = await routing.assessTransaction({ workflowId, transactionRef: input.transactionRef, requestId: input.requestId ?? null });
+    loaded = assessed;
+    state.transaction = assessed.transaction;
+    policy = assessed.casePolicy;
+    score = assessed.score;
     state.score = score;
+    routed = assessed.routed;
+    if (!routed) {
+      score = await evaluateWithTazama(assessed.transaction, score);
+      state.score = score;
+    }
+    const t = assessed.transaction;
+    upsertMemo({ transactionRef: input.transactionRef, amount: `${t.amount} ${t.currency}`, customerId: t.customerId, channel: t.channel, riskLevel: score.level, score: score.score });
+    upsertSearchAttributes([
+      { key: searchAttributes.transactionRef, value: input.transactionRef },
+      { key: searchAttributes.customerId, value: t.customerId },
+      { key: searchAttributes.riskLevel, value: score.level },
+      { key: searchAttributes.riskScore, value: score.score },
+      ...(score.level === 'low' ? [{ key: searchAttributes.decision, value: 'auto_approve' }] : []),
+    ]);
+  } else {
+    // 1 load
+    loaded = await db.loadTransaction({ transactionRef: input.transactionRef });
+    state.transaction = loaded.transaction;
+    policy = loaded.casePolicy;
+    upsertMemo({ transactionRef: input.transactionRef, amount: `${loaded.transaction.amount} ${loaded.transaction.currency}`, customerId: loaded.transaction.customerId, channel: loaded.transaction.channel });
+    upsertSearchAttributes([
+      { key: searchAttributes.transactionRef, value: input.transactionRef },
+      { key: searchAttributes.customerId, value: loaded.transaction.customerId },
+    ]);
+
+    // 2 score
+    state.stage = 'scoring';
+    // the rule-set version resolved at load: one version for the whole lifecycle (absent in old histories)
+    score = await scoring.scoreTransaction({ transaction: loaded.transaction, ruleSetVersion: loaded.ruleSetVersion });
+    state.score = score;
+    if (patched('tazama-evaluation')) {
+      // Versioned change: histories recorded before Tazama replay without this step.
+      score = await evaluateWithTazama(loaded.transaction, score);
+      state.score = score;
+    }
+    upsertSearchAttributes([
+      { key: searchAttributes.riskLevel, value: score.level },
+      { key: searchAttributes.riskScore, value: score.score },
+    ]);
+    upsertMemo({ riskLevel: score.level, score: score.score });
   }
-  upsertSearchAttributes([
-    { key: searchAttributes.riskLevel, value: score.level },
-    { key: searchAttributes.riskScore, value: score.score },
-  ]);
-  upsertMemo({ riskLevel: score.level, score: score.score });
 
   // 3 route
   state.stage = 'routing';
   if (score.level === 'low') {
-    const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: score.level, modelVersion: score.modelVersion });
-    const approved = nextEvent('auto_approved', SYSTEM_ACTOR, null, `score ${score.score} is below the medium threshold`);
-    await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status: 'approved', events: [scored, approved], requestId: input.requestId ?? null });
-    state.events.push(scored, approved);
+    if (routed) {
+      state.events.push(...routed.events);
+      eventSeq = routed.events.length;
+    } else {
+      const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: score.level, modelVersion: score.modelVersion });
+      const approved = nextEvent('auto_approved', SYSTEM_ACTOR, null, `score ${score.score} is below the medium threshold`);
+      await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status: 'approved', events: [scored, approved], requestId: input.requestId ?? null });
+      state.events.push(scored, approved);
+    }
     state.status = 'approved';
     state.stage = 'closed';
-    upsertSearchAttributes([{ key: searchAttributes.decision, value: 'auto_approve' }]);
+    if (!oneStep) upsertSearchAttributes([{ key: searchAttributes.decision, value: 'auto_approve' }]);
   } else {
     // 4 case
     const riskLevel = score.level;
     const status: TransactionStatus = riskLevel === 'high' ? 'held' : 'flagged';
-    const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: riskLevel, modelVersion: score.modelVersion });
-    await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status, events: [scored], requestId: input.requestId ?? null });
-    state.events.push(scored);
+    if (routed) {
+      state.events.push(...routed.events);
+      eventSeq = routed.events.length;
+    } else {
+      const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: riskLevel, modelVersion: score.modelVersion });
+      await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status, events: [scored], requestId: input.requestId ?? null });
+      state.events.push(scored);
+    }
     state.status = status;
 
     const slaDueAt = new Date(Date.now() + policy.slaMs[riskLevel]).toISOString();
