@@ -3,18 +3,14 @@ import type { RequestHandler } from 'express';
 import type { LifecycleState } from '../../workflows/lifecycle/definitions';
 import { requestIdOf, type ApiDeps } from '../context';
 import { NotFoundError, UnauthorizedError } from '../errors';
-import type { CaseParams, DecisionBody, DecisionStatusParams, ListCasesQuery } from './schemas';
-import { decisionStatus, getCase, listCases, submitDecision, type CaseDetail, type CasePage, type DecisionStatus } from './service';
+import type { CaseParams, DecisionBody, DecisionStatusParams } from './schemas';
+import { decisionStatus, getCase, submitDecision, type CaseDetail, type DecisionStatus } from './service';
 
 export type DecisionAnswer =
   | { status: 'applied'; requestId: string; state: LifecycleState }
   | { status: 'pending'; requestId: string; caseId: number; followUrl: string };
 
 export function caseHandlers(deps: ApiDeps) {
-  const list: RequestHandler<Record<string, string>, CasePage, unknown, ListCasesQuery> = async (req, res) => {
-    res.json(await listCases(deps.db, req.query));
-  };
-
   const show: RequestHandler<CaseParams, CaseDetail> = async (req, res) => {
     const detail = await getCase(deps.db, deps.config, req.params.id);
     if (!detail) throw new NotFoundError(`case ${req.params.id} not found`);
@@ -42,5 +38,5 @@ export function caseHandlers(deps: ApiDeps) {
     res.json(await decisionStatus(deps, req.params.id, req.params.requestId));
   };
 
-  return { list, show, decide, decisionState };
+  return { show, decide, decisionState };
 }

@@ -1,5 +1,5 @@
 // The analysts' case queue: the filters and sort orders of the workbench on top of GET /api/cases.
-// Without sort or the new filters it answers exactly as listCases did (highest risk, then oldest).
+// Without sort or the newer filters it answers highest risk first, then oldest.
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';

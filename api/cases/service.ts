@@ -1,4 +1,4 @@
-// Cases: the queue and the detail are read from the tables the workflow keeps current; a decision
+// Cases: the detail is read from the tables the workflow keeps current (the queue: queue.ts); a decision
 // goes to the workflow itself as the `decide` Update, whose validator has the final word.
 import {
   ApplicationFailure,
@@ -16,50 +16,15 @@ import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import { ConflictError, ForbiddenError, GatewayTimeoutError, HttpError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import { temporalCheck } from '../../observability/health';
 import type { TransactionRecord } from '../transactions/views';
-import type { DecisionBody, ListCasesQuery } from './schemas';
+import type { DecisionBody } from './schemas';
 import type { CaseEventRecord, CaseListItem, CaseRecord } from './views';
 
+/** One page of the case queue (api/cases/queue.ts reads it). */
 export interface CasePage {
   items: CaseListItem[];
   total: number;
   limit: number;
   offset: number;
-}
-
-function applyFilters(q: Knex.QueryBuilder, filters: ListCasesQuery): Knex.QueryBuilder {
-  if (filters.status === 'open') q.whereIn('c.status', ['assigned', 'escalated']);
-  else if (filters.status) q.where('c.status', filters.status);
-  if (filters.level) q.where('c.risk_level', filters.level);
-  if (filters.assignee) q.where('c.assignee', filters.assignee);
-  return q;
-}
-
-/** The case queue: highest risk first, then oldest first. */
-export async function listCases(db: Knex, filters: ListCasesQuery): Promise<CasePage> {
-  const base = () => applyFilters(db('analyst_cases as c').join('transactions as t', 't.transaction_ref', 'c.transaction_ref'), filters);
-  const [countRow] = await base().count<{ total: number | string }[]>({ total: '*' });
-  const rows = await base()
-    .select<CaseListItem[]>(
-      'c.*',
-      't.customer_id',
-      't.account_id',
-      't.amount',
-      't.currency',
-      't.txn_type',
-      't.channel',
-      't.merchant_name',
-      't.city',
-      't.country',
-      't.occurred_at',
-      't.risk_score',
-      't.status as transaction_status',
-    )
-    .orderByRaw(`case c.risk_level when 'high' then 2 when 'medium' then 1 else 0 end desc`)
-    .orderBy('c.opened_at', 'asc')
-    .orderBy('c.id', 'asc')
-    .limit(filters.limit)
-    .offset(filters.offset);
-  return { items: rows, total: Number(countRow?.total ?? 0), limit: filters.limit, offset: filters.offset };
 }
 
 export interface CaseDetail {
