@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { Connection } from '@temporalio/client';
 import { createDb, migrateLatest } from '../db/connection';
-import { findPostgresBinaries, startThrowawayPostgres } from '../db/testCluster';
+import { findPostgresBinaries, startThrowawayPostgres } from '../scripts/lib/throwawayPostgres';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { resolveTemporalCli, resolveTimeSkippingServer, REPO_ROOT } from '../scripts/lib/temporalCli';
 import { startTemporalDevServer, missingSearchAttributes, waitUntilHealthy } from '../scripts/lib/temporalDevServer';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createDb, migrateLatest, type Db } from '../../db/connection';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../../db/testCluster';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../scripts/lib/throwawayPostgres';
 import { freePort } from '../../scripts/lib/ports';
 import { REPO_ROOT, resolveTemporalCli } from '../../scripts/lib/temporalCli';
 import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/lib/temporalDevServer';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { seedDemoUsers } from '../../api/users/service';
 import { createDb, migrateLatest } from '../../db/connection';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../../db/testCluster';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../scripts/lib/throwawayPostgres';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
 import { killAllWorkers, startWorkerProcess, type WorkerProcess } from '../ops/workerProcess';
 import { formatTally, signInDeciders, SteadyLoad, type LoadTarget } from './load';

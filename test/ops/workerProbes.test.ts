@@ -3,7 +3,7 @@
 // PostgreSQL goes away, while liveness stays up.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findPostgresBinaries, startThrowawayPostgres } from '../../db/testCluster';
+import { findPostgresBinaries, startThrowawayPostgres } from '../../scripts/lib/throwawayPostgres';
 import { uniqueTaskQueue } from '../helpers';
 import { eventually } from '../lifecycle/context';
 import { parsePrometheusText } from './promText';

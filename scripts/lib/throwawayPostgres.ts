@@ -1,5 +1,6 @@
-// A throwaway PostgreSQL cluster for the tests, made with the machine's own initdb/postgres:
-// a temp directory, loopback only, durability switched off (fast), removed again by stop().
+// A throwaway PostgreSQL cluster for the tests and the benchmarks (tooling, not product code),
+// made with the machine's own initdb/postgres: a temp directory, loopback only, durability
+// switched off (fast), removed again by stop().
 // PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user
 // (created when missing).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
