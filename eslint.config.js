@@ -1,7 +1,8 @@
 // ESLint flat config. Two jobs beyond typescript-eslint's recommended rules:
 //  1. promises: a forgotten `await` loses errors and ordering (`no-floating-promises` is an error);
-//  2. DESIGN.md's dependency rules, per folder, so a forbidden import shows up in the editor.
-// test/architecture/dependencies.test.ts applies the same dependency rules by resolving paths.
+//  2. DESIGN.md's dependency rules (dependency-rules.json), per folder, so a forbidden import shows
+//     up in the editor; test/architecture/dependencies.test.ts applies the same file by resolving paths.
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -10,12 +11,10 @@ const CODE = '{ts,mts,cts,js,mjs,cjs}';
 const TS = '{ts,mts,cts}';
 
 const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_') && !m.includes('/'));
-const HTTP_CLIENTS = ['axios', 'node-fetch', 'undici', 'got', 'ky', 'superagent', 'cross-fetch', 'isomorphic-fetch', 'ofetch', 'needle'];
-const IO_PACKAGES = ['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing', ...HTTP_CLIENTS];
-/** Top-level folders, for rules that allow a folder none but its own. */
-const FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'admin', 'boundary'];
-/** Imported by nobody but themselves (and tests). */
-const NEVER_IMPORTED = ['workers', 'ui', 'simulators'];
+
+// DESIGN.md's dependency rules, written once in dependency-rules.json (test/architecture reads it too).
+const RULES = JSON.parse(readFileSync(new URL('./dependency-rules.json', import.meta.url), 'utf8'));
+const NEVER_IMPORTED = RULES.neverImported.folders;
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -23,39 +22,14 @@ const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * One layer's rule: what files under `scope` may not import. `folders` are top-level folders;
  * `typeOnly` folders may be imported with `import type` only.
  */
-const LAYERS = [
-  {
-    scope: 'workflows',
-    why: 'workflow code is deterministic: own files, the workflow SDK, risk logic and activities as types',
-    folders: ['api', 'db', 'config', 'migrations', 'scripts', 'warehouse', 'benchmarks'],
-    typeOnly: ['activities'],
-    builtins: true,
-    packages: [...IO_PACKAGES, 'pino', 'pino-http', 'argon2', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
-  },
-  { scope: 'activities', why: 'activities never import api/, ui/ or workers/', folders: ['api'] },
-  { scope: 'admin', why: 'the administration store is shared by the API and the activities and imports neither', folders: ['api', 'activities', 'workers'] },
-  { scope: 'api', why: 'the API imports workflow definitions, never activity implementations', folders: ['activities'] },
-  {
-    scope: 'risk',
-    why: 'risk logic is pure: no I/O and none of the other folders',
-    folders: FOLDERS.filter((f) => f !== 'risk'),
-    builtins: true,
-    packages: IO_PACKAGES,
-  },
-  {
-    scope: 'boundary',
-    why: 'the input rules are pure: no I/O, only risk types from the other folders',
-    folders: FOLDERS.filter((f) => f !== 'boundary' && f !== 'risk'),
-    builtins: true,
-    packages: IO_PACKAGES,
-  },
-  {
-    scope: 'ui/src',
-    why: 'the UI runs in the browser and reaches the system only over HTTP',
-    folders: FOLDERS.filter((f) => f !== 'ui'),
-    builtins: true,
-  },
-];
+const LAYERS = RULES.layers.map((l) => ({
+  scope: l.under ?? l.from,
+  why: l.why,
+  folders: l.allFoldersBut ? RULES.folders.filter((f) => !l.allFoldersBut.includes(f)) : (l.folders ?? []),
+  typeOnly: l.typeOnlyFolders ?? [],
+  builtins: l.noBuiltins ?? false,
+  packages: [...(l.packageGroups ?? []).flatMap((g) => RULES.packageGroups[g]), ...(l.packages ?? [])],
+}));
 
 /**
  * no-restricted-imports matches the specifier text, so each rule is stated for one depth: from a
@@ -70,7 +44,7 @@ function patternsFor(layer, fromFolder, root) {
     message,
     ...(allowTypeImports ? { allowTypeImports: true } : {}),
   });
-  const patterns = NEVER_IMPORTED.filter((f) => f !== fromFolder).map((f) => folder(f, `Nothing imports ${f}/ (DESIGN.md, dependency rules).`));
+  const patterns = NEVER_IMPORTED.filter((f) => f !== fromFolder).map((f) => folder(f, `Nothing imports ${f}/: ${RULES.neverImported.why} (DESIGN.md, dependency rules).`));
   if (!layer) return patterns;
   const why = `${layer.why} (DESIGN.md, dependency rules)`;
   for (const f of layer.folders ?? []) {

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { checkImports, findImports, formatViolations, type SourceFile } from './importRules';
 
@@ -100,6 +101,8 @@ describe('the import checker itself', () => {
       { path: 'scripts/start.ts', text: "import { runWorker } from '../workers/worker';\nimport { startTazama } from '../simulators/tazama';" },
       { path: 'workers/worker.ts', text: "import { Worker } from '@temporalio/worker';\nimport { createActivities } from '../activities';\nimport { schedules } from './schedules';" },
       { path: 'ui/src/api/client.ts', text: "import type { Role } from '../../../workflows/lifecycle/definitions';" },
+      { path: 'compliance/replay.ts', text: "import { createActivities } from '../activities';\nimport { Client } from '@temporalio/client';\nimport { historyOf } from './history';" },
+      { path: 'boundary/input.ts', text: "import type { Transaction } from '../risk/types';\nimport { createDb } from '../db/connection';\nimport { readFileSync } from 'node:fs';\nimport knex from 'knex';" },
       // build tooling beside the UI runs in Node; only the browser code under ui/src is restricted
       { path: 'ui/vite.config.ts', text: "import { fileURLToPath } from 'node:url';" },
     ];
@@ -121,10 +124,28 @@ describe('the import checker itself', () => {
       'scripts/start.ts:1 ../workers/worker',
       'scripts/start.ts:2 ../simulators/tazama',
       'ui/src/api/client.ts:1 ../../../workflows/lifecycle/definitions',
+      'compliance/replay.ts:1 ../activities',
+      'boundary/input.ts:2 ../db/connection',
+      'boundary/input.ts:3 node:fs',
+      'boundary/input.ts:4 knex',
     ]);
 
     const message = formatViolations(checkImports(fake));
     expect(message).toContain('workflows/ may import activities/ only with `import type`');
     expect(message).toContain('nothing imports workers/');
+  });
+});
+
+describe('one copy of the rules', () => {
+  it('eslint reads dependency-rules.json too: the same forbidden imports show in the editor', async () => {
+    const eslint = new ESLint({ cwd: repoRoot });
+    const lint = async (filePath: string, code: string) =>
+      (await eslint.lintText(code, { filePath: path.join(repoRoot, filePath) }))[0]!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+    expect(await lint('compliance/example.js', "import { createActivities } from '../activities/index.js';\n")).toEqual([expect.stringContaining('compliance/ may not import activities/: compliance logic is shared')]);
+    expect(await lint('boundary/example.js', "import { createDb } from '../db/connection.js';\nimport fs from 'node:fs';\nimport { money } from '../risk/money.js';\n")).toEqual([
+      expect.stringContaining('boundary/ may not import db/: the input rules are pure'),
+      expect.stringContaining('Node built-ins are not allowed in boundary/'),
+    ]);
+    expect(await lint('api/example.js', "import { startTazama } from '../simulators/tazama/index.js';\n")).toEqual([expect.stringContaining('Nothing imports simulators/: ')]);
   });
 });

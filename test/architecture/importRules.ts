@@ -1,10 +1,12 @@
 // DESIGN.md's dependency rules ("who may import whom") as data, and a small checker that applies
 // them to a set of source files. The checker is deliberately simple: it reads import/export-from
 // statements with regular expressions and resolves relative specifiers to the top-level folder
-// they land in. eslint.config.js states the same rules for the editor; this test is the exact one
-// (it resolves paths instead of matching specifier text).
+// they land in. The rules themselves are data in dependency-rules.json, which eslint.config.js
+// states for the editor; this test is the exact check (it resolves paths instead of matching
+// specifier text).
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import rules from '../../dependency-rules.json';
 
 export interface SourceFile {
   /** repository-relative, forward slashes: "workflows/lifecycle/workflow.ts" */
@@ -32,99 +34,54 @@ export interface Violation {
   rule: string;
 }
 
+/** The rules as written in dependency-rules.json (the one copy; eslint.config.js reads it too). */
+interface WrittenRules {
+  folders: string[];
+  neverImported: { folders: string[]; why: string };
+  packageGroups: Record<string, string[]>;
+  layers: {
+    from: string;
+    under?: string;
+    why: string;
+    folders?: string[];
+    allFoldersBut?: string[];
+    typeOnlyFolders?: string[];
+    noBuiltins?: boolean;
+    packageGroups?: string[];
+    packages?: string[];
+  }[];
+}
+
 interface FolderRule {
   /** the importing top-level folder the rule applies to */
   from: string;
   /** narrows the rule to files under this path (the UI's browser code, not its build config) */
   under?: string;
   /** top-level folders it must not import */
-  folders?: string[];
+  folders: string[];
   /** folders it may import only with `import type` */
-  typeOnlyFolders?: string[];
+  typeOnlyFolders: string[];
   /** packages it must not import (a name matches itself and its subpaths) */
-  packages?: string[];
+  packages: string[];
   /** Node built-ins are forbidden */
-  noBuiltins?: boolean;
+  noBuiltins: boolean;
   why: string;
 }
 
-/** HTTP clients: workflows may not do I/O of any kind. */
-export const HTTP_CLIENTS = ['axios', 'node-fetch', 'undici', 'got', 'ky', 'superagent', 'cross-fetch', 'isomorphic-fetch', 'ofetch', 'needle'];
-
-/** Packages that do I/O or pull Node APIs into the workflow sandbox. */
-export const WORKFLOW_FORBIDDEN_PACKAGES = [
-  'knex',
-  'pg',
-  'express',
-  'pino',
-  'pino-http',
-  'argon2',
-  '@electric-sql/pglite',
-  '@electric-sql/pglite-socket',
-  '@temporalio/client',
-  '@temporalio/worker',
-  '@temporalio/activity',
-  '@temporalio/testing',
-  ...HTTP_CLIENTS,
-];
+const written = rules as WrittenRules;
 
 /** Folders nobody outside themselves may import (test/ and the root tooling excepted). */
-export const NEVER_IMPORTED = ['workers', 'ui', 'simulators'];
+export const NEVER_IMPORTED = written.neverImported.folders;
 
-/** Every top-level product folder; pure risk logic and the UI may import none but their own. */
-const PRODUCT_FOLDERS = ['workflows', 'activities', 'workers', 'api', 'ui', 'migrations', 'db', 'config', 'scripts', 'warehouse', 'simulators', 'benchmarks', 'risk', 'compliance', 'observability', 'temporal', 'admin', 'boundary'];
-
-export const FOLDER_RULES: FolderRule[] = [
-  {
-    from: 'workflows',
-    folders: ['api', 'workers', 'db', 'config', 'migrations', 'scripts', 'warehouse', 'benchmarks'],
-    typeOnlyFolders: ['activities'],
-    packages: WORKFLOW_FORBIDDEN_PACKAGES,
-    noBuiltins: true,
-    why: 'workflows are deterministic: own files, the workflow SDK, risk logic and activities as types only',
-  },
-  {
-    from: 'activities',
-    folders: ['api'],
-    why: 'activities never import api/, ui/ or workers/',
-  },
-  {
-    from: 'api',
-    folders: ['activities'],
-    why: 'the API talks to Temporal through the client and imports no activity implementation',
-  },
-  {
-    from: 'compliance',
-    folders: ['api', 'activities', 'workers'],
-    why: 'compliance logic is shared by the API and the CLI: it uses the client and the replayer, never activities, the API or workers',
-  },
-  {
-    from: 'admin',
-    folders: ['api', 'activities', 'workers'],
-    why: 'the administration store (rule sets, admin audit) is shared by the API and the activities: it imports neither',
-  },
-  {
-    from: 'risk',
-    folders: PRODUCT_FOLDERS.filter((f) => f !== 'risk'),
-    packages: ['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', ...HTTP_CLIENTS],
-    noBuiltins: true,
-    why: 'risk logic has no I/O and imports none of the other folders',
-  },
-  {
-    from: 'boundary',
-    folders: PRODUCT_FOLDERS.filter((f) => f !== 'boundary' && f !== 'risk'),
-    packages: ['knex', 'pg', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', ...HTTP_CLIENTS],
-    noBuiltins: true,
-    why: 'the input rules are pure: no I/O, only risk types from the other folders',
-  },
-  {
-    from: 'ui',
-    under: 'ui/src/',
-    folders: PRODUCT_FOLDERS.filter((f) => f !== 'ui'),
-    noBuiltins: true,
-    why: 'the UI reaches the system only over HTTP',
-  },
-];
+export const FOLDER_RULES: FolderRule[] = written.layers.map((l) => ({
+  from: l.from,
+  ...(l.under ? { under: `${l.under}/` } : {}),
+  folders: l.allFoldersBut ? written.folders.filter((f) => !l.allFoldersBut!.includes(f)) : (l.folders ?? []),
+  typeOnlyFolders: l.typeOnlyFolders ?? [],
+  packages: [...(l.packageGroups ?? []).flatMap((g) => written.packageGroups[g]!), ...(l.packages ?? [])],
+  noBuiltins: l.noBuiltins ?? false,
+  why: l.why,
+}));
 
 const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));
 
@@ -201,21 +158,21 @@ export function judge(file: string, ref: ImportRef): string | null {
   const target = classify(file, ref.specifier);
 
   if (target.kind === 'folder' && target.folder !== from && NEVER_IMPORTED.includes(target.folder)) {
-    return `nothing imports ${target.folder}/`;
+    return `nothing imports ${target.folder}/ (${written.neverImported.why})`;
   }
   const rule = FOLDER_RULES.find((r) => r.from === from && (r.under === undefined || file.startsWith(r.under)));
   if (!rule) return null;
   switch (target.kind) {
     case 'folder':
       if (target.folder === from) return null;
-      if (rule.typeOnlyFolders?.includes(target.folder)) {
+      if (rule.typeOnlyFolders.includes(target.folder)) {
         return ref.typeOnly ? null : `${from}/ may import ${target.folder}/ only with \`import type\` (${rule.why})`;
       }
-      return rule.folders?.includes(target.folder) ? `${from}/ may not import ${target.folder}/ (${rule.why})` : null;
+      return rule.folders.includes(target.folder) ? `${from}/ may not import ${target.folder}/ (${rule.why})` : null;
     case 'builtin':
       return rule.noBuiltins ? `${from}/ may not import the Node built-in "${target.name}" (${rule.why})` : null;
     case 'package':
-      return rule.packages && matchesPackage(target.name, rule.packages) ? `${from}/ may not import "${target.name}" (${rule.why})` : null;
+      return matchesPackage(target.name, rule.packages) ? `${from}/ may not import "${target.name}" (${rule.why})` : null;
     case 'outside':
       return null;
   }
