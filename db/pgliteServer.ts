@@ -6,6 +6,11 @@
 // of sharing is a whole protocol exchange — a simple Query, or every extended-protocol message up
 // to its Sync — and a connection that leaves the session inside a transaction keeps it until the
 // transaction ends, so no other connection's statement ever lands in it.
+//
+// That is why Kinga does not depend on pglite-socket: its queue pins a connection only while
+// db.isInTransaction(), not for an extended-protocol batch (upstream: electric-sql/pglite#1046,
+// "concurrent extended-protocol batches interleave across connections", open; a fix is proposed
+// in electric-sql/pglite#977). Once a release fixes it, this file can go back to the package.
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 
