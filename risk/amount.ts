@@ -35,8 +35,28 @@ export function assertAmount(amount: string): string {
   return amount;
 }
 
+// Scoring compares one transaction's amount with several thresholds: the last amount validated is
+// remembered, and a comparison whose floating-point difference is far beyond rounding error is
+// answered from the numbers; only a near tie is worked out exactly.
+let lastValid = '';
+
+function validAmount(amount: string): void {
+  if (amount === lastValid) return;
+  parseDecimal(amount, 'amount');
+  lastValid = amount;
+}
+
 /** Sign of (amount − threshold), computed exactly. */
 export function compareAmount(amount: string, threshold: number): -1 | 0 | 1 {
+  validAmount(amount);
+  const x = Number(amount);
+  // both sides are within 2^-52 (relative) of their decimals, so a gap of 1e-12 relative is real
+  const gap = x - threshold;
+  if (Number.isFinite(gap) && Math.abs(gap) > 1e-12 * Math.max(Math.abs(x), Math.abs(threshold))) return gap > 0 ? 1 : -1;
+  return compareExactly(amount, threshold);
+}
+
+function compareExactly(amount: string, threshold: number): -1 | 0 | 1 {
   const a = parseDecimal(amount, 'amount');
   const b = numberToDecimal(threshold);
   const scale = Math.max(a.scale, b.scale);
@@ -51,7 +71,7 @@ export function isAbove(amount: string, threshold: number): boolean {
 
 /** The amount as a JS number, for statistics and model features (not for cut-offs). */
 export function amountToNumber(amount: string): number {
-  parseDecimal(amount, 'amount');
+  validAmount(amount);
   return Number(amount);
 }
 

@@ -33,8 +33,22 @@ export interface LocalTime {
   dayOfWeek: number;
 }
 
+// Scoring reads one transaction's timestamp several times (rules, features, profile): the last
+// one parsed is remembered.
+let lastIso = '';
+let lastMs = NaN;
+
+/** Date.parse (NaN when not a timestamp), remembered for the last string asked. */
+export function parseInstant(iso: string): number {
+  if (iso !== lastIso) {
+    lastMs = Date.parse(iso);
+    lastIso = iso;
+  }
+  return lastMs;
+}
+
 export function toEpochMs(iso: string): number {
-  const ms = Date.parse(iso);
+  const ms = parseInstant(iso);
   if (!Number.isFinite(ms)) throw new Error(`not an ISO 8601 timestamp: "${iso}"`);
   return ms;
 }
