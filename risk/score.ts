@@ -31,13 +31,16 @@ export function anomalyPoints(score: number, policy: AnomalyPolicy): number {
   return Math.round((policy.points * (score - policy.threshold)) / (policy.saturation - policy.threshold));
 }
 
+function nothingAdded(policy: AnomalyPolicy, modelVersion: number | null, score: number | null, detail: string): AnomalyResult {
+  return { enabled: policy.enabled, modelVersion, score, points: 0, contribution: 0, detail };
+}
+
 export function evaluateAnomaly(anomaly: AnomalyInput | null, policy: AnomalyPolicy): AnomalyResult {
   const modelVersion = anomaly?.modelVersion ?? null;
   const score = anomaly && Number.isFinite(anomaly.score) ? anomaly.score : null;
-  const none = (detail: string): AnomalyResult => ({ enabled: policy.enabled, modelVersion, score, points: 0, contribution: 0, detail });
-  if (!policy.enabled) return none('anomaly model switched off: adds nothing');
-  if (!anomaly) return none('no trained anomaly model yet: adds nothing');
-  if (score === null) return none(`model ${anomaly.modelVersion} gave no usable score: adds nothing`);
+  if (!policy.enabled) return nothingAdded(policy, modelVersion, score, 'anomaly model switched off: adds nothing');
+  if (!anomaly) return nothingAdded(policy, modelVersion, score, 'no trained anomaly model yet: adds nothing');
+  if (score === null) return nothingAdded(policy, modelVersion, score, `model ${anomaly.modelVersion} gave no usable score: adds nothing`);
 
   const points = anomalyPoints(score, policy);
   const s = score.toFixed(3);
@@ -59,7 +62,8 @@ export function scoreTransaction(
 ): ScoreBreakdown {
   const rules = evaluateRules(txn, ctx, policy.rules, policy.levels);
   const anomalyResult = evaluateAnomaly(anomaly, policy.anomaly);
-  const raw = rules.reduce((sum, r) => sum + r.points, 0) + anomalyResult.points;
+  let raw = anomalyResult.points;
+  for (const r of rules) raw += r.points;
   const points = Math.min(MAX_POINTS, Math.max(0, raw));
   const usedModel = policy.anomaly.enabled && anomaly !== null;
   return {

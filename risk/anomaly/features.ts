@@ -43,19 +43,24 @@ export function anomalyFeatures(
   const angle = (2 * Math.PI * (t.hour + t.minute / 60)) / 24;
   const hasHistory = profile.historyCount > 0 && profile.medianAmount !== null;
   const city = txn.city.trim().toLowerCase();
-  const newCity = profile.historyCount > 0 && !profile.knownCities.some((c) => c.trim().toLowerCase() === city);
+  let newCity = profile.historyCount > 0;
+  for (let i = 0; newCity && i < profile.knownCities.length; i++) if (profile.knownCities[i]!.trim().toLowerCase() === city) newCity = false;
+  const country = txn.country.trim().toUpperCase();
+  const home = homeCountry.toUpperCase();
+  let burst = 0;
+  for (const t of profile.recentAt) if (t >= at - BURST_FEATURE_MINUTES * 60_000 && t <= at) burst++;
   return [
     Math.log1p(Math.max(0, amount)),
     hasHistory ? Math.log1p(Math.max(0, amount)) - Math.log1p(Math.max(0, profile.medianAmount!)) : 0,
     Math.sin(angle),
     Math.cos(angle),
-    txn.country.trim().toUpperCase() === homeCountry.toUpperCase() ? 0 : 1,
+    country === home ? 0 : 1,
     newCity ? 1 : 0,
     CHANNELS.indexOf(txn.channel),
     TRANSACTION_TYPES.indexOf(txn.type),
     profile.recentCount,
-    txn.country.trim().toUpperCase() !== homeCountry.toUpperCase() && !profile.knownCountries.includes(txn.country.trim().toUpperCase()) ? 1 : 0,
-    profile.recentAt.filter((t) => t >= at - BURST_FEATURE_MINUTES * 60_000 && t <= at).length,
+    country !== home && !profile.knownCountries.includes(country) ? 1 : 0,
+    burst,
   ];
 }
 
