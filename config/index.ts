@@ -68,6 +68,10 @@ const schema = z.object({
   TEMPORAL_UI_URL: z.string().optional(),
   TEMPORAL_SCHEDULES_ENABLED: bool(true),
   KINGA_WORKFLOW_BUNDLE: z.string().optional(),
+  // worker task slots: the SDK's defaults unless set (see the README's sizing table)
+  WORKER_WORKFLOW_TASK_SLOTS: int(40, 1, 10_000),
+  WORKER_ACTIVITY_SLOTS: int(100, 1, 10_000),
+  WORKER_LOCAL_ACTIVITY_SLOTS: int(100, 1, 10_000),
 
   API_HOST: z.string().optional().transform((v) => v ?? '127.0.0.1'),
   API_PORT: int(3000, 0, 65535),
@@ -181,6 +185,8 @@ export interface KingaConfig {
     schedulesEnabled: boolean;
     /** a pre-built workflow bundle (production); bundled from source when unset */
     workflowBundle: string | undefined;
+    /** how many workflow tasks, activities and local activities one worker runs at once */
+    slots: { workflowTasks: number; activities: number; localActivities: number };
   };
   api: {
     host: string;
@@ -252,6 +258,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
       uiUrl: e.TEMPORAL_UI_URL,
       schedulesEnabled: e.TEMPORAL_SCHEDULES_ENABLED,
       workflowBundle: e.KINGA_WORKFLOW_BUNDLE,
+      slots: { workflowTasks: e.WORKER_WORKFLOW_TASK_SLOTS, activities: e.WORKER_ACTIVITY_SLOTS, localActivities: e.WORKER_LOCAL_ACTIVITY_SLOTS },
     },
     api: {
       host: e.API_HOST,

@@ -53,6 +53,10 @@ export async function runWorker(): Promise<void> {
     // A pre-built bundle already contains the workflow interceptors (see --bundle below).
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ db, warehouse, temporal, config, logger }),
+    // an auto-approved lifecycle holds its workflow-task slot while its local activity runs
+    maxConcurrentWorkflowTaskExecutions: config.temporal.slots.workflowTasks,
+    maxConcurrentActivityTaskExecutions: config.temporal.slots.activities,
+    maxConcurrentLocalActivityExecutions: config.temporal.slots.localActivities,
     interceptors: { activity: [correlationActivityInterceptors], ...(bundlePath ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
     // After SIGTERM, activities in flight have this long to finish; then they are cancelled (and
     // retried elsewhere). The force time bounds how long cancelled activities may take to notice.
