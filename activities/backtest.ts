@@ -2,8 +2,8 @@
 // candidate (risk/backtest.ts), write each result beside the live one, and build the report. Every
 // write is keyed by (backtest, transaction), so a batch retried after a crash writes nothing twice.
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import { anomalyFeatures, IsolationForest, localDate, type AnomalyInput } from '../risk';
-import { BacktestTally, prepareCandidate, recordedTazama, hitsOf, rescore, type BacktestResult, type Candidate, type Label } from '../risk/backtest';
+import { IsolationForest, localDate } from '../risk';
+import { BacktestTally, candidateAnomaly, prepareCandidate, recordedTazama, hitsOf, rescore, type BacktestResult, type Candidate, type Label } from '../risk/backtest';
 import type { RiskLevel, ScoreBreakdown } from '../risk/types';
 import { createRuleSetStore } from '../admin/ruleSets';
 import { recordAdminEvent } from '../admin/audit';
@@ -77,12 +77,6 @@ export function createBacktestActivities({ db, config }: ActivityDeps) {
     return entry;
   }
 
-  /** The candidate's anomaly input: the recorded one unless the candidate names another model. */
-  function anomalyFor(b: LoadedBacktest, inputs: ReturnType<typeof toRecordedInputs>): AnomalyInput | null {
-    if (!b.model || inputs.anomaly?.modelVersion === b.model.version) return inputs.anomaly;
-    const features = anomalyFeatures(inputs.transaction, inputs.profile, b.timeZone).slice(0, b.model.forest.params.features);
-    return { modelVersion: b.model.version, score: b.model.forest.score(features) };
-  }
 
   const inRange = (row: BacktestRow) =>
     db('scoring_inputs as si')
@@ -123,7 +117,7 @@ export function createBacktestActivities({ db, config }: ActivityDeps) {
       const rows = await q;
       const results = rows.map((row) => {
         const inputs = toRecordedInputs(row);
-        const candidate = rescore(inputs, b.candidate, anomalyFor(b, inputs), recordedTazama(row.score_breakdown));
+        const candidate = rescore(inputs, b.candidate, candidateAnomaly(b.model, inputs, b.timeZone), recordedTazama(row.score_breakdown));
         const result: BacktestResult = {
           transactionRef: row.transaction_ref,
           day: localDate(inputs.transaction.occurredAt, b.timeZone),

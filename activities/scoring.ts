@@ -8,6 +8,7 @@ import type { RuleSetContent } from '../risk/ruleSet';
 import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
 import { recordScoringInputs } from './scoringInputs';
+import { createShadowScoring } from './shadow';
 
 /** How far back a customer's history is read for their profile. */
 const PROFILE_LOOKBACK_DAYS = 90;
@@ -27,10 +28,11 @@ interface LoadedRuleSet {
   blacklist: Map<string, { merchantId: string; reason: string }>;
 }
 
-export function createScoringActivities({ db, config }: ActivityDeps) {
+export function createScoringActivities({ db, config, logger }: ActivityDeps) {
   let cached: LoadedModel | null = null;
   let checkedAt = 0;
   const ruleSets = createRuleSetStore(db, config);
+  const shadow = createShadowScoring({ db, config, logger });
   // versions never change once written, so each is read once per worker
   const ruleSetCache = new Map<number, Promise<LoadedRuleSet>>();
   const pinnedModels = new Map<number, Promise<LoadedModel | null>>();
@@ -123,7 +125,9 @@ export function createScoringActivities({ db, config }: ActivityDeps) {
         : null;
       const breakdown = scoreWithPolicy(transaction, context, policy, anomaly, rules.version);
       // what was seen, recorded before the score is used: backtests and shadow runs re-score exactly this
-      await recordScoringInputs(db, { transaction, profile, ruleSetVersion: rules.version, anomaly });
+      const inputs = { transaction, profile, ruleSetVersion: rules.version, anomaly };
+      await recordScoringInputs(db, inputs);
+      await shadow.scoreInShadow(inputs); // recorded beside the live score, never returned
       return fx ? { ...breakdown, fx } : breakdown;
     },
   };

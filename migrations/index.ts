@@ -31,6 +31,7 @@ import * as createRuleSets from './20261203070000_create_rule_sets';
 import * as addRuleSetVersionToTransactions from './20261203070010_add_rule_set_version_to_transactions';
 import * as createScoringInputs from './20261203090000_create_scoring_inputs';
 import * as createBacktests from './20261203090100_create_backtests';
+import * as createShadowRuns from './20261203090200_create_shadow_runs';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '20261203070010_add_rule_set_version_to_transactions': addRuleSetVersionToTransactions,
   '20261203090000_create_scoring_inputs': createScoringInputs,
   '20261203090100_create_backtests': createBacktests,
+  '20261203090200_create_shadow_runs': createShadowRuns,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,6 +1,8 @@
 // What-if re-scoring: the recorded inputs of a transaction (exactly what the live scorer saw) scored
 // again with a candidate rule set, and the report that compares the candidate with the live result.
 // Pure: the backtest activities read and write the rows, this decides.
+import { anomalyFeatures } from './anomaly/features';
+import type { IsolationForest } from './anomaly/isolationForest';
 import { RECENT_LOOKBACK_MINUTES } from './profile';
 import type { RuleSetContent } from './ruleSet';
 import { levelFor, MAX_POINTS, scoreTransaction, type AnomalyInput } from './score';
@@ -29,6 +31,21 @@ export interface RecordedTazama {
 export function recordedTazama(breakdown: Pick<ScoreBreakdown, 'tazama'> | null | undefined): RecordedTazama | null {
   const t = breakdown?.tazama;
   return t ? { status: t.status, blocked: t.blocked === true } : null;
+}
+
+/**
+ * The candidate's anomaly input: the recorded one, unless the candidate scores with another model
+ * (then that model scores the recorded transaction and profile, as the live scorer would have).
+ */
+export function candidateAnomaly(
+  model: { version: number; forest: IsolationForest } | null,
+  inputs: { transaction: Transaction; profile: CustomerProfile; anomaly: AnomalyInput | null },
+  timeZone: string,
+): AnomalyInput | null {
+  if (!model || inputs.anomaly?.modelVersion === model.version) return inputs.anomaly;
+  // features are only ever appended: a model trained before the last ones reads its first columns
+  const features = anomalyFeatures(inputs.transaction, inputs.profile, timeZone).slice(0, model.forest.params.features);
+  return { modelVersion: model.version, score: model.forest.score(features) };
 }
 
 export interface Rescored {
@@ -80,17 +97,26 @@ export function rescore(
     customer: profileFor(inputs.profile, transaction.occurredAt, scoring.rules.velocity.windowMinutes),
   };
   const breakdown = scoreTransaction(transaction, context, scoring, anomaly, candidate.version ?? undefined);
-  const hits = hitsOf(breakdown);
-  let points = breakdown.points;
+  return { ...weighTazama({ points: breakdown.points, hits: hitsOf(breakdown) }, candidate, tazama), breakdown };
+}
+
+/**
+ * Tazama's recorded verdict weighed with the candidate's alert points and least levels, on top of
+ * the candidate's own points (a shadow score is taken before Tazama answers, so it is weighed later).
+ */
+export function weighTazama(scored: { points: number; hits: string[] }, candidate: Candidate, tazama: RecordedTazama | null): Rescored {
+  const { levels } = candidate.content.scoring;
+  let points = scored.points;
+  const hits = [...scored.hits];
   if (tazama?.status === 'ALRT') {
     const alertPoints = Math.max(0, Math.round(candidate.content.tazama.alertPoints));
     const floor = tazama.blocked ? 'high' : candidate.tazamaAlertMinLevel;
-    const wanted = Math.max(alertPoints, floorPoints(floor, scoring.levels) - points);
+    const wanted = Math.max(alertPoints, floorPoints(floor, levels) - points);
     const next = Math.min(MAX_POINTS, Math.max(0, points + wanted));
     if (next > points) hits.push('tazama');
     points = next;
   }
-  return { points, level: levelFor(points, scoring.levels), hits, breakdown };
+  return { points, level: levelFor(points, levels), hits };
 }
 
 // ---- the report ----

@@ -16,6 +16,7 @@ import {
 } from './userSchemas';
 import { documentRuleSetRoutes, mountRuleSetRoutes } from './ruleSets';
 import { documentBacktestRoutes, mountBacktestRoutes } from './backtests';
+import { documentShadowRunRoutes, mountShadowRunRoutes } from './shadowRuns';
 import { createUserByAdmin, listUsers, resetPasswordByAdmin, updateUserByAdmin } from './users';
 
 export const adminRegistry = featureRegistry();
@@ -24,6 +25,7 @@ const TAGS = ['admin'];
 
 documentRuleSetRoutes(adminRegistry);
 documentBacktestRoutes(adminRegistry);
+documentShadowRunRoutes(adminRegistry);
 
 documentRoute(adminRegistry, {
   method: 'get',
@@ -131,5 +133,6 @@ export function adminUsersRouter(deps: ApiDeps): Router {
   });
   mountRuleSetRoutes(router, deps);
   mountBacktestRoutes(router, deps);
+  mountShadowRunRoutes(router, deps);
   return router;
 }

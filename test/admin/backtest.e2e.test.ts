@@ -311,3 +311,91 @@ describe('what-if backtests over recorded inputs', () => {
     expect(listed.body.backtests[0]).toMatchObject({ id, status: 'cancelled' });
   });
 });
+
+describe('shadow runs and promotion', () => {
+  let candidateVersion: number;
+  let shadowId: string;
+  let shadowRefs: string[] = [];
+  const END2 = new Date(Date.parse(END) + 86_400_000).toISOString();
+
+  it('puts a candidate in shadow: each new live transaction is also scored with it, never acted on', { timeout: 400_000 }, async () => {
+    candidateVersion = (await api('GET', '/api/admin/rule-sets', undefined, 'admin')).body.ruleSets.find((r: any) => r.status === 'draft').version;
+    expect((await api('POST', '/api/admin/shadow-runs', { ruleSetVersion: candidateVersion }, 'compliance')).status).toBe(403);
+    expect((await api('POST', '/api/admin/shadow-runs', { ruleSetVersion: 1 }, 'admin')).status).toBe(409);
+    expect((await api('POST', '/api/admin/shadow-runs', { ruleSetVersion: 999 }, 'admin')).status).toBe(404);
+    expect((await api('POST', '/api/admin/shadow-runs', { ruleSetVersion: candidateVersion, endsAt: 'soon' }, 'admin')).body.field).toBe('endsAt');
+    const started = await api('POST', '/api/admin/shadow-runs', { ruleSetVersion: candidateVersion, note: 'a week beside live' }, 'admin');
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    shadowId = started.body.shadowRun.id;
+    expect(started.body.shadowRun).toMatchObject({ status: 'running', candidateRuleSetVersion: candidateVersion, startedBy: users.admin, transactions: 0 });
+    // the scorer re-reads the running shadow runs every SHADOW_REFRESH_MS (2 s)
+    await new Promise((r) => setTimeout(r, 2_500));
+
+    // the same customers' next day
+    const rows = generateHistory({ seed: 11, customers: 25, days: 7, endAt: END2, fraudRate: 0.08, refPrefix: `SH-${run}-` }).filter((r) => r.occurred_at >= END);
+    expect(rows.length).toBeGreaterThan(10);
+    await stack.db.batchInsert('transaction_history', rows, 500);
+    await stack.db.batchInsert('transactions', rows.map((r) => ({ ...Object.fromEntries(TRANSACTION_COLUMNS.map((f) => [f, r[f]])), source: 'warehouse', status: 'received', workflow_id: lifecycleWorkflowId(r.transaction_ref) })), 500);
+    shadowRefs = rows.map((r) => r.transaction_ref);
+    for (const ref of shadowRefs) {
+      await stack.client.workflow.start('transactionLifecycle', { taskQueue: stack.taskQueue, workflowId: lifecycleWorkflowId(ref), args: [{ transactionRef: ref }] });
+    }
+    await eventually(async () => {
+      const [{ n }] = await stack.db('transactions').whereIn('transaction_ref', shadowRefs).whereNotNull('risk_level').count<{ n: string }[]>('* as n');
+      return Number(n) === shadowRefs.length ? true : undefined;
+    }, `${shadowRefs.length} transactions scored`, 300_000);
+
+    const stopped = await api('POST', `/api/admin/shadow-runs/${shadowId}/stop`, {}, 'admin');
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.shadowRun).toMatchObject({ status: 'stopped', stoppedBy: users.admin, transactions: shadowRefs.length });
+    expect((await api('POST', `/api/admin/shadow-runs/${shadowId}/stop`, {}, 'admin')).status).toBe(409);
+    // live went on with the live version: every transaction names version 1
+    const versions = await stack.db('transactions').whereIn('transaction_ref', shadowRefs).distinct('rule_set_version');
+    expect(versions).toEqual([{ rule_set_version: 1 }]);
+  });
+
+  it("the shadow results match a backtest of the same transactions, and the comparison shows live vs shadow", { timeout: 300_000 }, async () => {
+    const started = await api('POST', '/api/admin/backtests', { ruleSetVersion: candidateVersion, from: END, to: END2 }, 'admin');
+    expect(started.status).toBe(201);
+    const { report } = await completedReport(started.body.backtest.id);
+    expect(report.transactions).toBe(shadowRefs.length);
+
+    const shadow = await stack.db('shadow_results').where({ shadow_run_id: shadowId }).orderBy('transaction_ref').select('transaction_ref', 'points', 'level', 'hits');
+    const backtest = await stack.db('backtest_results').where({ backtest_id: started.body.backtest.id }).orderBy('transaction_ref').select('transaction_ref', 'candidate_points', 'candidate_level', 'candidate_hits');
+    // Tazama is off here, so the shadow's score before Tazama is the whole candidate score
+    expect(shadow.map((s) => [s.transaction_ref, s.points, s.level, s.hits])).toEqual(backtest.map((b) => [b.transaction_ref, b.candidate_points, b.candidate_level, b.candidate_hits]));
+
+    const comparison = await api('GET', `/api/admin/shadow-runs/${shadowId}/comparison`, undefined, 'compliance');
+    expect(comparison.status).toBe(200);
+    expect(comparison.body.report.matrix).toEqual(report.matrix);
+    expect(comparison.body.report.live).toEqual(report.live);
+    expect(comparison.body.report.candidate).toEqual(report.candidate);
+    expect(comparison.body.differing.map((d: any) => d.transactionRef).sort()).toEqual(report.cells.flatMap((c: any) => c.transactionRefs).sort());
+    const listed = await api('GET', '/api/admin/shadow-runs', undefined, 'compliance');
+    expect(listed.body.shadowRuns[0]).toMatchObject({ id: shadowId, status: 'stopped' });
+  });
+
+  it('promotes the tried candidate as a new version, which a second person must approve', async () => {
+    const untried = structuredClone((await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet.content);
+    untried.scoring.levels.medium = 4500;
+    const draft = await api('POST', '/api/admin/rule-sets', { content: untried, reason: 'not tried yet' }, 'admin');
+    expect(draft.status).toBe(201);
+    expect((await api('POST', `/api/admin/rule-sets/${draft.body.ruleSet.version}/promote`, { reason: 'go ahead' }, 'admin')).status).toBe(409);
+    expect((await api('POST', `/api/admin/rule-sets/${candidateVersion}/promote`, { reason: 'go ahead' }, 'compliance')).status).toBe(403);
+
+    const promoted = await api('POST', `/api/admin/rule-sets/${candidateVersion}/promote`, { reason: 'the backtest and the shadow week agree' }, 'admin');
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
+    const v = promoted.body.ruleSet.version;
+    expect(promoted.body.ruleSet).toMatchObject({ status: 'draft', baseVersion: 1, proposedBy: users.admin });
+    expect(promoted.body.ruleSet.reason).toMatch(new RegExp(`^promotion of version ${candidateVersion} \\(backtest .+, shadow run ${shadowId}\\)`));
+    expect(promoted.body.changes).toEqual([{ path: 'scoring.levels.medium', from: live1Medium(), to: 2000 }]);
+    expect((await api('POST', `/api/admin/rule-sets/${v}/approve`, {}, 'admin')).status).toBe(403);
+    const approved = await api('POST', `/api/admin/rule-sets/${v}/approve`, { note: 'seen the reports' }, 'compliance');
+    expect(approved.status).toBe(200);
+    expect((await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet.version).toBe(v);
+  });
+});
+
+function live1Medium(): number {
+  return stack.config.scoring.levels.medium;
+}
