@@ -3,11 +3,15 @@
 // except 23505, the unique violation that idempotent writes may meet when a retry races its own
 // first attempt) fails the same way on every attempt: retrying it for ever wedges the workflow.
 // Such failures, and validation failures (zod), become non-retryable ApplicationFailures that
-// carry the reason; connection and availability errors stay retryable with back-off.
+// carry the reason; connection and availability errors (db/availability.ts) stay retryable, typed
+// database_unavailable, and are retried with back-off up to the workflow's bounded retry policy,
+// after which the lifecycle puts the transaction in needs_attention for an operator.
 import { ApplicationFailure } from '@temporalio/activity';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/availability';
 
 export const INVALID_DATA = 'invalid_data';
+export const DATABASE_UNAVAILABLE = 'database_unavailable';
 
 interface PgError {
   code?: unknown;
@@ -22,12 +26,17 @@ function sqlState(err: unknown): string | null {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
 }
 
-/** The failure to throw instead of `err`, or null to let Temporal retry it as it is. */
+/** The failure to throw instead of `err`, or null to let Temporal retry it as it is (bounded by the caller's policy). */
 export function classifyActivityFailure(err: unknown): ApplicationFailure | null {
   if (err instanceof ApplicationFailure) return null; // already decided by the activity
   if (err instanceof ZodError) {
     const issue = err.issues[0];
     return ApplicationFailure.nonRetryable(`invalid input: ${issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : err.message}`, INVALID_DATA);
+  }
+  if (isDatabaseUnavailable(err)) {
+    // retryable: it passes by itself; the type says so in Temporal Web and in needs_attention
+    const message = String((err as Error)?.message ?? err).split('\n')[0];
+    return ApplicationFailure.retryable(`PostgreSQL is not answering: ${message}`, DATABASE_UNAVAILABLE);
   }
   const state = sqlState(err);
   if (state && (state.startsWith('22') || (state.startsWith('23') && state !== '23505'))) {

@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { ScoreBreakdown, Transaction } from '../risk/types';
-import type { CaseEventView, CasePolicy, CaseView, TransactionStatus } from '../workflows/lifecycle/definitions';
+import type { AttentionStep, CaseEventView, CasePolicy, CaseView, TransactionStatus } from '../workflows/lifecycle/definitions';
 import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
 import { toTransaction, type TransactionRow } from './rows';
@@ -68,6 +68,9 @@ export async function writeRouting(trx: Knex, args: RoutingRecord): Promise<void
       .ignore();
   }
 }
+
+/** A failure's text may quote what could not be stored (a NUL): kept escaped, so it can be. */
+const escapeControl = (text: string) => text.replace(/[^\P{Cc}\t\n\r]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export function createLifecycleActivities({ db, config }: ActivityDeps) {
   const ruleSets = createRuleSetStore(db, config);
@@ -202,6 +205,38 @@ export function createLifecycleActivities({ db, config }: ActivityDeps) {
 
     async appendCaseEvent(args: { workflowId: string; transactionRef: string; caseId: number | null; event: CaseEventView }): Promise<void> {
       await insertEvent(db, args);
+    },
+
+    /**
+     * A step failed for good: the transaction is shown as needs_attention with the step and the
+     * reason, and the audit trail records it. Idempotent (the event key; the same values again).
+     */
+    async recordNeedsAttention(args: { workflowId: string; transactionRef: string; caseId: number | null; step: AttentionStep; reason: string; event: CaseEventView }): Promise<void> {
+      const reason = escapeControl(args.reason);
+      await db.transaction(async (trx) => {
+        await trx('transactions')
+          .where({ transaction_ref: args.transactionRef })
+          .update({ status: 'needs_attention', attention_step: args.step, attention_reason: reason, attention_since: args.event.at });
+        await insertEvent(trx, { ...args, event: { ...args.event, note: args.event.note === null ? null : escapeControl(args.event.note) } });
+      });
+    },
+
+    /**
+     * An operator resolved it: a retry puts the status from before back (the step runs again); a
+     * close ends the transaction as closed_by_operator. The operator's step goes into the audit trail.
+     */
+    async recordAttentionResolved(args: { workflowId: string; transactionRef: string; caseId: number | null; status: TransactionStatus; event: CaseEventView }): Promise<void> {
+      const closed = args.status === 'closed_by_operator';
+      await db.transaction(async (trx) => {
+        await trx('transactions')
+          .where({ transaction_ref: args.transactionRef })
+          .update(
+            closed
+              ? { status: args.status, closed_at: args.event.at }
+              : { status: args.status, attention_step: null, attention_reason: null, attention_since: null },
+          );
+        await insertEvent(trx, { ...args, event: args.event });
+      });
     },
   };
 }

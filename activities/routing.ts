@@ -16,7 +16,7 @@ export function createRoutingActivities(
   steps: { lifecycle: ReturnType<typeof createLifecycleActivities>; scoring: ReturnType<typeof createScoringActivities> },
 ) {
   return {
-    async assessTransaction({ workflowId, transactionRef }: { workflowId: string; transactionRef: string; requestId: string | null }): Promise<Assessment> {
+    async assessTransaction({ workflowId, transactionRef, firstSeq }: { workflowId: string; transactionRef: string; requestId: string | null; firstSeq?: number }): Promise<Assessment> {
       const loaded = await steps.lifecycle.loadTransaction({ transactionRef });
       const score = await steps.scoring.scoreTransaction({ transaction: loaded.transaction, ruleSetVersion: loaded.ruleSetVersion });
       if (tazamaActive(config.tazama)) return { ...loaded, score, routed: null };
@@ -24,7 +24,7 @@ export function createRoutingActivities(
       // Tazama is off: the breakdown says so, as it did when the workflow recorded it separately.
       const final = applyTazama(score, tazamaOutcome.disabled(), { alertPoints: loaded.casePolicy.tazamaAlertPoints ?? config.tazama.alertPoints, blockMinLevel: 'high' });
       const status = routedStatus(final.level);
-      const events = routingEvents(final, new Date().toISOString());
+      const events = routingEvents(final, new Date().toISOString(), firstSeq);
       await db.transaction(async (trx) => {
         await recordTazamaSwitchedOff(trx, transactionRef);
         await writeRouting(trx, { workflowId, transactionRef, score: final, status, events });

@@ -56,8 +56,8 @@ export class ForbiddenError extends HttpError {
 
 export class NotFoundError extends HttpError {
   override name = 'NotFoundError';
-  constructor(message: string) {
-    super(404, 'not_found', message);
+  constructor(message: string, field?: string) {
+    super(404, 'not_found', message, field);
   }
 }
 
@@ -90,6 +90,9 @@ export class GatewayTimeoutError extends HttpError {
     super(504, 'timeout', message);
   }
 }
+
+/** Retry-After of a 503 while PostgreSQL does not answer: a restart takes seconds, not minutes. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Friendlier wording than zod's defaults for the two cases every client hits; pass to safeParse. */
 export const requestErrorMap: z.core.$ZodErrorMap = (issue) => {
@@ -143,7 +146,7 @@ function toHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
   if (err instanceof ZodError) return new ValidationError(err, 'body');
   // PostgreSQL restarting or unreachable: nothing is wrong with the request; try again shortly
-  if (isDatabaseUnavailable(err)) return new ServiceUnavailableError('the database is not answering right now; send the same request again shortly');
+  if (isDatabaseUnavailable(err)) return new ServiceUnavailableError('the database is not answering right now; send the same request again shortly', DATABASE_RETRY_AFTER_SECONDS);
   const e = err as BodyParserError;
   if (e && typeof e === 'object' && typeof e.type === 'string' && typeof e.status === 'number' && e.expose) {
     // Errors raised by express.json (body-parser): bad JSON, too large, wrong charset.

@@ -186,7 +186,9 @@ function caseEventTitle(e: CaseEventView): string {
 function caseEventLines(e: CaseEventView): string[] {
   const d = asRecord(e.details);
   const lines: string[] = [];
-  if (typeof d.reason === 'string') lines.push(`refused: ${d.reason}${d.code ? ` [${String(d.code)}]` : ''}${d.via ? ` (via ${String(d.via)})` : ''}`);
+  // needs_attention and an operator's retry or close name the step that failed and why
+  if (typeof d.step === 'string') lines.push(`failed step: ${d.step}${d.failureType ? ` [${String(d.failureType)}]` : ''}${typeof d.reason === 'string' ? ` — ${d.reason}` : ''}`);
+  else if (typeof d.reason === 'string') lines.push(`refused: ${d.reason}${d.code ? ` [${String(d.code)}]` : ''}${d.via ? ` (via ${String(d.via)})` : ''}`);
   if (typeof d.escalationLevel === 'number') lines.push(`escalation level ${d.escalationLevel}`);
   if (typeof d.missedDueAt === 'string') lines.push(`missed SLA due ${d.missedDueAt}`);
   if (typeof d.requestId === 'string') lines.push(`request ${d.requestId}`);
@@ -199,6 +201,11 @@ function decisionText(input: Partial<DecisionInput>): string {
 
 function outcomeOfState(state: Partial<LifecycleState>): DecisionOutcome {
   const c = (state.case ?? null) as CaseView | null;
+  if (state.status === 'closed_by_operator') {
+    // closed from needs_attention: the operator's close is the decision
+    const closed = [...(state.events ?? [])].reverse().find((e) => e.type === 'attention_closed');
+    return { status: state.status, stage: state.stage ?? null, caseId: c?.caseId ?? null, decision: 'close', decidedBy: closed?.actor ?? null, decidedAt: closed?.at ?? null, note: closed?.note ?? null };
+  }
   return {
     status: state.status ?? null,
     stage: state.stage ?? null,
@@ -354,6 +361,15 @@ export function extractDecisionPath(history: HistoryJson): DecisionPath {
           const notify = asRecord(input.notify);
           if (notify.kind) lines.push(`notified ${String(notify.recipientRole)}: ${String(notify.subject)}`);
           push(event, 'case_change', caseEventTitle(e), { ...base, event: e, caseView: c, transactionStatus: input.transactionStatus, notify: input.notify ?? null }, lines, [e]);
+          return;
+        }
+        break;
+      }
+      case 'recordNeedsAttention':
+      case 'recordAttentionResolved': {
+        const e = input.event as CaseEventView | undefined;
+        if (e) {
+          push(event, 'case_event', caseEventTitle(e), { ...base, event: e, caseId: input.caseId ?? null, transactionStatus: input.status ?? 'needs_attention' }, caseEventLines(e), [e]);
           return;
         }
         break;

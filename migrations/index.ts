@@ -32,6 +32,7 @@ import * as addRuleSetVersionToTransactions from './20261203070010_add_rule_set_
 import * as createScoringInputs from './20261203090000_create_scoring_inputs';
 import * as createBacktests from './20261203090100_create_backtests';
 import * as createShadowRuns from './20261203090200_create_shadow_runs';
+import * as addNeedsAttentionToTransactions from './20261203100000_add_needs_attention_to_transactions';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '20261203090000_create_scoring_inputs': createScoringInputs,
   '20261203090100_create_backtests': createBacktests,
   '20261203090200_create_shadow_runs': createShadowRuns,
+  '20261203100000_add_needs_attention_to_transactions': addNeedsAttentionToTransactions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

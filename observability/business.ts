@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Metric, Registry } from 'prom-client';
+import { ATTENTION_STEPS } from '../workflows/lifecycle/definitions';
 
 /** Upper bounds (seconds) of the decision-latency buckets: a minute to a day. */
 export const DECISION_SECONDS_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400] as const;
@@ -31,6 +32,8 @@ export interface BusinessSnapshot {
   decided: { riskLevel: string; decision: string; count: number; sumSeconds: number; buckets: number[] }[];
   /** warehouse rows held in quarantine (all time), by the column at fault */
   quarantined: Record<string, number>;
+  /** transactions waiting in needs_attention now, by the step that failed */
+  needingAttention: Record<string, number>;
   querySeconds: number;
 }
 
@@ -41,6 +44,7 @@ interface SnapshotRow {
   sla: { event_type: string; n: number }[];
   decided: ({ risk_level: string; decision: string; n: number; sum: number | null } & Record<string, number | string | null>)[];
   quarantined: { field: string; n: number }[];
+  needs_attention: { step: string; n: number }[];
 }
 
 // The bucket bounds are constants of this file, never input, so they are written into the SQL.
@@ -76,7 +80,10 @@ select
            ${BUCKET_COLUMNS}
     from decided group by risk_level, decision) d) as decided,
   (select coalesce(json_agg(q), '[]') from (
-    select field, count(*)::int as n from quarantined_warehouse_rows group by field) q) as quarantined`;
+    select field, count(*)::int as n from quarantined_warehouse_rows group by field) q) as quarantined,
+  (select coalesce(json_agg(a), '[]') from (
+    select coalesce(attention_step, 'unknown') as step, count(*)::int as n
+    from transactions where status = 'needs_attention' group by 1) a) as needs_attention`;
 
 /** Every `?` of the statement is the window's start. */
 const WINDOW_PARAMETERS = SNAPSHOT_SQL.split('?').length - 1;
@@ -102,6 +109,7 @@ export async function queryBusinessSnapshot(db: Knex, windowMs: number): Promise
       buckets: DECISION_SECONDS_BUCKETS.map((_, i) => Number(r[`b${i}`] ?? 0)),
     })),
     quarantined: Object.fromEntries(row.quarantined.map((r) => [r.field, r.n])),
+    needingAttention: Object.fromEntries(row.needs_attention.map((r) => [r.step, r.n])),
     querySeconds,
   };
 }
@@ -239,6 +247,13 @@ export function registerBusinessMetrics(registry: Registry, options: BusinessMet
     'Warehouse rows refused by the input rules and held in quarantined_warehouse_rows (all time), by the column at fault; each is there for an operator',
     'gauge',
     (s) => Object.entries(s.quarantined).map(([field, n]) => ({ value: n, labels: { field } })),
+  );
+  metric(
+    'kinga_transactions_needing_attention',
+    'Transactions waiting in needs_attention now (a step failed for good; an operator retries or closes them), by the step that failed',
+    'gauge',
+    // every step always, so that an alert on > 0 sees a series from the start
+    (s) => [...new Set([...ATTENTION_STEPS, ...Object.keys(s.needingAttention)])].map((step) => ({ value: s.needingAttention[step] ?? 0, labels: { step } })),
   );
   metric(
     'kinga_case_decision_seconds',

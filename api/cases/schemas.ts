@@ -64,8 +64,8 @@ export const lifecycleStateJson = z
   .looseObject({
     workflowId: z.string(),
     transactionRef: z.string(),
-    stage: z.enum(['loading', 'scoring', 'routing', 'awaiting_decision', 'closing', 'closed']),
-    status: z.enum(['received', 'approved', 'flagged', 'held', 'blocked']),
+    stage: z.enum(['loading', 'scoring', 'routing', 'awaiting_decision', 'closing', 'closed', 'needs_attention']),
+    status: z.enum(['received', 'approved', 'flagged', 'held', 'blocked', 'needs_attention', 'closed_by_operator']),
     transaction: z.looseObject({}).nullable(),
     score: z.looseObject({}).nullable(),
     case: z
@@ -84,5 +84,10 @@ export const lifecycleStateJson = z
       })
       .nullable(),
     events: z.array(caseEventViewJson),
+    attention: z
+      .looseObject({ step: z.string(), reason: z.string(), failureType: z.string(), since: z.string(), statusBefore: z.string() })
+      .nullable()
+      .optional()
+      .meta({ description: 'set while a step has failed for good and waits for an operator (needs_attention)' }),
   })
   .meta({ id: 'LifecycleState', description: "The transaction lifecycle workflow's whole view" });

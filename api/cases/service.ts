@@ -92,12 +92,12 @@ export type DecisionSubmission = { status: 'applied'; state: LifecycleState } | 
 export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
 
 /** gRPC UNAVAILABLE (14): the Temporal frontend cannot be reached. */
-function isUnavailable(err: unknown): boolean {
+export function isUnavailable(err: unknown): boolean {
   const cause = err instanceof ServiceError ? err.cause : err;
   return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 14;
 }
 
-async function temporalReachable(temporal: Client): Promise<boolean> {
+export async function temporalReachable(temporal: Client): Promise<boolean> {
   try {
     await temporalCheck(temporal.connection, 2_000)();
     return true;
@@ -106,7 +106,7 @@ async function temporalReachable(temporal: Client): Promise<boolean> {
   }
 }
 
-function temporalUnavailable(): ServiceUnavailableError {
+export function temporalUnavailable(): ServiceUnavailableError {
   return new ServiceUnavailableError('Temporal cannot be reached; nothing was decided — send the same request again later', TEMPORAL_RETRY_AFTER_SECONDS);
 }
 

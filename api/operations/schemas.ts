@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, transactionRef } from '../../boundary/inputRules';
 
 const intParam = (min: number, max: number) =>
   z
@@ -32,3 +33,53 @@ export const quarantineList = z.object({
   items: z.array(quarantinedRowView),
 });
 export type QuarantineList = z.output<typeof quarantineList>;
+
+// ---- needs_attention: transactions whose processing failed for good, waiting for an operator
+
+export const attentionQuery = z.strictObject({
+  limit: intParam(1, 200).default(50),
+  offset: intParam(0, 1_000_000).default(0),
+});
+export type AttentionQuery = z.output<typeof attentionQuery>;
+
+export const attentionParams = z.strictObject({ transactionId: transactionRef });
+export type AttentionParams = z.output<typeof attentionParams>;
+
+/** A retry may say what was fixed; a close must say why. Line breaks and tabs are kept, other control characters refused. */
+export const attentionRetryBody = z.strictObject({ note: multiLineText(2000).optional() }).transform(({ note }) => ({ note: note || undefined }));
+export type AttentionRetryBody = z.output<typeof attentionRetryBody>;
+
+export const attentionCloseBody = z
+  .strictObject({ note: multiLineText(2000).optional() })
+  .superRefine((body, ctx) => {
+    if (!body.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'is required to close' });
+  });
+export type AttentionCloseBody = z.output<typeof attentionCloseBody>;
+
+export const attentionItemView = z.object({
+  transactionRef: z.string(),
+  workflowId: z.string().nullable(),
+  step: z.string().meta({ description: 'the step that failed for good: loading, scoring, tazama, routing, case_opening' }),
+  reason: z.string(),
+  since: z.string(),
+  customerId: z.string(),
+  amount: z.string(),
+  currency: z.string(),
+  channel: z.string(),
+  occurredAt: z.string(),
+  temporalUiUrl: z.string().nullable(),
+});
+export type AttentionItemView = z.output<typeof attentionItemView>;
+
+export const attentionList = z.object({ total: z.number().int(), items: z.array(attentionItemView) });
+export type AttentionList = z.output<typeof attentionList>;
+
+export const attentionResolution = z.object({
+  action: z.enum(['retry', 'close']),
+  requestId: z.string(),
+  transactionRef: z.string(),
+  /** after a retry: the status from before (the step runs again); after a close: closed_by_operator */
+  status: z.string(),
+  stage: z.string(),
+});
+export type AttentionResolution = z.output<typeof attentionResolution>;

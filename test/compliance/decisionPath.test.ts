@@ -28,6 +28,11 @@ describe('decision path of the recorded histories', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     for (const s of p.steps) expect(Date.parse(s.at), `step #${s.eventId} has a time`).not.toBeNaN();
 
+    expect(p.outcome?.decision).toBeTruthy();
+    expect(p.outcome?.decidedBy).toBeTruthy();
+    // closed by an operator from needs_attention before it could be loaded and scored: no score to show
+    if (p.outcome?.status === 'closed_by_operator' && !p.steps.some((s) => s.kind === 'scored')) return;
+
     const loaded = p.steps.find((s) => s.kind === 'transaction_loaded')!;
     expect((loaded.data.transaction as any).transactionRef).toBe(p.transactionRef);
 
@@ -40,9 +45,6 @@ describe('decision path of the recorded histories', () => {
     // the breakdown adds up to the recorded score (rules, anomaly and Tazama when present; capped at 1)
     const total = rules.reduce((n, r) => n + r.points, 0) + (scored.data.anomaly as any).points + ((scored.data.tazama as any)?.points ?? 0);
     expect(Math.min(total, 10_000)).toBe(scored.data.points);
-
-    expect(p.outcome?.decision).toBeTruthy();
-    expect(p.outcome?.decidedBy).toBeTruthy();
     // the summary carries the score routing used (Kinga's own, plus Tazama's section when applied)
     const routed = p.steps.find((s) => s.kind === 'routed')!;
     expect(p.score).toEqual({ score: routed.data.score, level: routed.data.level, modelVersion: scored.data.modelVersion });
@@ -123,6 +125,24 @@ describe('decision path of the recorded histories', () => {
     expect(text).toMatch(/Tazama: evaluated ALRT \(via push\) \+0\.30/);
     expect(text).toMatch(/typology 999@1\.0\.0: score 400 \(alert at 300\) ALERT; rules 901@1\.0\.0/);
     expect(text).toMatch(/rule 901@1\.0\.0 band \.03: many debtor transactions/);
+  });
+
+  it('needs_attention: the failed step with its reason, the operators\' retries and close with their actors, as the audit trail has them', () => {
+    const caseEventsOf = (x: ReturnType<typeof pick>['path']) => x.steps.flatMap((s) => s.caseEvents ?? []);
+    const retried = pick('a retry from needs_attention that then completed', (x) => caseEventsOf(x).some((e) => e.type === 'attention_retried') && x.outcome?.status === 'approved').path;
+    const trail = caseEventsOf(retried).map((e) => [e.type, e.actor]);
+    expect(trail[0]).toEqual(['needs_attention', 'system:lifecycle']);
+    expect(trail.filter(([type]) => type === 'attention_retried').every(([, actor]) => !actor.startsWith('system:'))).toBe(true);
+    const failed = retried.steps.find((s) => s.caseEvents?.[0]?.type === 'needs_attention')!;
+    expect(failed.lines.join('\n')).toMatch(/failed step: scoring \[invalid_data\]/);
+    expect(retried.steps.some((s) => s.kind === 'activity_failed')).toBe(true);
+    expect(retried.outcome).toMatchObject({ status: 'approved', decision: 'auto_approve' });
+
+    const closed = pick('a close from needs_attention', (x) => x.outcome?.status === 'closed_by_operator').path;
+    const close = caseEventsOf(closed).find((e) => e.type === 'attention_closed')!;
+    expect(close.actor).not.toMatch(/^system:/);
+    expect(closed.outcome).toMatchObject({ status: 'closed_by_operator', decision: 'close', decidedBy: close.actor, note: close.note });
+    expect(updates(closed).map((s) => [s.data.updateName, s.data.outcome])).toContainEqual(['closeAttention', 'applied']);
   });
 
   it('reads as text: every step on its own line, the breakdown rule by rule', () => {

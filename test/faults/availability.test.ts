@@ -1,7 +1,13 @@
 // Which database errors mean "unavailable, retry later" (API: 503) and which do not (bad data,
 // a constraint): the real errors of node-postgres and knex where they can be provoked here.
+import type { AddressInfo } from 'node:net';
+import { Client } from '@temporalio/client';
 import pg from 'pg';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../api/errors';
+import { loadConfig } from '../../config';
 import { createDb } from '../../db/connection';
 import { isDatabaseUnavailable } from '../../db/availability';
 import { freePort } from '../../scripts/lib/ports';
@@ -52,5 +58,31 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
     expect(isDatabaseUnavailable(new Error('duplicate key value violates unique constraint'))).toBe(false);
+  });
+});
+
+describe('the API while PostgreSQL does not answer', () => {
+  it('answers 503 with Retry-After (seconds) and the error shape, not 500', async () => {
+    const port = await freePort(); // nothing listens there
+    const url = `postgres://postgres@127.0.0.1:${port}/kinga`;
+    const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789', LOG_LEVEL: 'silent' });
+    const db = createDb(url, 1);
+    // the login only reads PostgreSQL; the Temporal client is lazy and never connects here
+    const app = createApp({ db, temporal: new Client(), config, logger: pino({ level: 'silent' }), jwtSecret: config.api.jwtSecret! });
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      await new Promise<void>((r) => server.once('listening', () => r()));
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'amina', password: 'kinga-analyst' }),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe(String(DATABASE_RETRY_AFTER_SECONDS));
+      expect(await res.json()).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/database is not answering/) });
+    } finally {
+      await new Promise((r) => server.close(r));
+      await db.destroy();
+    }
   });
 });

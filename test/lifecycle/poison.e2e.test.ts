@@ -131,15 +131,17 @@ describe('activity failures are classified', () => {
     expect((err as Error).message).toMatch(/^PostgreSQL refused the data \(SQLSTATE 22021/);
   });
 
-  it('class 23 other than the unique violation is non-retryable; availability errors and 23505 are retried', () => {
+  it('class 23 other than the unique violation is non-retryable; availability errors (typed database_unavailable) and 23505 are retried', () => {
     expect(classifyActivityFailure(Object.assign(new Error('null value in column "city"'), { code: '23502', table: 'transactions', column: 'city' }))).toMatchObject({
       type: 'invalid_data',
       nonRetryable: true,
       message: 'PostgreSQL refused the data (SQLSTATE 23502, transactions.city): null value in column "city"',
     });
     expect(classifyActivityFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
-    expect(classifyActivityFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeNull();
-    expect(classifyActivityFailure(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBeNull();
+    // availability: retried (with the workflow's bounded back-off), typed so that it shows as such
+    expect(classifyActivityFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toMatchObject({ type: 'database_unavailable', nonRetryable: false });
+    expect(classifyActivityFailure(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toMatchObject({ type: 'database_unavailable', nonRetryable: false });
+    expect(classifyActivityFailure(new Error('something else'))).toBeNull();
     expect(classifyActivityFailure(Object.assign(new Error('date/time field value out of range'), { code: '22008' }))?.nonRetryable).toBe(true);
   });
 });

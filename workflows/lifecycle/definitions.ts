@@ -12,8 +12,12 @@ export const DECISIONS = ['approve', 'block', 'escalate'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 export type CaseStatus = 'assigned' | 'escalated' | 'closed';
-export type TransactionStatus = 'received' | 'approved' | 'flagged' | 'held' | 'blocked';
-export type LifecycleStage = 'loading' | 'scoring' | 'routing' | 'awaiting_decision' | 'closing' | 'closed';
+/**
+ * needs_attention: a step failed for good and an operator must retry or close it; closed_by_operator:
+ * an operator closed it from there with a note (terminal, like approved and blocked).
+ */
+export type TransactionStatus = 'received' | 'approved' | 'flagged' | 'held' | 'blocked' | 'needs_attention' | 'closed_by_operator';
+export type LifecycleStage = 'loading' | 'scoring' | 'routing' | 'awaiting_decision' | 'closing' | 'closed' | 'needs_attention';
 
 export function lifecycleWorkflowId(transactionRef: string): string {
   return `txn-${transactionRef}`;
@@ -82,6 +86,53 @@ export interface LifecycleState {
   score: ScoreBreakdown | null;
   case: CaseView | null;
   events: CaseEventView[];
+  /** set while a step has failed for good and waits for an operator (absent in older histories) */
+  attention?: AttentionView | null;
+}
+
+/** The steps whose permanent failure puts a transaction in needs_attention. */
+export const ATTENTION_STEPS = ['loading', 'scoring', 'tazama', 'routing', 'case_opening'] as const;
+export type AttentionStep = (typeof ATTENTION_STEPS)[number];
+
+export interface AttentionView {
+  step: AttentionStep;
+  /** the failure as the activity reported it (e.g. PostgreSQL refused the data ...) */
+  reason: string;
+  /** the failure's type (invalid_data, not_found, ... or the error's name when retries ran out) */
+  failureType: string;
+  since: string;
+  /** what the transaction's status was before: a retry puts it back */
+  statusBefore: TransactionStatus;
+}
+
+/** Who may resolve a transaction in needs_attention: operators, not analysts or compliance. */
+export const ATTENTION_ROLES = ['senior_analyst', 'admin'] as const satisfies readonly Role[];
+
+export interface AttentionActionInput {
+  actor: Actor;
+  /** required to close; optional on a retry (what was fixed) */
+  note?: string;
+  requestId?: string;
+}
+
+/** Re-runs the failed step (after its cause was fixed) and goes on with the normal lifecycle. */
+export const retryAttentionUpdate = defineUpdate<LifecycleState, [AttentionActionInput]>('retryAttention');
+/** Ends the lifecycle: the transaction is closed_by_operator with the note. */
+export const closeAttentionUpdate = defineUpdate<LifecycleState, [AttentionActionInput]>('closeAttention');
+
+/** Why an operator's retry or close may not be applied to this state, or null when it may. */
+export function attentionRefusal(state: Pick<LifecycleState, 'stage' | 'transactionRef'> & { attention?: AttentionView | null }, input: AttentionActionInput, action: 'retry' | 'close'): Refusal | null {
+  if (!input.actor?.username || !(ATTENTION_ROLES as readonly string[]).includes(input.actor.role)) {
+    return { code: 'forbidden', reason: `only ${ATTENTION_ROLES.join(' or ')} may ${action} a transaction that needs attention` };
+  }
+  if (typeof input.note === 'string' && NOTE_CONTROL.test(input.note)) {
+    return { code: 'invalid', reason: 'note must not contain control characters other than line breaks and tabs' };
+  }
+  if (action === 'close' && !input.note?.trim()) return { code: 'invalid', reason: 'note is required to close' };
+  if (state.stage !== 'needs_attention' || !state.attention) {
+    return { code: 'conflict', reason: `transaction ${state.transactionRef} does not need attention (stage ${state.stage})` };
+  }
+  return null;
 }
 
 export const decideUpdate = defineUpdate<LifecycleState, [DecisionInput]>('decide');
@@ -147,6 +198,8 @@ export const searchAttributes = {
   decision: defineSearchAttributeKey('KingaDecision', SearchAttributeType.KEYWORD),
   customerId: defineSearchAttributeKey('KingaCustomerId', SearchAttributeType.KEYWORD),
   transactionRef: defineSearchAttributeKey('KingaTransactionRef', SearchAttributeType.KEYWORD),
+  /** needs_attention while a step waits for an operator, closed_by_operator after a close; unset otherwise */
+  attention: defineSearchAttributeKey('KingaAttention', SearchAttributeType.KEYWORD),
 } as const;
 
 /** `--search-attribute Name=Type` pairs for `temporal server start-dev` and operator set-up. */
@@ -157,6 +210,7 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, 'Keyword' | 'Double'> 
   KingaDecision: 'Keyword',
   KingaCustomerId: 'Keyword',
   KingaTransactionRef: 'Keyword',
+  KingaAttention: 'Keyword',
 };
 
 /** Who may decide a case at a given escalation level and risk level. */
@@ -233,13 +287,13 @@ export function routedStatus(level: RiskLevel): TransactionStatus {
 }
 
 /**
- * The audit events of routing, numbered from 1 (the lifecycle's first events): `scored`, and for
- * low risk `auto_approved`. Written by the one-step routing activity, adopted by the workflow.
+ * The audit events of routing, numbered from 1 (the lifecycle's first events; after a retry from
+ * needs_attention, after that step's events): `scored`, and for low risk `auto_approved`. Written by the one-step routing activity, adopted by the workflow.
  */
-export function routingEvents(score: Pick<ScoreBreakdown, 'score' | 'level' | 'modelVersion'>, at: string): CaseEventView[] {
-  const scored: CaseEventView = { seq: 1, type: 'scored', actor: LIFECYCLE_ACTOR, actorRole: null, note: null, at, details: { score: score.score, level: score.level, modelVersion: score.modelVersion } };
+export function routingEvents(score: Pick<ScoreBreakdown, 'score' | 'level' | 'modelVersion'>, at: string, firstSeq = 1): CaseEventView[] {
+  const scored: CaseEventView = { seq: firstSeq, type: 'scored', actor: LIFECYCLE_ACTOR, actorRole: null, note: null, at, details: { score: score.score, level: score.level, modelVersion: score.modelVersion } };
   if (score.level !== 'low') return [scored];
-  return [scored, { seq: 2, type: 'auto_approved', actor: LIFECYCLE_ACTOR, actorRole: null, note: `score ${score.score} is below the medium threshold`, at }];
+  return [scored, { seq: firstSeq + 1, type: 'auto_approved', actor: LIFECYCLE_ACTOR, actorRole: null, note: `score ${score.score} is below the medium threshold`, at }];
 }
 
 /** What the one-step routing activity (assessTransaction) found, and what it recorded. */

@@ -3,6 +3,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancelledFailure,
+  TemporalFailure,
   allHandlersFinished,
   condition,
   log,
@@ -20,6 +22,8 @@ import { applyTazama, tazamaOutcome, type TazamaOutcome } from '../../risk/tazam
 import type { RiskLevel, ScoreBreakdown, Transaction } from '../../risk/types';
 import {
   analystDecisionSignal,
+  attentionRefusal,
+  closeAttentionUpdate,
   decideUpdate,
   decisionInputRefusal,
   decisionRefusedSignal,
@@ -28,9 +32,12 @@ import {
   realtimeAnswerOf,
   realtimeAnswerUpdate,
   requiredRoleFor,
+  retryAttentionUpdate,
   searchAttributes,
   stateQuery,
   tazamaResultSignal,
+  type AttentionActionInput,
+  type AttentionStep,
   type CasePolicy,
   type CaseEventView,
   type Assessment,
@@ -38,32 +45,43 @@ import {
   type DecisionInput,
   type DecisionRefusedInput,
   type LifecycleInput,
+  type LifecycleStage,
   type LifecycleState,
   type Refusal,
   type TazamaResultInput,
   type TransactionStatus,
 } from './definitions';
 
-// Database writes retry until PostgreSQL answers again: an accepted transaction is never dropped.
+// Database writes ride out a PostgreSQL restart or outage with back-off, about 25 minutes in all
+// (30 attempts, at most a minute apart); past that, or at once for data the database refuses,
+// the step fails for good and the transaction waits in needs_attention for an operator (below).
 const db = proxyActivities<KingaActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['not_found', 'invalid'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30, nonRetryableErrorTypes: ['not_found', 'invalid'] },
 });
 
-// Scoring is pure and fast apart from a few reads, so it runs as a local activity.
+// Scoring is pure and fast apart from a few reads, so it runs as a local activity (bounded alike).
 const scoring = proxyLocalActivities<KingaActivities>({
   startToCloseTimeout: '20 seconds',
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 40 },
+});
+
+// Recording needs_attention (and an operator's retry or close) is the last resort of a failed step:
+// it retries for a day; PostgreSQL down that long fails the run, visibly, in Temporal Web.
+const attentionRecorder = proxyActivities<KingaActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 // Load, score and (Tazama off) record the routing: a few reads and one PostgreSQL transaction,
 // idempotent, so it runs as a local activity in the lifecycle's first workflow task. Retried like
-// the database writes: an accepted transaction is never dropped.
+// the database writes (bounded alike; then needs_attention): an accepted transaction is never dropped.
 const routing = proxyLocalActivities<KingaActivities>({
   startToCloseTimeout: '30 seconds',
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['not_found', 'invalid'] },
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30, nonRetryableErrorTypes: ['not_found', 'invalid'] },
 });
 
 // Tazama: a bounded wait. If it is down, the transaction is decided on Kinga's own score.
@@ -91,7 +109,23 @@ const ballerine = proxyActivities<KingaActivities>({
 const SYSTEM_ACTOR = 'system:lifecycle';
 const SLA_ACTOR = 'system:sla';
 
+/** Thrown out of a step an operator closed from needs_attention: the lifecycle ends with this state. */
+class ClosedByOperator extends Error {
+  constructor(readonly state: LifecycleState) {
+    super('closed by an operator');
+  }
+}
+
 export async function transactionLifecycle(input: LifecycleInput): Promise<LifecycleState> {
+  try {
+    return await lifecycle(input);
+  } catch (err) {
+    if (err instanceof ClosedByOperator) return err.state;
+    throw err;
+  }
+}
+
+async function lifecycle(input: LifecycleInput): Promise<LifecycleState> {
   const { workflowId } = workflowInfo();
   const state: LifecycleState = {
     workflowId,
@@ -148,6 +182,92 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
 
   // A function, not an inline test, so TypeScript does not narrow across awaits.
   const caseClosed = () => state.case?.status === 'closed';
+
+  // --- needs_attention: a step that fails for good waits for an operator's retry or close ---
+  let operatorAction: 'retry' | 'close' | null = null;
+  let recordingOperatorAction = false; // one operator action at a time
+  let stageBeforeAttention: LifecycleStage = 'loading';
+
+  /** Why the activity failed for good, and its failure type (invalid_data, not_found, ...). */
+  const failureTypeOf = (err: TemporalFailure): string => {
+    const failure = err instanceof ActivityFailure && err.cause ? err.cause : err;
+    return failure instanceof ApplicationFailure ? (failure.type ?? 'ApplicationFailure') : failure.name;
+  };
+
+  const awaitOperator = async (step: AttentionStep, err: TemporalFailure): Promise<void> => {
+    const reason = failureText(err);
+    const failureType = failureTypeOf(err);
+    const event = nextEvent('needs_attention', SYSTEM_ACTOR, null, reason, { step, failureType });
+    await attentionRecorder.recordNeedsAttention({ workflowId, transactionRef: state.transactionRef, caseId: state.case?.caseId ?? null, step, reason, event });
+    stageBeforeAttention = state.stage;
+    state.attention = { step, reason, failureType, since: event.at, statusBefore: state.status };
+    state.status = 'needs_attention';
+    state.stage = 'needs_attention';
+    state.events.push(event);
+    upsertSearchAttributes([{ key: searchAttributes.attention, value: 'needs_attention' }]);
+    upsertMemo({ attentionStep: step, attentionReason: reason });
+    log.warn('a step failed for good: the transaction needs attention', { step, failureType, reason });
+    operatorAction = null;
+    await condition(() => operatorAction !== null);
+    if (operatorAction === 'close') {
+      await condition(allHandlersFinished);
+      throw new ClosedByOperator(state);
+    }
+    operatorAction = null;
+    upsertSearchAttributes([{ key: searchAttributes.attention, value: null }]);
+  };
+
+  /**
+   * Runs one step of the lifecycle. When it fails for good (a non-retryable failure, or its retries
+   * ran out) the transaction moves to needs_attention and waits; an operator's retry runs the step
+   * again (`retried` true), a close ends the lifecycle. Before this version such a failure failed
+   * the run, and histories from then replay so.
+   */
+  const step = async <T>(name: AttentionStep, run: (retried: boolean) => Promise<T>): Promise<T> => {
+    for (let retried = false; ; retried = true) {
+      try {
+        return await run(retried);
+      } catch (err) {
+        // an activity's failure (a local activity's arrives as its ApplicationFailure or timeout)
+        const failedForGood = err instanceof TemporalFailure && !(err instanceof CancelledFailure);
+        if (!failedForGood || !patched('needs-attention')) throw err;
+        await awaitOperator(name, err);
+      }
+    }
+  };
+
+  const resolveAttention = async (action: 'retry' | 'close', input: AttentionActionInput): Promise<LifecycleState> => {
+    recordingOperatorAction = true;
+    try {
+      const attention = state.attention!;
+      const note = input.note?.trim() || null;
+      const status: TransactionStatus = action === 'close' ? 'closed_by_operator' : attention.statusBefore;
+      const event = nextEvent(action === 'close' ? 'attention_closed' : 'attention_retried', input.actor.username, input.actor.role, note, {
+        step: attention.step,
+        reason: attention.reason,
+        requestId: input.requestId,
+      });
+      await attentionRecorder.recordAttentionResolved({ workflowId, transactionRef: state.transactionRef, caseId: state.case?.caseId ?? null, status, event });
+      state.events.push(event);
+      state.status = status;
+      if (action === 'close') {
+        state.stage = 'closed';
+        upsertSearchAttributes([{ key: searchAttributes.attention, value: 'closed_by_operator' }]);
+      } else {
+        state.stage = stageBeforeAttention;
+        state.attention = null;
+      }
+      operatorAction = action;
+      return state;
+    } catch (err) {
+      if (err instanceof ActivityFailure) {
+        throw ApplicationFailure.create({ type: 'attention_not_recorded', message: `the ${action} could not be recorded: ${failureText(err)}`, nonRetryable: true });
+      }
+      throw err;
+    } finally {
+      recordingOperatorAction = false;
+    }
+  };
 
   const refusalOf = (decision: DecisionInput) => (applying ? { code: 'conflict' as const, reason: 'another decision on this case is being recorded; try again' } : decisionRefusal(state, decision, policy));
 
@@ -237,6 +357,13 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     await condition(() => isRouted(state));
     return realtimeAnswerOf(state);
   });
+  // No command until an operator acts on a transaction in needs_attention, so older histories replay unchanged.
+  const attentionValidator = (action: 'retry' | 'close') => (input: AttentionActionInput) => {
+    const refusal = recordingOperatorAction ? { code: 'conflict' as const, reason: 'another operator action on this transaction is being recorded; try again' } : attentionRefusal(state, input, action);
+    if (refusal) throw refuse(refusal);
+  };
+  setHandler(retryAttentionUpdate, (input) => resolveAttention('retry', input), { validator: attentionValidator('retry') });
+  setHandler(closeAttentionUpdate, (input) => resolveAttention('close', input), { validator: attentionValidator('close') });
   setHandler(analystDecisionSignal, (decision) => {
     signalled.push(decision);
   });
@@ -363,7 +490,10 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     // PostgreSQL transaction, the search attributes and memo one upsert each. Histories recorded
     // before replay through the separate steps below.
     state.stage = 'scoring';
-    const assessed = await routing.assessTransaction({ workflowId, transactionRef: input.transactionRef, requestId: input.requestId ?? null });
+    // a retry from needs_attention reads the (fixed) transaction again; its events follow those already written
+    const assessed = await step('scoring', (retried) =>
+      routing.assessTransaction({ workflowId, transactionRef: input.transactionRef, requestId: input.requestId ?? null, ...(retried ? { firstSeq: eventSeq + 1 } : {}) }),
+    );
     loaded = assessed;
     state.transaction = assessed.transaction;
     policy = assessed.casePolicy;
@@ -371,7 +501,8 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     state.score = score;
     routed = assessed.routed;
     if (!routed) {
-      score = await evaluateWithTazama(assessed.transaction, score);
+      const kingaScore = score;
+      score = await step('tazama', () => evaluateWithTazama(assessed.transaction, kingaScore));
       state.score = score;
     }
     const t = assessed.transaction;
@@ -385,7 +516,7 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     ]);
   } else {
     // 1 load
-    loaded = await db.loadTransaction({ transactionRef: input.transactionRef });
+    loaded = await step('loading', () => db.loadTransaction({ transactionRef: input.transactionRef }));
     state.transaction = loaded.transaction;
     policy = loaded.casePolicy;
     upsertMemo({ transactionRef: input.transactionRef, amount: `${loaded.transaction.amount} ${loaded.transaction.currency}`, customerId: loaded.transaction.customerId, channel: loaded.transaction.channel });
@@ -397,11 +528,18 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     // 2 score
     state.stage = 'scoring';
     // the rule-set version resolved at load: one version for the whole lifecycle (absent in old histories)
-    score = await scoring.scoreTransaction({ transaction: loaded.transaction, ruleSetVersion: loaded.ruleSetVersion });
+    score = await step('scoring', async (retried) => {
+      // an operator's retry follows a fix of the transaction's data: it is read again
+      if (retried) loaded = await db.loadTransaction({ transactionRef: input.transactionRef });
+      state.transaction = loaded.transaction;
+      policy = loaded.casePolicy;
+      return scoring.scoreTransaction({ transaction: loaded.transaction, ruleSetVersion: loaded.ruleSetVersion });
+    });
     state.score = score;
     if (patched('tazama-evaluation')) {
       // Versioned change: histories recorded before Tazama replay without this step.
-      score = await evaluateWithTazama(loaded.transaction, score);
+      const kingaScore = score;
+      score = await step('tazama', () => evaluateWithTazama(loaded.transaction, kingaScore));
       state.score = score;
     }
     upsertSearchAttributes([
@@ -416,11 +554,11 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
   if (score.level === 'low') {
     if (routed) {
       state.events.push(...routed.events);
-      eventSeq = routed.events.length;
+      eventSeq += routed.events.length; // numbered after any needs_attention events
     } else {
       const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: score.level, modelVersion: score.modelVersion });
       const approved = nextEvent('auto_approved', SYSTEM_ACTOR, null, `score ${score.score} is below the medium threshold`);
-      await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status: 'approved', events: [scored, approved], requestId: input.requestId ?? null });
+      await step('routing', () => db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status: 'approved', events: [scored, approved], requestId: input.requestId ?? null }));
       state.events.push(scored, approved);
     }
     state.status = 'approved';
@@ -432,24 +570,26 @@ export async function transactionLifecycle(input: LifecycleInput): Promise<Lifec
     const status: TransactionStatus = riskLevel === 'high' ? 'held' : 'flagged';
     if (routed) {
       state.events.push(...routed.events);
-      eventSeq = routed.events.length;
+      eventSeq += routed.events.length; // numbered after any needs_attention events
     } else {
       const scored = nextEvent('scored', SYSTEM_ACTOR, null, null, { score: score.score, level: riskLevel, modelVersion: score.modelVersion });
-      await db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status, events: [scored], requestId: input.requestId ?? null });
+      await step('routing', () => db.recordRouting({ workflowId, transactionRef: input.transactionRef, score, status, events: [scored], requestId: input.requestId ?? null }));
       state.events.push(scored);
     }
     state.status = status;
 
     const slaDueAt = new Date(Date.now() + policy.slaMs[riskLevel]).toISOString();
     const opened = nextEvent('case_opened', SYSTEM_ACTOR, null, null, { riskLevel, slaDueAt });
-    const { caseId } = await db.openCase({
-      workflowId,
-      transactionRef: input.transactionRef,
-      riskLevel,
-      requiredRole: requiredRoleFor(riskLevel, 0),
-      slaDueAt,
-      event: opened,
-    });
+    const { caseId } = await step('case_opening', () =>
+      db.openCase({
+        workflowId,
+        transactionRef: input.transactionRef,
+        riskLevel,
+        requiredRole: requiredRoleFor(riskLevel, 0),
+        slaDueAt,
+        event: opened,
+      }),
+    );
     state.case = {
       caseId,
       status: 'assigned',
