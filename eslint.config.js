@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'eslint/config';
+import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
+import vueParser from 'vue-eslint-parser';
 
 const CODE = '{ts,mts,cts,js,mjs,cjs}';
 const TS = '{ts,mts,cts}';
@@ -126,6 +128,42 @@ export default defineConfig(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+
+  // The UI: eslint-plugin-vue's recommended rules for the templates, typescript-eslint's inside
+  // <script setup lang="ts">, and type information from ui/tsconfig.json (its .ts and .vue files).
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['ui/src/**/*.vue'] })),
+  // (typescript-eslint's base config sets its own parser: vue-eslint-parser comes after it)
+  ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['ui/src/**/*.vue'] })),
+  {
+    files: ['ui/src/**/*.vue'],
+    languageOptions: {
+      parser: vueParser,
+      parserOptions: { parser: tseslint.parser, sourceType: 'module', extraFileExtensions: ['.vue'] },
+    },
+  },
+  {
+    files: ['ui/src/**/*.{ts,vue}'],
+    languageOptions: {
+      parserOptions: { project: './ui/tsconfig.json', tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.vue'] },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Template layout (line breaks, attributes per line, indentation) is the authors' choice, as
+    // the server code has no formatter rules either; the rules about meaning stay on.
+    files: ['ui/src/**/*.vue'],
+    rules: {
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-closing-bracket-newline': 'off',
     },
   },
 
