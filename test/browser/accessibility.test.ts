@@ -134,6 +134,16 @@ const STATES: PageState[] = [
       await p.getByTestId('events-empty').waitFor();
     },
   },
+  { name: 'admin', roles: ['admin', 'compliance'], path: () => '/admin', reach: (p) => p.getByTestId('live-version').waitFor() },
+  {
+    name: 'admin, blacklist shown',
+    roles: ['admin', 'compliance'],
+    path: () => '/admin',
+    reach: async (p) => {
+      await p.getByTestId('live-version').waitFor();
+      await openAllDetails(p);
+    },
+  },
   { name: 'compliance', roles: ['compliance'], path: () => '/compliance', reach: (p) => p.getByTestId('decisions-table').waitFor() },
   {
     name: 'compliance, decision path expanded',

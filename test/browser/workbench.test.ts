@@ -133,7 +133,7 @@ describe('the analyst workbench in a browser', () => {
     const compliance = await signIn(h, 'chebet', password('chebet'));
     await expect
       .poll(() => compliance.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents())
-      .toEqual(['Overview', 'Case queue', 'Transaction monitor', 'Analytics', 'Risk register', 'Compliance', 'System']);
+      .toEqual(['Overview', 'Case queue', 'Transaction monitor', 'Analytics', 'Risk register', 'Compliance', 'Admin', 'System']);
     await compliance.close();
   });
 
@@ -300,4 +300,49 @@ describe('the analyst workbench in a browser', () => {
     expect(await fileVerdict.getAttribute('data-verdict')).toBe('deterministic');
     await page.close();
   }, 420_000);
+  it('four-eyes rule change: an admin proposes a blacklist addition, a second admin approves it, a new transaction to that merchant becomes a case', async () => {
+    const ADMIN2 = `admin2-${run}`;
+    await createUser(h.stack.db, { username: ADMIN2, displayName: 'Neema Otieno', password: 'second-admin-password', role: 'admin' });
+    const merchant = { merchantId: `M-SCAM-${run}`, merchantName: 'Quick Loans Kenya' };
+
+    const proposer = await signIn(h, 'daudi', password('daudi'));
+    await proposer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await proposer.getByTestId('live-version').waitFor();
+    await proposer.getByLabel('Merchant id').fill(merchant.merchantId);
+    await proposer.getByLabel('Merchant name (optional)').fill(merchant.merchantName);
+    await proposer.getByLabel('Why this merchant').fill('collection account of a reported loan scam');
+    await proposer.getByLabel('Reason for the change').fill('customers reported the scam');
+    await proposer.getByRole('button', { name: 'Propose' }).click();
+    const message = await proposer.getByTestId('admin-message').textContent();
+    const version = Number(/Version (\d+) proposed/.exec(message ?? '')?.[1]);
+    expect(version, message ?? '').toBeGreaterThan(1);
+    // the proposer sees the diff but no approve button: a second person approves
+    const draft = proposer.getByTestId(`draft-${version}`);
+    await expect.poll(() => draft.textContent()).toContain(`blacklist.merchants[${merchant.merchantId}]`);
+    expect(await proposer.getByTestId(`approve-${version}`).count()).toBe(0);
+    await screenshot(proposer, 'admin');
+
+    // nothing changed yet: the merchant is not blacklisted
+    const before = transaction({ ...merchant });
+    await ingest(before);
+    await eventually(async () => {
+      const res = await api('GET', `/api/transactions/${before.transactionRef}`);
+      return res.status === 200 && res.body.status !== 'received' ? res.body : undefined;
+    }, `${before.transactionRef} routed`).then((body) => expect(body.status).toBe('approved'));
+
+    const approver = await signIn(h, ADMIN2, 'second-admin-password');
+    await approver.goto(`${h.baseUrl}/admin`);
+    await approver.getByTestId(`approve-${version}`).click();
+    await expect.poll(() => approver.getByTestId('admin-message').textContent()).toContain(`Version ${version} approved`);
+    await expect.poll(() => approver.getByTestId('live-version').textContent()).toContain(`Version ${version}`);
+
+    const after = transaction({ ...merchant });
+    await ingest(after);
+    const caseId = await caseOf(after.transactionRef);
+    const shown = await api('GET', `/api/transactions/${after.transactionRef}`);
+    expect(shown.body.status).toBe('flagged');
+    expect(caseId).toBeGreaterThan(0);
+    await proposer.close();
+    await approver.close();
+  });
 });

@@ -27,3 +27,17 @@ export {
 export { getStreamTicket, streamUrl, STREAM_PATH } from './stream';
 export { getHealth, temporalWebUrl, HEALTH_PATH } from './system';
 export * from './types';
+export {
+  approveRuleSet,
+  downloadBacktestReport,
+  getRuleSet,
+  listAdminUsers,
+  listBacktests,
+  listRuleSets,
+  proposeRuleSet,
+  rejectRuleSet,
+  type AdminUser,
+  type BacktestView,
+  type RuleSetChangeView,
+  type RuleSetView,
+} from './admin';

@@ -72,6 +72,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Compliance', nav: true, roles: ['compliance'] },
   },
   {
+    path: '/admin',
+    name: 'admin',
+    component: () => import('../views/AdminView.vue'),
+    meta: { title: 'Admin', nav: true, roles: ['admin', 'compliance'] },
+  },
+  {
     path: '/system',
     name: 'system',
     component: () => import('../views/HomeView.vue'),
