@@ -20,12 +20,19 @@ import { validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
 
 const version = z.number().int('must be a whole number').positive('must be positive').max(2_147_483_647, 'is not a version number');
+// PostgreSQL's timestamps and JavaScript's dates agree only in plain years: a year 0 or 10000 is no date here
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
+  .refine((v) => {
+    const year = new Date(v).getUTCFullYear();
+    return year >= 1900 && year <= 9998;
+  }, 'must be a timestamp between the years 1900 and 9998');
 const startBody = z
   .strictObject({
     ruleSetVersion: version.optional().describe('the candidate rule-set version (a draft or any past version); default: the live one'),
     modelVersion: version.optional().describe('the candidate anomaly model version; default: the model each transaction was scored with (or the rule set’s pinned one)'),
-    from: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' }).describe('transactions that occurred at or after'),
-    to: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' }).describe('… and before'),
+    from: instant.describe('transactions that occurred at or after'),
+    to: instant.describe('… and before'),
     note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
     batchSize: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').optional().describe(`transactions per batch activity (default ${DEFAULT_BACKTEST_BATCH})`),
   })

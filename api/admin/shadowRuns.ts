@@ -18,9 +18,16 @@ import { validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
 
 const version = z.number().int('must be a whole number').positive('must be positive').max(2_147_483_647, 'is not a version number');
+// PostgreSQL's timestamps and JavaScript's dates agree only in plain years: a year 0 or 10000 is no date here
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
+  .refine((v) => {
+    const year = new Date(v).getUTCFullYear();
+    return year >= 1900 && year <= 9998;
+  }, 'must be a timestamp between the years 1900 and 9998');
 const startBody = z.strictObject({
   ruleSetVersion: version.describe('the candidate rule-set version (not the live one)'),
-  endsAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' }).optional().describe('it stops by itself then; default: until stopped'),
+  endsAt: instant.optional().describe('it stops by itself then; default: until stopped'),
   note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
 });
 const idParams = z.object({ id: z.uuid('must be a shadow run id (a UUID)') });
