@@ -8,6 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, DEMO_USERS, seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
+import { jsonClient } from '../helpers/http';
+import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 import { eventually } from '../lifecycle/context';
 import { screenshot, signIn, startBrowserHarness, type BrowserHarness } from './harness';
 
@@ -17,36 +19,14 @@ const SENIOR2 = `senior2-${run}`;
 const tokens: Record<string, string> = {};
 const password = (u: string) => DEMO_USERS.find((d) => d.username === u)?.password ?? 'second-senior-password';
 
-async function api(method: string, path: string, body?: unknown, as = 'amina'): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${h.baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[as]}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const json = jsonClient(() => h.baseUrl, tokens);
+/** Most calls here are amina's. */
+const api = (method: string, path: string, body?: unknown, as = 'amina') => json(method, path, body, as);
 
+const everyday = transactionFactory(`UI-${run}`);
 let seq = 0;
-function transaction(overrides: Record<string, unknown> = {}) {
-  seq += 1;
-  return {
-    transactionRef: `UI-${run}-${seq}`,
-    customerId: `CUST-${run}-${seq % 3}`,
-    accountId: `ACC-${run}-${seq}`,
-    amount: '2500.00',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-NAIVAS-001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z',
-    ...overrides,
-  };
-}
-const MEDIUM = { amount: '1500000.00', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
-const HIGH = { amount: '12000000.00', type: 'transfer', channel: 'online', merchantId: null, merchantName: null };
+/** Three customers take turns, so a case has the customer's other transactions to show. */
+const transaction = (overrides: Record<string, unknown> = {}) => everyday({ customerId: `CUST-${run}-${++seq % 3}`, ...overrides });
 
 async function ingest(txn: ReturnType<typeof transaction>): Promise<void> {
   const res = await api('POST', '/api/transactions', txn);
@@ -89,15 +69,15 @@ beforeAll(async () => {
   }
   // a day's worth of traffic: low-risk ones, two medium cases (the older is the top one), a high one
   for (let i = 0; i < 8; i++) await ingest(transaction({ amount: `${1200 + i * 350}.00`, channel: ['pos', 'mobile', 'atm', 'online'][i % 4] }));
-  const topMedium = transaction(MEDIUM);
+  const topMedium = transaction(MEDIUM_RISK);
   await ingest(topMedium);
   refs.topMedium = topMedium.transactionRef;
   cases.topMedium = await caseOf(topMedium.transactionRef);
-  const secondMedium = transaction({ ...MEDIUM, city: 'Paris', country: 'FR' });
+  const secondMedium = transaction({ ...MEDIUM_RISK, city: 'Paris', country: 'FR' });
   await ingest(secondMedium);
   refs.secondMedium = secondMedium.transactionRef;
   cases.secondMedium = await caseOf(secondMedium.transactionRef);
-  const high = transaction(HIGH);
+  const high = transaction(HIGH_RISK);
   await ingest(high);
   refs.high = high.transactionRef;
   cases.high = await caseOf(high.transactionRef);
@@ -233,7 +213,7 @@ describe('the analyst workbench in a browser', () => {
     monitor.on('load', () => (loads.monitor += 1));
     queue.on('load', () => (loads.queue += 1));
 
-    const fresh = transaction({ ...MEDIUM, city: 'Dubai', country: 'AE' });
+    const fresh = transaction({ ...MEDIUM_RISK, city: 'Dubai', country: 'AE' });
     await ingest(fresh);
     const row = monitor.locator(`tr[data-ref="${fresh.transactionRef}"]`);
     await row.waitFor();

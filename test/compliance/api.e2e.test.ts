@@ -17,6 +17,7 @@ import { createApp } from '../../api/app';
 import { createUser } from '../../api/users/service';
 import { lifecycleWorkflowId, type Role } from '../../workflows/lifecycle/definitions';
 import { uniqueRef } from '../helpers';
+import { transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,6 +37,7 @@ const HIGH_REF = `${run}-HIGH`;
 const LOW_REF = `${run}-LOW`;
 let caseId: number;
 
+/** Not test/helpers' jsonClient: exports answer CSV and HTML too, so the text is kept and JSON is parsed only when it is JSON. */
 async function api(method: string, url: string, as?: Role, body?: unknown): Promise<{ status: number; headers: Headers; text: string; json: any }> {
   const res = await fetch(`${baseUrl}${url}`, {
     method,
@@ -52,23 +54,9 @@ async function api(method: string, url: string, as?: Role, body?: unknown): Prom
   return { status: res.status, headers: res.headers, text, json };
 }
 
-function transaction(ref: string, overrides: Record<string, unknown>) {
-  return {
-    transactionRef: ref,
-    customerId: `CUST-${ref}`,
-    accountId: `ACC-${ref}`,
-    amount: '2500.00',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-NAIVAS-001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z',
-    ...overrides,
-  };
-}
+const everyday = transactionFactory(run);
+/** An everyday purchase (LOW) with the given reference, changed by `overrides`. */
+const transaction = (ref: string, overrides: Record<string, unknown>) => ({ ...everyday(), transactionRef: ref, ...overrides });
 
 /** The CLI as an operator runs it: its own process, configured through the environment. */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

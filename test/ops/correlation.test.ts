@@ -8,6 +8,8 @@ import { startApi, type RunningApi } from '../../api/server';
 import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
 import { createLogger } from '../../observability/logger';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
+import { jsonClient } from '../helpers/http';
+import { transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { interceptorBundle, killAllWorkers, startWorkerProcess, type LogLine, type WorkerProcess } from './workerProcess';
 
@@ -18,37 +20,15 @@ let worker: WorkerProcess;
 const apiLines: LogLine[] = [];
 const tokens: Record<string, string> = {};
 
+const json = jsonClient(() => api.url, tokens);
 async function call(method: string, path: string, body: unknown, as: string | undefined, requestId?: string) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
-      ...(requestId ? { 'x-request-id': requestId } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, requestId: res.headers.get('x-request-id') };
+  const answer = await json(method, path, body, as, requestId ? { 'x-request-id': requestId } : {});
+  return { ...answer, requestId: answer.headers.get('x-request-id') };
 }
 
-function transaction(ref: string, overrides: Record<string, unknown> = {}) {
-  return {
-    transactionRef: ref,
-    customerId: `COR-C-${ref}`,
-    accountId: `COR-A-${ref}`,
-    amount: '2500.00',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-NAIVAS-001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z',
-    ...overrides,
-  };
-}
+const everyday = transactionFactory('COR');
+/** An everyday purchase (LOW) with the given reference. */
+const transaction = (ref: string, overrides: Record<string, unknown> = {}) => ({ ...everyday(), transactionRef: ref, ...overrides });
 
 beforeAll(async () => {
   const [s, bundle] = await Promise.all([createTestStack({ ANOMALY_ENABLED: 'false', TAZAMA_ENABLED: 'false', BALLERINE_ENABLED: 'false' }), interceptorBundle()]);

@@ -13,6 +13,8 @@ import { loadObservabilityConfig } from '../../config/observability';
 import { registerBusinessMetrics, DECISION_SECONDS_BUCKETS } from '../../observability/business';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
+import { jsonClient } from '../helpers/http';
+import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { parsePrometheusText, type Exposition } from './promText';
 
@@ -23,15 +25,7 @@ let stack: KingaTestStack;
 let api: RunningApi;
 const tokens: Record<string, string> = {};
 
-async function call(method: string, path: string, body?: unknown, as?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = jsonClient(() => api.url, tokens);
 
 async function scrape(): Promise<Exposition> {
   const res = await fetch(`${api.metricsUrl}/metrics`);
@@ -40,28 +34,7 @@ async function scrape(): Promise<Exposition> {
   return parsePrometheusText(await res.text());
 }
 
-let seq = 0;
-function transaction(overrides: Record<string, unknown> = {}) {
-  seq += 1;
-  return {
-    transactionRef: `MET-${run}-${seq}`,
-    customerId: `MET-C-${run}-${seq}`,
-    accountId: `MET-A-${run}-${seq}`,
-    amount: '2500.00',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-NAIVAS-001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z',
-    ...overrides,
-  };
-}
-// the lifecycle end-to-end test's profiles: 0.75 → medium; 12M online transfer → high
-const MEDIUM = { amount: '1500000.00', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
-const HIGH = { amount: '12000000.00', type: 'transfer', channel: 'online', merchantId: null, merchantName: null };
+const transaction = transactionFactory(`MET-${run}`);
 
 beforeAll(async () => {
   scratch = await scratchDatabase('kinga_ops_metrics', { migrate: true });
@@ -115,8 +88,8 @@ describe('the API metrics endpoint', () => {
     expect(before.find('kinga_auto_approval_ratio')).toEqual([]); // nothing scored: no ratio at all
 
     const low = [transaction(), transaction(), transaction()];
-    const medium = [transaction(MEDIUM), transaction(MEDIUM)];
-    const high = transaction(HIGH);
+    const medium = [transaction(MEDIUM_RISK), transaction(MEDIUM_RISK)];
+    const high = transaction(HIGH_RISK);
     for (const t of [...low, ...medium, high]) {
       const res = await call('POST', '/api/transactions', t, 'amina');
       expect(res.status, JSON.stringify(res.body)).toBe(202);

@@ -13,6 +13,7 @@ import { seedPortfolioInputs } from '../../scripts/demo/portfolioSeed';
 import { startCisoSimulator, type CisoSimulator } from '../../simulators/ciso-assistant';
 import type { PortfolioRiskSummary } from '../../workflows/portfolio/definitions';
 import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
+import { jsonClient } from '../helpers/http';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { startWebhookReceiver, type WebhookReceiver } from './receivers';
 
@@ -28,15 +29,9 @@ let server: Server;
 let baseUrl: string;
 const tokens: Record<string, string> = {};
 
-async function api(method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${tokens[as]}`, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const json = jsonClient(() => baseUrl, tokens);
+/** Every call here is made by a named user, so `as` comes first. */
+const api = (method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}) => json(method, path, body, as, headers);
 
 /** Starts a run as baraka (senior analyst) and waits for it through GET; returns its summary. */
 async function runThroughApi(): Promise<{ workflowId: string; summary: PortfolioRiskSummary }> {
