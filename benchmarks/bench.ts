@@ -1,7 +1,9 @@
 // npm run bench — Kinga against bare Temporal on the same server, in one run, interleaved; prints
 // ratios (absolute figures on a shared machine are noisy, ratios within one run are not).
 //   npm run bench -- [--n 300] [--in-flight 30] [--latency 60] [--rounds 2] [--skip-forest]
-//                    [--only throughput,latency,scoring,forest]   (a part or several; default all)
+//                    [--only throughput,latency,scoring,forest]   (a part or several; default these)
+//                    [--only backlog] [--backlog-rows 5000] [--backlog-samples 30]
+//   backlog: API real-time answers while a warehouse-sized backfill runs, against the same with none
 // Starts its own PostgreSQL (the machine's server binaries), Temporal dev server, Kinga worker and
 // baseline worker, and stops them at the end. Figures are printed and written to
 // .kinga/bench/last.json; nothing is asserted.
@@ -35,11 +37,13 @@ const { values: args } = parseArgs({
     customers: { type: 'string', default: '200' },
     'skip-forest': { type: 'boolean', default: false },
     only: { type: 'string', default: 'throughput,latency,scoring,forest' },
+    'backlog-rows': { type: 'string', default: '5000' },
+    'backlog-samples': { type: 'string', default: '30' },
   },
 });
 const PARTS = new Set(args.only.split(',').map((p) => p.trim()));
-for (const part of PARTS) if (!['throughput', 'latency', 'scoring', 'forest'].includes(part)) throw new Error(`--only: unknown part ${part}`);
-const runs = (part: 'throughput' | 'latency' | 'scoring' | 'forest') => PARTS.has(part) && !(part === 'forest' && args['skip-forest']);
+for (const part of PARTS) if (!['throughput', 'latency', 'scoring', 'forest', 'backlog'].includes(part)) throw new Error(`--only: unknown part ${part}`);
+const runs = (part: 'throughput' | 'latency' | 'scoring' | 'forest' | 'backlog') => PARTS.has(part) && !(part === 'forest' && args['skip-forest']);
 const N = Number(args.n);
 const IN_FLIGHT = Number(args['in-flight']);
 const LATENCY_SAMPLES = Number(args.latency);
@@ -63,7 +67,7 @@ interface SideFigures {
 async function main() {
   const t0 = Date.now();
   log(`machine: ${machineSummary()}`);
-  if (!runs('throughput') && !runs('latency')) {
+  if (!runs('throughput') && !runs('latency') && !runs('backlog')) {
     report({ ...(await alone()), workload: null });
     log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     return;
@@ -183,10 +187,91 @@ async function run(stack: BenchStack) {
     await api.close();
   }
 
+  const backlog = runs('backlog') ? await backlogPart(stack, (prefix) => everydayTransaction(workload, prefix, seq++)) : undefined;
+
   // --- history per workflow -------------------------------------------------------------------
   const histories = { kinga: await historyFigures(client, sampleLifecycle), bare: await historyFigures(client, 'bare-warm-0') };
 
-  report({ figures, memory, latency, gets: gets / Math.max(samples, 1), pending, boundMs: loadConfig(stack.kingaEnv).api.realtimeBoundMs, histories, ...(await alone()), workload });
+  report({ figures, memory, latency, gets: gets / Math.max(samples, 1), pending, boundMs: loadConfig(stack.kingaEnv).api.realtimeBoundMs, histories, backlog, ...(await alone()), workload });
+}
+
+interface BacklogFigures {
+  rows: number;
+  samples: number;
+  quiet: number[];
+  busy: number[];
+  busyPending: number;
+  /** the same answers with the API on the backfill queue (one queue for all, as before) */
+  shared: number[];
+  sharedPending: number;
+  boundMs: number;
+  /** backfill lifecycles started and finished when the busy samples began and ended */
+  progressAtStart: { started: number; finished: number };
+  progressAtEnd: { started: number; finished: number };
+}
+
+/**
+ * API real-time answers (interactive task queue) with no backfill, then while a backfill of
+ * BACKLOG_ROWS transactions runs on the backfill queue, started the way the warehouse extraction
+ * starts them (recorded, then their lifecycles started on TEMPORAL_TASK_QUEUE, 16 at a time).
+ */
+async function backlogPart(stack: BenchStack, transaction: (prefix: string) => ReturnType<typeof everydayTransaction>): Promise<BacklogFigures> {
+  const rows = Number(args['backlog-rows']);
+  const samples = Number(args['backlog-samples']);
+  const api = await startApi(stack);
+  // the API as it was: transactions on the one queue the backfill also uses
+  const sharedApi = await startApi(stack, { TEMPORAL_INTERACTIVE_TASK_QUEUE: KINGA_TASK_QUEUE });
+  const boundMs = loadConfig(stack.kingaEnv).api.realtimeBoundMs;
+  const answer = async (client: ApiClient, into: number[]): Promise<boolean> => {
+    const started = performance.now();
+    const res = await client.request('POST', '/api/transactions/realtime', transaction('bl'));
+    into.push(performance.now() - started);
+    if (res.status !== 200 && res.status !== 202) throw new Error(`POST /api/transactions/realtime answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.status === 202;
+  };
+  const figures: BacklogFigures = { rows, samples, quiet: [], busy: [], busyPending: 0, shared: [], sharedPending: 0, boundMs, progressAtStart: { started: 0, finished: 0 }, progressAtEnd: { started: 0, finished: 0 } };
+  let started = 0;
+  const progress = async () => {
+    const [{ n }] = (await stack.db('transactions').where('transaction_ref', 'like', 'bf-%').whereNot('status', 'received').count({ n: '*' })) as [{ n: string | number }];
+    return { started, finished: Number(n) };
+  };
+  try {
+    for (let i = 0; i < 5; i++) await answer(api, []); // the interactive Worker polls and is warm
+    log(`backlog: ${samples} real-time answers with no backfill`);
+    for (let i = 0; i < samples; i++) await answer(api, figures.quiet);
+
+    log(`backlog: recording and starting a ${rows}-row backfill on ${KINGA_TASK_QUEUE}`);
+    const fx = loadConfig(stack.kingaEnv).fx;
+    const backfill = transactionsFor(rows, (i) => ({ ...transaction('bf-src'), transactionRef: `bf-${i}` }));
+    let feedFailed: unknown;
+    const feed = (async () => {
+      for (let i = 0; i < backfill.length; i += 500) {
+        const chunk = backfill.slice(i, i + 500);
+        await ingestTransactions({ db: stack.db, temporal: stack.client, taskQueue: KINGA_TASK_QUEUE, fx }, chunk, { batch: true, requestId: 'bench-backfill' });
+        started += chunk.length;
+      }
+    })().catch((err: unknown) => {
+      feedFailed = err;
+    });
+    // answers are measured once the backlog is real: the first 1,000 lifecycles are queued
+    while (started < Math.min(1000, rows) && feedFailed === undefined) await new Promise((r) => setTimeout(r, 100));
+    figures.progressAtStart = await progress();
+    log(`backlog: ${samples} real-time answers during the backfill (${figures.progressAtStart.started} started, ${figures.progressAtStart.finished} finished)`);
+    for (let i = 0; i < samples; i++) if (await answer(api, figures.busy)) figures.busyPending++;
+    figures.progressAtEnd = await progress();
+    log(`backlog: 5 answers with the API on the backfill queue (as before separate queues)`);
+    for (let i = 0; i < 5; i++) if (await answer(sharedApi, figures.shared)) figures.sharedPending++;
+    await feed;
+    if (feedFailed !== undefined) throw feedFailed;
+  } finally {
+    await api.close();
+    await sharedApi.close();
+  }
+  return figures;
+}
+
+function transactionsFor<T>(n: number, make: (i: number) => T): T[] {
+  return Array.from({ length: n }, (_, i) => make(i));
 }
 
 /** The parts that need no Temporal: scoring alone and the forest. */
@@ -243,6 +328,7 @@ type Run = {
   pending: number;
   boundMs: number;
   histories: Record<Side, HistoryFigures>;
+  backlog: BacklogFigures;
 }>;
 
 function report(r: Run) {
@@ -294,6 +380,28 @@ function report(r: Run) {
     row(`isolation forest AUC (${r.forest.rows} rows)`, s.auc.toFixed(4), k.auc.toFixed(4), `${k.auc - s.auc >= 0 ? '+' : ''}${(k.auc - s.auc).toFixed(4)}`);
     row('isolation forest scoring (rows per CPU s)', fmt(s.rowsPerSecond, 0), fmt(k.rowsPerSecond, 0), ratio(k.rowsPerSecond, s.rowsPerSecond));
   }
+  if (r.backlog) {
+    const b = r.backlog;
+    const p = (v: number[], q: number) => percentile(v, q);
+    console.log(`\nBacklog: POST /api/transactions/realtime (interactive task queue, own Worker slots) with no backfill vs during a ${b.rows}-row backfill on the backfill queue; ${b.samples} answers each, bound ${b.boundMs} ms`);
+    console.log('\n| figure | no backfill | during backfill | ratio |');
+    console.log('| --- | --- | --- | --- |');
+    row('real-time answer p50 (ms)', fmt(p(b.quiet, 50), 0), fmt(p(b.busy, 50), 0), ratio(p(b.busy, 50), p(b.quiet, 50)));
+    row('real-time answer p99 (ms)', fmt(p(b.quiet, 99), 0), fmt(p(b.busy, 99), 0), ratio(p(b.busy, 99), p(b.quiet, 99)));
+    row('answers past the bound (202 pending)', '—', `${b.busyPending} of ${b.samples}`, '—');
+    row(
+      'backfill lifecycles started / finished when the answers began → ended',
+      '—',
+      `${b.progressAtStart.started} / ${b.progressAtStart.finished} → ${b.progressAtEnd.started} / ${b.progressAtEnd.finished} of ${b.rows}`,
+      '—',
+    );
+    row(
+      'for contrast: API on the backfill queue (one queue, as before), p50 (ms)',
+      '—',
+      `${fmt(p(b.shared, 50), 0)} (${b.sharedPending} of ${b.shared.length} past the bound)`,
+      ratio(p(b.shared, 50), p(b.quiet, 50)),
+    );
+  }
   console.log();
   if (r.forest) printForestComparison(r.forest);
 
@@ -309,8 +417,8 @@ interface ApiClient {
 }
 
 /** Kinga's API on a loopback port, with one analyst signed in. */
-async function startApi(stack: BenchStack): Promise<ApiClient> {
-  const config = loadConfig(stack.kingaEnv);
+async function startApi(stack: BenchStack, env: Record<string, string> = {}): Promise<ApiClient> {
+  const config = loadConfig({ ...stack.kingaEnv, ...env });
   const app = createApp({ db: stack.db, temporal: stack.client, config, logger: pino({ level: 'silent' }), jwtSecret: config.api.jwtSecret! });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -334,7 +442,10 @@ async function startApi(stack: BenchStack): Promise<ApiClient> {
       req.on('error', reject);
       req.end(data);
     });
-  await createUser(stack.db, { username: 'bench-analyst', displayName: 'Benchmark analyst', password: 'bench-password-1', role: 'analyst' });
+  // one analyst for every API this run starts
+  if (!(await stack.db('users').where({ username: 'bench-analyst' }).first())) {
+    await createUser(stack.db, { username: 'bench-analyst', displayName: 'Benchmark analyst', password: 'bench-password-1', role: 'analyst' });
+  }
   const login = await request('POST', '/api/auth/login', { username: 'bench-analyst', password: 'bench-password-1' });
   token = (login.body as { token: string }).token;
   if (!token) throw new Error(`login failed: ${JSON.stringify(login.body)}`);

@@ -65,6 +65,8 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().optional().transform((v) => v ?? 'default'),
   TEMPORAL_TASK_QUEUE: z.string().optional().transform((v) => v ?? 'kinga-risk'),
+  // API-submitted transactions; `<TEMPORAL_TASK_QUEUE>-interactive` unless set
+  TEMPORAL_INTERACTIVE_TASK_QUEUE: z.string().min(1).optional(),
   TEMPORAL_UI_URL: z.string().optional(),
   TEMPORAL_SCHEDULES_ENABLED: bool(true),
   KINGA_WORKFLOW_BUNDLE: z.string().optional(),
@@ -179,7 +181,13 @@ export interface KingaConfig {
   temporal: {
     address: string | undefined;
     namespace: string;
+    /** the backfill queue: warehouse extraction, its lifecycles, schedules and every other workflow */
     taskQueue: string;
+    /**
+     * Lifecycles of transactions submitted through the API. A queue of its own, polled by its own
+     * Worker with its own slots, so a warehouse backfill can never stand in front of them.
+     */
+    interactiveTaskQueue: string;
     uiUrl: string | undefined;
     /** whether this worker creates and updates Kinga's schedules */
     schedulesEnabled: boolean;
@@ -255,6 +263,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      interactiveTaskQueue: e.TEMPORAL_INTERACTIVE_TASK_QUEUE ?? `${e.TEMPORAL_TASK_QUEUE}-interactive`,
       uiUrl: e.TEMPORAL_UI_URL,
       schedulesEnabled: e.TEMPORAL_SCHEDULES_ENABLED,
       workflowBundle: e.KINGA_WORKFLOW_BUNDLE,

@@ -46,23 +46,36 @@ export async function runWorker(): Promise<void> {
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
 
   const bundlePath = config.temporal.workflowBundle;
-  const worker = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    // A pre-built bundle already contains the workflow interceptors (see --bundle below).
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db, warehouse, temporal, config, logger }),
-    // an auto-approved lifecycle holds its workflow-task slot while its local activity runs
-    maxConcurrentWorkflowTaskExecutions: config.temporal.slots.workflowTasks,
-    maxConcurrentActivityTaskExecutions: config.temporal.slots.activities,
-    maxConcurrentLocalActivityExecutions: config.temporal.slots.localActivities,
-    interceptors: { activity: [correlationActivityInterceptors], ...(bundlePath ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
-    // After SIGTERM, activities in flight have this long to finish; then they are cancelled (and
-    // retried elsewhere). The force time bounds how long cancelled activities may take to notice.
-    shutdownGraceTime: ops.workerShutdownGraceMs,
-    shutdownForceTime: ops.workerShutdownGraceMs + 15_000,
-  });
+  const activities = createActivities({ db, warehouse, temporal, config, logger });
+  // Two Workers in one process, one per task queue, each with its own slots: the backfill queue
+  // (warehouse extraction and everything else) and the interactive queue (API-submitted
+  // transactions). Separate queues rather than Temporal task priority: they work on every Temporal
+  // server, and priority only reorders one queue while the backfill could still hold every slot of
+  // the worker; here the interactive Worker's slots are never taken by backfill work.
+  // bundled once for both Workers; a pre-built bundle already contains the workflow interceptors
+  const workflowBundle = bundlePath ? { codePath: bundlePath } : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: new PinoSdkLogger(logger) });
+  const createWorker = (taskQueue: string) =>
+    Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue,
+      workflowBundle,
+      activities,
+      // an auto-approved lifecycle holds its workflow-task slot while its local activity runs
+      maxConcurrentWorkflowTaskExecutions: config.temporal.slots.workflowTasks,
+      maxConcurrentActivityTaskExecutions: config.temporal.slots.activities,
+      maxConcurrentLocalActivityExecutions: config.temporal.slots.localActivities,
+      interceptors: { activity: [correlationActivityInterceptors] },
+      // After SIGTERM, activities in flight have this long to finish; then they are cancelled (and
+      // retried elsewhere). The force time bounds how long cancelled activities may take to notice.
+      shutdownGraceTime: ops.workerShutdownGraceMs,
+      shutdownForceTime: ops.workerShutdownGraceMs + 15_000,
+    });
+  const worker = await createWorker(config.temporal.taskQueue);
+  const interactiveWorker = await createWorker(config.temporal.interactiveTaskQueue);
+  const workers = [worker, interactiveWorker];
+  // ready only while both poll; otherwise the state of the first that does not
+  const workerState = () => workers.map((w) => w.getState()).find((state) => state !== 'RUNNING') ?? 'RUNNING';
   if (config.temporal.schedulesEnabled) await ensureSchedules(temporal, config, logger);
 
   const health = await startWorkerHealthServer({
@@ -70,7 +83,7 @@ export async function runWorker(): Promise<void> {
     port: ops.workerHealthPort,
     db,
     temporal: clientConnection,
-    workerState: () => worker.getState(),
+    workerState,
     logger,
   });
 
@@ -82,7 +95,7 @@ export async function runWorker(): Promise<void> {
     }
     draining = true;
     logger.info({ signal, graceMs: ops.workerShutdownGraceMs }, 'shutting down: draining in-flight tasks');
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -90,6 +103,7 @@ export async function runWorker(): Promise<void> {
   logger.info(
     {
       taskQueue: config.temporal.taskQueue,
+      interactiveTaskQueue: config.temporal.interactiveTaskQueue,
       namespace: config.temporal.namespace,
       temporal: describeTemporalConnection(temporalConnection),
       health: `${health.url}/readyz`,
@@ -99,7 +113,17 @@ export async function runWorker(): Promise<void> {
     'worker started',
   );
   try {
-    await worker.run();
+    // one Worker failing stops the other, so the process exits and its supervisor restarts it
+    const outcomes = await Promise.allSettled(
+      workers.map((w) =>
+        w.run().catch((err: unknown) => {
+          for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+          throw err;
+        }),
+      ),
+    );
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

@@ -10,7 +10,7 @@ export function transactionHandlers(deps: ApiDeps) {
   const ingest: RequestHandler<Record<string, string>, IngestResult | { transactions: IngestResult[] }, IngestRequest> = async (req, res) => {
     const { batch, transactions } = req.body;
     const results = await ingestTransactions(
-      { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, fx: deps.config.fx },
+      { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.temporal.interactiveTaskQueue, fx: deps.config.fx },
       transactions,
       { requestId: requestIdOf(req), batch },
     );
@@ -27,7 +27,7 @@ export function transactionHandlers(deps: ApiDeps) {
   /** 200 with routing's answer, or 202 pending when the bound passed first. */
   const realtime: RequestHandler<Record<string, string>, Omit<RealtimeResult, 'answered'>, TransactionInput> = async (req, res) => {
     const { answered, ...body } = await answerInRealTime(
-      { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, boundMs: deps.config.api.realtimeBoundMs, fx: deps.config.fx },
+      { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.temporal.interactiveTaskQueue, boundMs: deps.config.api.realtimeBoundMs, fx: deps.config.fx },
       req.body,
       requestIdOf(req),
     );

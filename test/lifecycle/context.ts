@@ -37,8 +37,8 @@ export async function createTestStack(extraEnv: Record<string, string> = {}): Pr
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const logger = pino({ level: 'warn' });
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  let workers: Worker[] = [];
+  let running: Promise<unknown> | undefined;
   let nativeConnection: NativeConnection | undefined;
 
   const stack: KingaTestStack = {
@@ -48,20 +48,30 @@ export async function createTestStack(extraEnv: Record<string, string> = {}): Pr
     taskQueue: config.temporal.taskQueue,
     async startWorker() {
       nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-      worker = await Worker.create({
-        connection: nativeConnection,
-        namespace: config.temporal.namespace,
-        taskQueue: config.temporal.taskQueue,
-        workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities: createActivities({ db, temporal: client, config, logger }),
-      });
-      running = worker.run();
+      const activities = createActivities({ db, temporal: client, config, logger });
+      // as workers/worker.ts: one Worker on the backfill queue, one on the interactive (API) queue,
+      // each with the configured slots
+      workers = await Promise.all(
+        [config.temporal.taskQueue, config.temporal.interactiveTaskQueue].map((taskQueue) =>
+          Worker.create({
+            connection: nativeConnection!,
+            namespace: config.temporal.namespace,
+            taskQueue,
+            workflowBundle: { codePath: inject('workflowBundlePath') },
+            activities,
+            maxConcurrentWorkflowTaskExecutions: config.temporal.slots.workflowTasks,
+            maxConcurrentActivityTaskExecutions: config.temporal.slots.activities,
+            maxConcurrentLocalActivityExecutions: config.temporal.slots.localActivities,
+          }),
+        ),
+      );
+      running = Promise.all(workers.map((w) => w.run()));
     },
     async stopWorker() {
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running;
       await nativeConnection?.close();
-      worker = undefined;
+      workers = [];
       running = undefined;
     },
     async close() {

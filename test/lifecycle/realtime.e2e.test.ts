@@ -100,7 +100,7 @@ describe('POST /api/transactions/realtime', () => {
     expect(row.body.status).toBe('received');
     // its lifecycle was started and waits for a worker on that queue
     const description = await stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).describe();
-    expect(description.taskQueue).toBe(unpolledQueue);
+    expect(description.taskQueue).toBe(`${unpolledQueue}-interactive`);
     await stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).terminate('test over');
   });
 
