@@ -222,9 +222,12 @@ async function backlogPart(stack: BenchStack, transaction: (prefix: string) => R
   // the API as it was: transactions on the one queue the backfill also uses
   const sharedApi = await startApi(stack, { TEMPORAL_INTERACTIVE_TASK_QUEUE: KINGA_TASK_QUEUE });
   const boundMs = loadConfig(stack.kingaEnv).api.realtimeBoundMs;
+  const sharedRefs: string[] = [];
   const answer = async (client: ApiClient, into: number[]): Promise<boolean> => {
     const started = performance.now();
-    const res = await client.request('POST', '/api/transactions/realtime', transaction('bl'));
+    const txn = transaction('bl');
+    if (client === sharedApi) sharedRefs.push(txn.transactionRef);
+    const res = await client.request('POST', '/api/transactions/realtime', txn);
     into.push(performance.now() - started);
     if (res.status !== 200 && res.status !== 202) throw new Error(`POST /api/transactions/realtime answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.status === 202;
@@ -259,11 +262,19 @@ async function backlogPart(stack: BenchStack, transaction: (prefix: string) => R
     log(`backlog: ${samples} real-time answers during the backfill (${figures.progressAtStart.started} started, ${figures.progressAtStart.finished} finished)`);
     for (let i = 0; i < samples; i++) if (await answer(api, figures.busy)) figures.busyPending++;
     figures.progressAtEnd = await progress();
-    log(`backlog: 5 answers with the API on the backfill queue (as before separate queues)`);
+    log('backlog: 5 answers with the API on the backfill queue (one queue, as before)');
     for (let i = 0; i < 5; i++) if (await answer(sharedApi, figures.shared)) figures.sharedPending++;
     await feed;
     if (feedFailed !== undefined) throw feedFailed;
   } finally {
+    // Those answered 202 still wait behind the backfill, their updates long-polling: ended here,
+    // so no call is left open when the stack stops.
+    for (const ref of sharedRefs) {
+      await stack.client.workflow
+        .getHandle(lifecycleWorkflowId(ref))
+        .terminate('benchmark over')
+        .catch(() => undefined);
+    }
     await api.close();
     await sharedApi.close();
   }

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createApp } from '../../api/app';
+import { transactionInput } from '../../api/transactions/schemas';
 import { ingestTransactions } from '../../api/transactions/service';
 import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
@@ -61,7 +62,7 @@ describe('an API transaction during a warehouse backfill', () => {
     expect(stack.config.temporal.interactiveTaskQueue).not.toBe(stack.config.temporal.taskQueue);
     // The backfill is queued before any worker runs, as the warehouse extraction starts it: every
     // one of its lifecycles is ahead of the API transaction on the backfill queue.
-    const backfill = Array.from({ length: BACKFILL_ROWS }, () => backfillTransaction());
+    const backfill = Array.from({ length: BACKFILL_ROWS }, () => transactionInput.parse(backfillTransaction()));
     const refs = backfill.map((t) => t.transactionRef);
     for (let i = 0; i < backfill.length; i += 100) {
       await ingestTransactions({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, fx: stack.config.fx }, backfill.slice(i, i + 100), { batch: true, requestId: `backfill-${run}` });
