@@ -11,13 +11,58 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, signIn, startBrowserHarness, type BrowserHarness } from './harness';
 import { passwordOf, ROLES, seedWorkday, signInByKeyboard, type RoleName, type Workday } from './fixtures';
+import { startLifecycle } from '../../api/transactions/service';
+import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
+import { eventually } from '../lifecycle/context';
 
 let h: BrowserHarness;
 let day: Workday;
+/** a transaction waiting in needs_attention, for the operators' page */
+const poisonedRef = `A11Y-POISON-${Date.now()}`;
+
+/**
+ * What operators see: a transaction that failed for good (recorded with a date PostgreSQL cannot
+ * count back from, so scoring fails at once) and a warehouse row the input rules quarantined.
+ */
+async function seedOperatorWork(): Promise<void> {
+  const { db, client, taskQueue } = h.stack;
+  await db('transactions').insert({
+    transaction_ref: poisonedRef,
+    customer_id: `C-${poisonedRef}`,
+    account_id: `A-${poisonedRef}`,
+    amount: '2500.00',
+    currency: 'KES',
+    txn_type: 'purchase',
+    channel: 'pos',
+    city: 'Nairobi',
+    country: 'KE',
+    occurred_at: '0001-01-01T00:00:00Z',
+    source: 'warehouse',
+    status: 'received',
+    workflow_id: lifecycleWorkflowId(poisonedRef),
+  });
+  await startLifecycle({ temporal: client, taskQueue }, { transactionRef: poisonedRef });
+  await db('quarantined_warehouse_rows').insert({
+    source: 'transaction_history',
+    cursor_value: `a11y-${Date.now()}`,
+    transaction_ref: 'WH-A11Y-1',
+    field: 'currency',
+    reason: 'currency: must be an ISO 4217 currency code (ZZZ is not one)',
+    raw_row: JSON.stringify({ transaction_ref: 'WH-A11Y-1', currency: 'ZZZ', amount: '120.00' }),
+  });
+  // the workflow has taken it in (its stage says so) before the page offers actions on it
+  await eventually(async () => {
+    const row = await db('transactions').where({ transaction_ref: poisonedRef }).first();
+    if (row?.status !== 'needs_attention') return undefined;
+    const state = (await client.workflow.getHandle(lifecycleWorkflowId(poisonedRef)).query('state')) as { stage: string };
+    return state.stage === 'needs_attention' ? true : undefined;
+  }, `${poisonedRef} in needs_attention`);
+}
 
 beforeAll(async () => {
   h = await startBrowserHarness({ ANOMALY_ENABLED: 'false', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
   day = await seedWorkday(h);
+  await seedOperatorWork();
 }, 400_000);
 
 // a failed test leaves its tab open, and every tab's event stream holds one of the six connections
@@ -59,6 +104,7 @@ const EVERYONE: readonly RoleName[] = ['analyst', 'senior_analyst', 'compliance'
 const CASE_READERS: readonly RoleName[] = ['analyst', 'senior_analyst', 'compliance'];
 const DECIDERS: readonly RoleName[] = ['analyst', 'senior_analyst'];
 const RISK_ROLES: readonly RoleName[] = ['senior_analyst', 'compliance', 'admin'];
+const OPERATORS: readonly RoleName[] = ['senior_analyst', 'admin'];
 const text = (page: Page, t: string | RegExp) => page.getByText(t).first().waitFor();
 
 const STATES: PageState[] = [
@@ -163,6 +209,27 @@ const STATES: PageState[] = [
       await p.getByLabel('Transaction reference').fill('not a reference!');
       await p.getByTestId('compliance-search').click();
       await p.locator('#compliance-ref-problem').waitFor();
+    },
+  },
+  { name: 'needs attention', roles: OPERATORS, path: () => '/attention', reach: (p) => p.getByTestId(`attention-${poisonedRef}`).waitFor() },
+  {
+    name: 'needs attention, close without a note',
+    roles: OPERATORS,
+    path: () => '/attention',
+    reach: async (p) => {
+      await p.getByTestId(`close-${poisonedRef}`).click();
+      await p.getByTestId('close-submit').click();
+      await p.getByTestId('close-problem').waitFor();
+    },
+  },
+  { name: 'quarantined rows', roles: OPERATORS, path: () => '/quarantine', reach: (p) => p.getByTestId('quarantine-table').waitFor() },
+  {
+    name: 'quarantined rows, a row opened',
+    roles: OPERATORS,
+    path: () => '/quarantine',
+    reach: async (p) => {
+      await p.getByTestId('quarantine-table').waitFor();
+      await openAllDetails(p);
     },
   },
   { name: 'system', roles: EVERYONE, path: () => '/system', reach: (p) => p.getByTestId('api-health').waitFor() },
@@ -387,6 +454,32 @@ describe('keyboard only (no mouse events at all)', () => {
     expect((await focused(page)).text).toBe('Case escalated to level 2; it now needs a senior analyst.');
     const shown = await day.api('GET', `/api/cases/${day.cases.escalateByKeyboard}`, undefined, 'baraka');
     expect(shown.body.case).toMatchObject({ status: 'escalated', escalation_level: 2 });
+    await page.close();
+  });
+
+  it('an operator closes a transaction that needs attention: the close form by keyboard, Escape back to its button, a missing note shown, the outcome announced', async () => {
+    const page = await signInByKeyboard(h, 'daudi', { width: 1280, height: 800 });
+    await expectPage(page, 'Overview');
+    await tabTo(page, page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Attention' }));
+    await page.keyboard.press('Enter');
+    await expectPage(page, 'Needs attention');
+    await tabTo(page, page.getByTestId(`close-${poisonedRef}`));
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(page)).testid).toBe('close-note');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await focused(page)).testid).toBe(`close-${poisonedRef}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(page)).testid).toBe('close-note');
+    await tabTo(page, page.getByTestId('close-submit'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('close-problem').waitFor();
+    expect(await focused(page)).toMatchObject({ testid: 'close-note', invalid: 'true' });
+    await page.keyboard.type('test transaction of the accessibility run; nothing to pay');
+    await tabTo(page, page.getByTestId('close-submit'));
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(page)).id).toBe('attention-list-title');
+    await expect.poll(async () => announcer(page).textContent()).toContain(`${poisonedRef} closed by you`);
+    expect((await h.stack.db('transactions').where({ transaction_ref: poisonedRef }).first()).status).toBe('closed_by_operator');
     await page.close();
   });
 });

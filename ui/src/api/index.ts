@@ -24,6 +24,7 @@ export {
   type ReplayReport,
   type ReplayResult,
 } from './compliance';
+export { closeAttention, listNeedingAttention, listQuarantine, retryAttention, type AttentionItem, type AttentionResolution, type QuarantinedRow } from './operations';
 export { getStreamTicket, streamUrl, STREAM_PATH } from './stream';
 export { getHealth, temporalWebUrl, HEALTH_PATH } from './system';
 export * from './types';

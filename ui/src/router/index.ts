@@ -21,6 +21,8 @@ declare module 'vue-router' {
 /** Who works cases; compliance reads them for audit; admins manage users and thresholds. */
 const CASE_READERS: readonly Role[] = ['analyst', 'senior_analyst', 'compliance'];
 const RISK_ROLES: readonly Role[] = ['senior_analyst', 'compliance', 'admin'];
+/** Who resolves what failed for good (needs_attention) and chases quarantined warehouse rows. */
+const OPERATORS: readonly Role[] = ['senior_analyst', 'admin'];
 
 export const routes: RouteRecordRaw[] = [
   {
@@ -64,6 +66,19 @@ export const routes: RouteRecordRaw[] = [
     name: 'risk-register',
     component: () => import('../views/RiskRegisterView.vue'),
     meta: { title: 'Risk register', nav: true, roles: RISK_ROLES },
+  },
+  {
+    path: '/attention',
+    name: 'attention',
+    component: () => import('../views/AttentionView.vue'),
+    meta: { title: 'Attention', nav: true, roles: OPERATORS },
+  },
+  // reached from the Needs attention page (one menu entry for operators keeps the menu on one line)
+  {
+    path: '/quarantine',
+    name: 'quarantine',
+    component: () => import('../views/QuarantineView.vue'),
+    meta: { title: 'Quarantined rows', roles: OPERATORS },
   },
   {
     path: '/compliance',
