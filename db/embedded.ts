@@ -25,6 +25,8 @@ export interface EmbeddedPostgres {
   /** postgres://… URL for pg/knex */
   url: string;
   port: number;
+  /** the port asked for, when it was in use and a free one was taken instead */
+  preferredPortInUse?: number;
   /** the PGlite instance itself (in this process) */
   pglite: PGlite;
   stop(): Promise<void>;
@@ -39,14 +41,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let pglite: PGlite | undefined;
   let server: PgliteServer | undefined;
   let port: number;
+  let preferredPortInUse: number | undefined;
   try {
-    pglite = await PGlite.create({ dataDir });
-    server = new PgliteServer(pglite, {
-      host,
-      port: options.port ?? 0, // 0: the OS picks a free port
-      maxConnections: options.maxConnections ?? 64,
-    });
-    port = await server.start();
+    const db = (pglite = await PGlite.create({ dataDir }));
+    // 0: the OS picks a free port
+    const serve = (p: number) => new PgliteServer(db, { host, port: p, maxConnections: options.maxConnections ?? 64 });
+    server = serve(options.port ?? 0);
+    try {
+      port = await server.start();
+    } catch (err) {
+      // The preferred port can be taken between the caller's check and this bind (another run
+      // holds it): any free port serves as well; the caller says which one it got.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.port) throw err;
+      await server.stop().catch(() => undefined);
+      server = serve(0);
+      port = await server.start();
+      preferredPortInUse = options.port;
+    }
   } catch (err) {
     await server?.stop().catch(() => undefined);
     await pglite?.close().catch(() => undefined);
@@ -63,6 +74,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url,
     port,
+    ...(preferredPortInUse !== undefined ? { preferredPortInUse } : {}),
     pglite: db,
     stop: () =>
       (stopping ??= (async () => {

@@ -54,6 +54,9 @@ async function main(): Promise<void> {
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pgdata'), port: await preferredPort(5433) });
       supervisor.onStop('embedded PostgreSQL', () => pg.stop());
+      if (pg.preferredPortInUse) {
+        logger.warn({ preferredPort: pg.preferredPortInUse, port: pg.port }, `port ${pg.preferredPortInUse} is in use (another run holds it?): embedded PostgreSQL listens on ${pg.port} instead`);
+      }
       databaseUrl = pg.url;
       logger.info({ databaseUrl }, 'embedded PostgreSQL (PGlite) started; set DATABASE_URL to use a real server');
     }

@@ -1,6 +1,7 @@
 // The embedded PostgreSQL (PGlite behind db/pgliteServer) that `npm start` uses when DATABASE_URL is
 // unset: several client pools at once (worker + API), migrations, data kept across restarts.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +78,29 @@ describe('embedded PostgreSQL (PGlite)', () => {
     const row = await api('users').where({ username: 'embedded-test' }).first('role');
     expect(row?.role).toBe('admin');
     expect(await migrateLatest(worker)).toEqual([]);
+  });
+});
+
+describe('embedded PostgreSQL on a preferred port that another run holds', () => {
+  it('falls back to a free port, says which it wanted, and serves there', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kinga-embedded-port-'));
+    // another run's server on the port `npm start` prefers for PGlite
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+    const taken = (holder.address() as net.AddressInfo).port;
+    let pg: EmbeddedPostgres | undefined;
+    let db: Db | undefined;
+    try {
+      pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pgdata'), port: taken });
+      expect(pg.preferredPortInUse).toBe(taken);
+      expect(pg.port).not.toBe(taken);
+      db = createDb(pg.url, 1);
+      expect((await db.raw<{ rows: { one: number }[] }>('select 1 as one')).rows[0]!.one).toBe(1);
+    } finally {
+      await db?.destroy();
+      await pg?.stop();
+      await new Promise((r) => holder.close(r));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
