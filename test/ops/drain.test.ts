@@ -59,8 +59,9 @@ describe('graceful shutdown of the worker', () => {
       })),
     );
 
-    // Hold one transaction's row: the lifecycle's next write to it (recording its routing) waits on
-    // this lock, so that activity is certainly in flight when SIGTERM arrives.
+    // Hold one transaction's row: the lifecycle's next write to it (the one-step assessment, a local
+    // activity that scores and records the routing) waits on this lock, so that activity is
+    // certainly in flight when SIGTERM arrives.
     const held = refs[1]!;
     lock = await stack.db.transaction();
     await lock('transactions').where({ transaction_ref: held }).forUpdate().first();
@@ -102,7 +103,7 @@ describe('graceful shutdown of the worker', () => {
     const completedAfter = first.lines.slice(signalAt + 1).filter((l) => l.msg === 'activity completed' && l.transactionRef === held);
     expect(completedAfter.length, 'the held activity completed in the first worker after SIGTERM').toBeGreaterThanOrEqual(1);
     for (const line of completedAfter) expect(line).toMatchObject({ attempt: 1 });
-    expect(completedAfter[0]).toMatchObject({ attempt: 1, requestId: `drain-${run}`, workflowId: lifecycleWorkflowId(held), isLocal: false });
+    expect(completedAfter[0]).toMatchObject({ attempt: 1, requestId: `drain-${run}`, workflowId: lifecycleWorkflowId(held), isLocal: true });
     expect(first.lines.filter((l) => l.msg === 'Activity failed' || l.level >= 50)).toEqual([]);
     expect(first.stderr()).toBe('');
 
