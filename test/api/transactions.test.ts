@@ -62,7 +62,8 @@ describe('POST /api/transactions — ingestion', () => {
 
     const description = await h.temporal.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).describe();
     expect(description.type).toBe('transactionLifecycle');
-    expect(description.taskQueue).toBe(h.config.temporal.taskQueue);
+    // API-submitted transactions run on the interactive queue, ahead of any warehouse backfill.
+    expect(description.taskQueue).toBe(h.config.temporal.interactiveTaskQueue);
     expect(description.status.name).toBe('RUNNING');
   });
 
