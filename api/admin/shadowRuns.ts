@@ -16,15 +16,8 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from 
 import { requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
+import { plainInstant as instant, ruleSetVersion as version } from './fields';
 
-const version = z.number().int('must be a whole number').positive('must be positive').max(2_147_483_647, 'is not a version number');
-// PostgreSQL's timestamps and JavaScript's dates agree only in plain years: a year 0 or 10000 is no date here
-const instant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 timestamp' })
-  .refine((v) => {
-    const year = new Date(v).getUTCFullYear();
-    return year >= 1900 && year <= 9998;
-  }, 'must be a timestamp between the years 1900 and 9998');
 const startBody = z.strictObject({
   ruleSetVersion: version.describe('the candidate rule-set version (not the live one)'),
   endsAt: instant.optional().describe('it stops by itself then; default: until stopped'),
