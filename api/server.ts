@@ -12,11 +12,11 @@ import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type KingaConfig } from '../config';
 import { createLogger } from '../observability/logger';
 import { createDb } from '../db/connection';
-import { loadObservabilityConfig, type ObservabilityConfig } from '../config/observability';
+import type { ObservabilityConfig } from '../config/observability';
 import { createApiMetrics } from '../observability/metrics';
 import type { StreamHub } from './stream/hub';
 import { startOpsServerOn, type OpsServer } from '../observability/httpServer';
-import { connectTemporal, describeTemporalConnection, loadTemporalConnectionConfig } from '../temporal/connection';
+import { connectTemporal, describeTemporalConnection } from '../temporal/connection';
 import { prepareReplay } from '../compliance/replay';
 import { createApp } from './app';
 
@@ -34,7 +34,7 @@ export interface StartApiOverrides {
   shutdownGraceMs?: number;
   /** the metrics listener: where it listens (defaults: METRICS_HOST, API_METRICS_PORT), or false for none */
   metrics?: { host?: string; port?: number } | false;
-  /** operations settings; default: config.observability once merged, else read from the environment */
+  /** operations settings; default: config.observability */
   observability?: ObservabilityConfig;
   /** bundle the workflow code for compliance replays at start-up (default true) */
   prepareReplay?: boolean;
@@ -93,17 +93,16 @@ export async function startApi(config: KingaConfig, overrides: StartApiOverrides
     if (overrides.temporal) {
       temporal = overrides.temporal;
     } else {
-      const temporalConnection = loadTemporalConnectionConfig();
-      connection = await connectTemporal(config.temporal.address!, temporalConnection);
+      connection = await connectTemporal(config.temporal.address!, config.temporal.connection);
       temporal = new Client({ connection, namespace: config.temporal.namespace });
-      logger.info({ address: config.temporal.address, ...describeTemporalConnection(temporalConnection) }, 'connected to Temporal');
+      logger.info({ address: config.temporal.address, ...describeTemporalConnection(config.temporal.connection) }, 'connected to Temporal');
     }
   } catch (err) {
     if (!overrides.db) await db.destroy();
     throw err;
   }
 
-  const observability = overrides.observability ?? (config as KingaConfig & { observability?: ObservabilityConfig }).observability ?? loadObservabilityConfig();
+  const observability = overrides.observability ?? config.observability;
   const metricsOn = overrides.metrics !== false && observability.metricsEnabled;
   const metrics = metricsOn
     ? createApiMetrics({ business: { db, windowMs: observability.businessWindowMs, cacheMs: observability.businessCacheMs, logger } })
@@ -189,7 +188,7 @@ export async function startApi(config: KingaConfig, overrides: StartApiOverrides
 async function main(): Promise<void> {
   let config: KingaConfig;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env);
   } catch (err) {
     console.error((err as Error).message);
     process.exit(1);

@@ -1,7 +1,8 @@
 // Ballerine (case management) settings, validated once at start-up like the rest of the
-// configuration. The lead folds this into KingaConfig; until then callers load it alone.
+// configuration (KingaConfig.ballerine).
 import { z } from 'zod';
-import { ConfigError, bool, parseDuration } from './parse';
+import { bool, duration } from './parse';
+import { configSection, type Environment } from './section';
 
 export interface BallerineConfig {
   /** BALLERINE_ENABLED: when false, cases live in Kinga only and webhooks are refused */
@@ -30,16 +31,6 @@ export interface BallerineConfig {
   unassignedDecisions: { rule: 'case_assignee' } | { rule: 'user'; username: string } | { rule: 'refuse' };
 }
 
-export const BALLERINE_VARIABLES = [
-  'BALLERINE_ENABLED',
-  'BALLERINE_URL',
-  'BALLERINE_API_KEY',
-  'BALLERINE_WEBHOOK_SECRET',
-  'BALLERINE_WORKFLOW_DEFINITION',
-  'BALLERINE_REQUEST_TIMEOUT',
-  'BALLERINE_WEBHOOK_URL',
-  'BALLERINE_UNASSIGNED_DECISIONS',
-] as const;
 
 
 // Base URLs without a trailing slash, so paths join cleanly.
@@ -61,22 +52,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be 1–100 letters, digits, dot, dash or underscore')
     .optional()
     .transform((v) => v ?? 'kinga-transaction-review'),
-  BALLERINE_REQUEST_TIMEOUT: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        const ms = parseDuration(v ?? '10s');
-        if (ms < 10) {
-          ctx.addIssue({ code: 'custom', message: 'must be at least 10 ms' });
-          return z.NEVER;
-        }
-        return ms;
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  BALLERINE_REQUEST_TIMEOUT: duration('10s', 10),
   BALLERINE_WEBHOOK_URL: httpUrl,
   BALLERINE_UNASSIGNED_DECISIONS: z
     .string()
@@ -91,23 +67,14 @@ const schema = z.object({
     }),
 });
 
-export function loadBallerineConfig(env: NodeJS.ProcessEnv = process.env): BallerineConfig {
-  // An empty variable means "not set" (compose files and .env templates leave them blank).
-  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('BALLERINE_') && v !== ''));
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  // A real installation needs both credentials; without BALLERINE_URL the stand-in supplies them.
-  if (e.BALLERINE_ENABLED && e.BALLERINE_URL) {
-    const missing = (['BALLERINE_API_KEY', 'BALLERINE_WEBHOOK_SECRET'] as const).filter((k) => !e[k]);
-    if (missing.length > 0) {
-      throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: is required when BALLERINE_URL is set`).join('\n')}`);
-    }
-  }
-  return {
+export const ballerineSection = configSection({
+  schema,
+  check: (e) =>
+    // A real installation needs both credentials; without BALLERINE_URL the stand-in supplies them.
+    e.BALLERINE_ENABLED && e.BALLERINE_URL
+      ? (['BALLERINE_API_KEY', 'BALLERINE_WEBHOOK_SECRET'] as const).filter((k) => !e[k]).map((k) => `${k}: is required when BALLERINE_URL is set`)
+      : [],
+  build: (e): BallerineConfig => ({
     enabled: e.BALLERINE_ENABLED,
     url: e.BALLERINE_URL,
     apiKey: e.BALLERINE_API_KEY,
@@ -116,8 +83,13 @@ export function loadBallerineConfig(env: NodeJS.ProcessEnv = process.env): Balle
     requestTimeoutMs: e.BALLERINE_REQUEST_TIMEOUT,
     webhookUrl: e.BALLERINE_WEBHOOK_URL,
     unassignedDecisions: e.BALLERINE_UNASSIGNED_DECISIONS,
-  };
-}
+  }),
+});
+
+/** Every variable the Ballerine configuration reads. */
+export const BALLERINE_VARIABLES = ballerineSection.variables;
+
+export const loadBallerineConfig = (env: Environment): BallerineConfig => ballerineSection.load(env);
 
 /** The configuration without secrets, for start-up logs. */
 export function describeBallerineConfig(c: BallerineConfig): Record<string, unknown> {

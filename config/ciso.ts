@@ -1,7 +1,7 @@
-// CISO Assistant (the enterprise risk register) settings. The lead folds this into KingaConfig;
-// until then callers use it alone. The token is a personal access token (Authorization: Token …).
+// CISO Assistant (the enterprise risk register) settings (KingaConfig.ciso). The token is a personal access token (Authorization: Token …).
 import { z } from 'zod';
-import { ConfigError, bool, duration } from './parse';
+import { bool, duration } from './parse';
+import { configSection, type Environment } from './section';
 
 export interface CisoConfig {
   /** CISO_ENABLED: false → breaches stay in Kinga's risk_events only */
@@ -54,23 +54,11 @@ const schema = z.object({
   CISO_CLOSE_ON_RECOVERY: bool(true),
 });
 
-/** Every variable this file reads, for the README's configuration table. */
-export const CISO_VARIABLES: readonly string[] = Object.keys(schema.shape);
-
-export function loadCisoConfig(env: NodeJS.ProcessEnv = process.env): CisoConfig {
-  // An empty variable means "not set" (compose files and .env templates leave them blank).
-  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('CISO_') && v !== ''));
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    // zod's messages never echo the value, so a malformed token does not reach the log
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  if (e.CISO_ENABLED && e.CISO_URL && !e.CISO_TOKEN) {
-    throw new ConfigError('invalid configuration:\n  CISO_TOKEN: required when CISO_URL is set (a personal access token, sent as "Authorization: Token …")');
-  }
-  return {
+export const cisoSection = configSection({
+  schema,
+  check: (e) =>
+    e.CISO_ENABLED && e.CISO_URL && !e.CISO_TOKEN ? ['CISO_TOKEN: required when CISO_URL is set (a personal access token, sent as "Authorization: Token …")'] : [],
+  build: (e): CisoConfig => ({
     enabled: e.CISO_ENABLED,
     url: e.CISO_URL,
     token: e.CISO_TOKEN,
@@ -79,8 +67,13 @@ export function loadCisoConfig(env: NodeJS.ProcessEnv = process.env): CisoConfig
     assessment: e.CISO_ASSESSMENT,
     requestTimeoutMs: e.CISO_REQUEST_TIMEOUT,
     closeOnRecovery: e.CISO_CLOSE_ON_RECOVERY,
-  };
-}
+  }),
+});
+
+/** Every variable this file reads, for the README's configuration table. */
+export const CISO_VARIABLES = cisoSection.variables;
+
+export const loadCisoConfig = (env: Environment): CisoConfig => cisoSection.load(env);
 
 /** The configuration without secrets, for start-up logs. */
 export function describeCisoConfig(c: CisoConfig): Record<string, unknown> {

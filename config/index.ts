@@ -2,20 +2,19 @@
 // needs it. A bad value stops start-up with a message naming the variable.
 import { z } from 'zod';
 import { CHANNELS, TRANSACTION_TYPES, type ScoringPolicy, type Channel } from '../risk/types';
-import { BALLERINE_VARIABLES, loadBallerineConfig, type BallerineConfig } from './ballerine';
-import { TAZAMA_VARIABLES, loadTazamaConfig, type TazamaConfig } from './tazama';
-import { CISO_VARIABLES, loadCisoConfig, type CisoConfig } from './ciso';
-import { PORTFOLIO_VARIABLES, loadPortfolioConfig, type PortfolioConfig } from './portfolio';
-import { NOTIFICATION_VARIABLES, loadNotificationConfig, type NotificationConfig } from './notifications';
-import { OBSERVABILITY_VARIABLES, loadObservabilityConfig, type ObservabilityConfig } from './observability';
-import { INPUT_VARIABLES, loadInputConfig, type InputConfig } from './input';
-import { TEMPORAL_CONNECTION_VARIABLES } from '../temporal/connection';
-import { ConfigError, bool, duration } from './parse';
+import { ballerineSection, type BallerineConfig } from './ballerine';
+import { tazamaSection, type TazamaConfig } from './tazama';
+import { cisoSection, type CisoConfig } from './ciso';
+import { portfolioSection, type PortfolioConfig } from './portfolio';
+import { notificationSection, type NotificationConfig } from './notifications';
+import { observabilitySection, type ObservabilityConfig } from './observability';
+import { inputSection, type InputConfig } from './input';
+import { bool, duration, int } from './parse';
+import { configSection, readSections, type Environment } from './section';
+import { temporalConnectionSection, type TemporalConnectionConfig } from './temporalConnection';
 
 export { ConfigError, parseDuration } from './parse';
-
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
+export type { Environment } from './section';
 
 const num = (fallback: number, min = 0, max = Number.MAX_VALUE) =>
   z.coerce.number().min(min).max(max).optional().transform((v) => v ?? fallback);
@@ -89,7 +88,8 @@ const schema = z.object({
   DECISION_WAIT: duration('10s', 100),
   REALTIME_ANSWER_BOUND: duration('2s', 10),
   KINGA_SERVE_UI: bool(true),
-  KINGA_UI_DIST: z.string().optional().transform((v) => v ?? 'ui/dist'),
+  // unset → the ui/dist beside the code (api/static)
+  KINGA_UI_DIST: z.string().optional(),
 
   WAREHOUSE_DATABASE_URL: optionalUrl,
   WAREHOUSE_SOURCE_QUERY: z.string().optional(),
@@ -170,9 +170,6 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-/** Every environment variable the configuration reads (the README's table lists them all). */
-export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(schema.shape), ...TAZAMA_VARIABLES, ...BALLERINE_VARIABLES, ...CISO_VARIABLES, ...PORTFOLIO_VARIABLES, ...NOTIFICATION_VARIABLES, ...OBSERVABILITY_VARIABLES, ...TEMPORAL_CONNECTION_VARIABLES, ...INPUT_VARIABLES];
-
 export interface KingaConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
@@ -195,6 +192,8 @@ export interface KingaConfig {
     workflowBundle: string | undefined;
     /** how many workflow tasks, activities and local activities one worker runs at once */
     slots: { workflowTasks: number; activities: number; localActivities: number };
+    /** TLS / mTLS / API key towards the frontend */
+    connection: TemporalConnectionConfig;
   };
   api: {
     host: string;
@@ -202,7 +201,8 @@ export interface KingaConfig {
     jwtSecret: string | undefined;
     jwtTtlMs: number;
     serveUi: boolean;
-    uiDist: string;
+    /** another UI build than the one beside the code */
+    uiDist: string | undefined;
     /** sign-in attempts per client address per window (express-rate-limit, per process) */
     loginRateLimit: { max: number; windowMs: number };
     /** per username, in PostgreSQL: after `threshold` failures in a row, locked for baseMs, doubling per further failure up to maxMs */
@@ -234,26 +234,52 @@ export interface KingaConfig {
 }
 
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  if (e.RISK_LEVEL_MEDIUM >= e.RISK_LEVEL_HIGH) {
-    throw new ConfigError('invalid configuration:\n  RISK_LEVEL_MEDIUM: must be below RISK_LEVEL_HIGH');
-  }
-  for (const [name, types] of [
-    ['RULE_TYPE_AMOUNT_TYPES', e.RULE_TYPE_AMOUNT_TYPES],
-    ['RULE_CUSTOMER_AMOUNT_TYPES', e.RULE_CUSTOMER_AMOUNT_TYPES],
-  ] as const) {
-    const badType = types.find((t) => !(TRANSACTION_TYPES as readonly string[]).includes(t));
-    if (badType) throw new ConfigError(`invalid configuration:\n  ${name}: "${badType}" is not one of ${TRANSACTION_TYPES.join(', ')}`);
-  }
-  if (e.ANOMALY_SATURATION <= e.ANOMALY_THRESHOLD) {
-    throw new ConfigError('invalid configuration:\n  ANOMALY_SATURATION: must be above ANOMALY_THRESHOLD');
-  }
+type Core = Omit<KingaConfig, keyof typeof SECTIONS | 'temporal'> & { temporal: Omit<KingaConfig['temporal'], 'connection'> };
+
+const coreSection = configSection({
+  schema,
+  // a blank core variable is read as given (as it always was), e.g. a blank DATABASE_URL is refused
+  blankIsUnset: false,
+  check: (e) => [
+    ...(e.RISK_LEVEL_MEDIUM >= e.RISK_LEVEL_HIGH ? ['RISK_LEVEL_MEDIUM: must be below RISK_LEVEL_HIGH'] : []),
+    ...(
+      [
+        ['RULE_TYPE_AMOUNT_TYPES', e.RULE_TYPE_AMOUNT_TYPES],
+        ['RULE_CUSTOMER_AMOUNT_TYPES', e.RULE_CUSTOMER_AMOUNT_TYPES],
+      ] as const
+    ).flatMap(([name, types]) => {
+      const badType = types.find((t) => !(TRANSACTION_TYPES as readonly string[]).includes(t));
+      return badType ? [`${name}: "${badType}" is not one of ${TRANSACTION_TYPES.join(', ')}`] : [];
+    }),
+    ...(e.ANOMALY_SATURATION <= e.ANOMALY_THRESHOLD ? ['ANOMALY_SATURATION: must be above ANOMALY_THRESHOLD'] : []),
+  ],
+  build: buildCore,
+});
+
+// the sections of KingaConfig that have a module of their own in config/
+const SECTIONS = {
+  tazama: tazamaSection,
+  ballerine: ballerineSection,
+  ciso: cisoSection,
+  portfolio: portfolioSection,
+  notifications: notificationSection,
+  observability: observabilitySection,
+  input: inputSection,
+};
+
+/** Every environment variable the configuration reads (the README's table lists them all). */
+export const CONFIG_VARIABLES: readonly string[] = [coreSection, temporalConnectionSection, ...Object.values(SECTIONS)].flatMap((s) => s.variables);
+
+/**
+ * The whole configuration, read once by an entry point (`loadConfig(process.env)`). Every problem
+ * of every section is reported together, one line per variable.
+ */
+export function loadConfig(env: Environment): KingaConfig {
+  const { core, connection, ...sections } = readSections({ core: coreSection, connection: temporalConnectionSection, ...SECTIONS }, env);
+  return { ...core, temporal: { ...core.temporal, connection }, ...sections };
+}
+
+function buildCore(e: Env): Core {
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -360,12 +386,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): KingaConfig
     },
     sla: { mediumMs: e.SLA_MEDIUM, highMs: e.SLA_HIGH, escalatedMs: e.SLA_ESCALATED },
     demo: { trickleIntervalMs: e.DEMO_TRICKLE_INTERVAL, customers: e.DEMO_CUSTOMERS, historyDays: e.DEMO_HISTORY_DAYS, liveHours: e.DEMO_LIVE_HOURS },
-    tazama: loadTazamaConfig(source),
-    ballerine: loadBallerineConfig(source),
-    ciso: loadCisoConfig(source),
-    portfolio: loadPortfolioConfig(source),
-    notifications: loadNotificationConfig(source),
-    observability: loadObservabilityConfig(source),
-    input: loadInputConfig(source),
   };
 }

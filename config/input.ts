@@ -2,11 +2,10 @@
 // the amount ceiling. Validated once at start-up like the rest of the configuration.
 import { z } from 'zod';
 import { isAmountText, type InputLimits } from '../boundary/inputRules';
-import { ConfigError, duration } from './parse';
+import { duration } from './parse';
+import { configSection, type Environment } from './section';
 
 export type InputConfig = InputLimits;
-
-export const INPUT_VARIABLES = ['INPUT_OCCURRED_AT_EARLIEST', 'INPUT_OCCURRED_AT_MAX_AHEAD', 'INPUT_AMOUNT_MAX'] as const;
 
 const schema = z.object({
   INPUT_OCCURRED_AT_EARLIEST: z.iso
@@ -22,17 +21,12 @@ const schema = z.object({
     .transform((v) => v?.trim() ?? '1000000000'),
 });
 
-export function loadInputConfig(env: NodeJS.ProcessEnv = process.env): InputConfig {
-  // An empty variable means "not set" (compose files and .env templates leave them blank).
-  const source = Object.fromEntries(INPUT_VARIABLES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  if (e.INPUT_OCCURRED_AT_EARLIEST.getTime() > Date.now()) {
-    throw new ConfigError('invalid configuration:\n  INPUT_OCCURRED_AT_EARLIEST: must lie in the past');
-  }
-  return { occurredAtEarliest: e.INPUT_OCCURRED_AT_EARLIEST, occurredAtMaxAheadMs: e.INPUT_OCCURRED_AT_MAX_AHEAD, amountMax: e.INPUT_AMOUNT_MAX };
-}
+export const inputSection = configSection({
+  schema,
+  check: (e) => (e.INPUT_OCCURRED_AT_EARLIEST.getTime() > Date.now() ? ['INPUT_OCCURRED_AT_EARLIEST: must lie in the past'] : []),
+  build: (e): InputConfig => ({ occurredAtEarliest: e.INPUT_OCCURRED_AT_EARLIEST, occurredAtMaxAheadMs: e.INPUT_OCCURRED_AT_MAX_AHEAD, amountMax: e.INPUT_AMOUNT_MAX }),
+});
+
+export const INPUT_VARIABLES = inputSection.variables;
+
+export const loadInputConfig = (env: Environment): InputConfig => inputSection.load(env);

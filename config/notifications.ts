@@ -1,8 +1,8 @@
 // Management notification channels, each switched on by its settings: a webhook (JSON POST, with
-// an optional bearer token and/or HMAC signature) and e-mail over SMTP. The lead folds this into
-// KingaConfig; until then callers use it alone.
+// an optional bearer token and/or HMAC signature) and e-mail over SMTP (KingaConfig.notifications).
 import { z } from 'zod';
-import { ConfigError, duration } from './parse';
+import { duration } from './parse';
+import { configSection, type Environment } from './section';
 
 export interface WebhookChannelConfig {
   /** NOTIFY_WEBHOOK_URL */
@@ -82,32 +82,28 @@ const schema = z.object({
   NOTIFY_RETRY_MAX: duration('5m', 10),
 });
 
-/** Every variable this file reads, for the README's configuration table. */
-export const NOTIFICATION_VARIABLES: readonly string[] = Object.keys(schema.shape);
-
-export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
-  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('NOTIFY_') || k === 'SMTP_URL') && v !== ''));
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.SMTP_URL && !e.NOTIFY_EMAIL_FROM) problems.push('NOTIFY_EMAIL_FROM: required when SMTP_URL is set');
-  if (e.SMTP_URL && !e.NOTIFY_EMAIL_TO) problems.push('NOTIFY_EMAIL_TO: required when SMTP_URL is set');
-  if ((e.NOTIFY_WEBHOOK_TOKEN || e.NOTIFY_WEBHOOK_SECRET) && !e.NOTIFY_WEBHOOK_URL) problems.push('NOTIFY_WEBHOOK_URL: required when NOTIFY_WEBHOOK_TOKEN or NOTIFY_WEBHOOK_SECRET is set');
-  if (e.NOTIFY_RETRY_MAX < e.NOTIFY_RETRY_INITIAL) problems.push('NOTIFY_RETRY_MAX: must not be below NOTIFY_RETRY_INITIAL');
-  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  return {
+export const notificationSection = configSection({
+  schema,
+  check: (e) => [
+    ...(e.SMTP_URL && !e.NOTIFY_EMAIL_FROM ? ['NOTIFY_EMAIL_FROM: required when SMTP_URL is set'] : []),
+    ...(e.SMTP_URL && !e.NOTIFY_EMAIL_TO ? ['NOTIFY_EMAIL_TO: required when SMTP_URL is set'] : []),
+    ...((e.NOTIFY_WEBHOOK_TOKEN || e.NOTIFY_WEBHOOK_SECRET) && !e.NOTIFY_WEBHOOK_URL ? ['NOTIFY_WEBHOOK_URL: required when NOTIFY_WEBHOOK_TOKEN or NOTIFY_WEBHOOK_SECRET is set'] : []),
+    ...(e.NOTIFY_RETRY_MAX < e.NOTIFY_RETRY_INITIAL ? ['NOTIFY_RETRY_MAX: must not be below NOTIFY_RETRY_INITIAL'] : []),
+  ],
+  build: (e): NotificationConfig => ({
     webhook: e.NOTIFY_WEBHOOK_URL ? { url: e.NOTIFY_WEBHOOK_URL, token: e.NOTIFY_WEBHOOK_TOKEN, secret: e.NOTIFY_WEBHOOK_SECRET } : null,
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.NOTIFY_EMAIL_FROM!, to: e.NOTIFY_EMAIL_TO! } : null,
     timeoutMs: e.NOTIFY_TIMEOUT,
     maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
     retryInitialMs: e.NOTIFY_RETRY_INITIAL,
     retryMaxMs: e.NOTIFY_RETRY_MAX,
-  };
-}
+  }),
+});
+
+/** Every variable this file reads, for the README's configuration table. */
+export const NOTIFICATION_VARIABLES = notificationSection.variables;
+
+export const loadNotificationConfig = (env: Environment): NotificationConfig => notificationSection.load(env);
 
 /** The channels that are switched on, in delivery order. */
 export function enabledChannels(c: NotificationConfig): NotificationChannelName[] {

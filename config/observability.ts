@@ -1,9 +1,9 @@
 // Operations settings: where the metrics and health endpoints listen, how long a worker drains on
 // SIGTERM, how fresh the business metrics are. Validated once at start-up like the rest of the
-// configuration; the lead folds this into KingaConfig (as `observability`), until then callers
-// load it alone.
+// configuration (KingaConfig.observability).
 import { z } from 'zod';
-import { ConfigError, bool, duration } from './parse';
+import { bool, duration } from './parse';
+import { configSection, type Environment } from './section';
 
 /**
  * A port to listen on. A port the operator set is strict: taken → start-up stops, naming the
@@ -35,16 +35,6 @@ export interface ObservabilityConfig {
   businessCacheMs: number;
 }
 
-export const OBSERVABILITY_VARIABLES = [
-  'METRICS_ENABLED',
-  'METRICS_HOST',
-  'API_METRICS_PORT',
-  'WORKER_METRICS_PORT',
-  'WORKER_HEALTH_PORT',
-  'WORKER_SHUTDOWN_GRACE',
-  'METRICS_BUSINESS_WINDOW',
-  'METRICS_BUSINESS_CACHE',
-] as const;
 
 
 const port = (fallback: number) =>
@@ -72,20 +62,12 @@ const schema = z.object({
   METRICS_BUSINESS_CACHE: duration('5s', 0),
 });
 
-export function loadObservabilityConfig(env: NodeJS.ProcessEnv = process.env): ObservabilityConfig {
-  // An empty variable means "not set" (compose files and .env templates leave them blank).
-  const source = Object.fromEntries(OBSERVABILITY_VARIABLES.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+export const observabilitySection = configSection({
+  schema,
   // The SDK exporter binds inside the native runtime, which cannot report back a port it chose.
-  if (e.METRICS_ENABLED && e.WORKER_METRICS_PORT.port === 0) {
-    throw new ConfigError('invalid configuration:\n  WORKER_METRICS_PORT: must be a fixed port (the SDK exporter cannot report a port it picked)');
-  }
-  return {
+  check: (e) =>
+    e.METRICS_ENABLED && e.WORKER_METRICS_PORT.port === 0 ? ['WORKER_METRICS_PORT: must be a fixed port (the SDK exporter cannot report a port it picked)'] : [],
+  build: (e): ObservabilityConfig => ({
     metricsEnabled: e.METRICS_ENABLED,
     metricsHost: e.METRICS_HOST,
     apiMetricsPort: e.API_METRICS_PORT,
@@ -94,5 +76,10 @@ export function loadObservabilityConfig(env: NodeJS.ProcessEnv = process.env): O
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE,
     businessWindowMs: e.METRICS_BUSINESS_WINDOW,
     businessCacheMs: e.METRICS_BUSINESS_CACHE,
-  };
-}
+  }),
+});
+
+/** Every variable this file reads, for the README's configuration table. */
+export const OBSERVABILITY_VARIABLES = observabilitySection.variables;
+
+export const loadObservabilityConfig = (env: Environment): ObservabilityConfig => observabilitySection.load(env);

@@ -14,7 +14,24 @@ export function parseDuration(text: string): number {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+
+  /** each "VARIABLE: message"; one line of the message each */
+  readonly problems: string[];
+
+  constructor(message: string, problems?: string[]) {
+    super(message);
+    this.problems = problems ?? message.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.trim());
+  }
+
+  /** The one error for a list of problems, every one on its own line. */
+  static of(problems: string[]): ConfigError {
+    return new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`, problems);
+  }
 }
+
+/** A whole number within [min, max]; `fallback` when unset. */
+export const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
 
 /** A flag: true/false, 1/0, yes/no, on/off; `fallback` when unset. */
 export const bool = (fallback: boolean) =>

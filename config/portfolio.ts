@@ -1,10 +1,10 @@
 // Portfolio-risk settings: the schedule, each model's switch and its thresholds. Thresholds stay
-// decimal strings so that the models compare them exactly. The lead folds this into KingaConfig;
-// until then callers use it alone.
+// decimal strings so that the models compare them exactly (KingaConfig.portfolio).
 import { z } from 'zod';
 import { multiplyDecimals } from '../risk/portfolio/decimal';
 import type { CreditPolicy, LiquidityPolicy, MarketPolicy } from '../risk/portfolio/types';
-import { ConfigError, bool, duration } from './parse';
+import { bool, duration, int } from './parse';
+import { configSection, type Environment } from './section';
 
 export interface PortfolioConfig {
   /** PORTFOLIO_ENABLED: false pauses the portfolioRisk schedule */
@@ -54,9 +54,6 @@ const optionalDecimal = z
   .string()
   .regex(DECIMAL, 'must be a non-negative decimal number')
   .optional();
-
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
 
 const schema = z.object({
   PORTFOLIO_ENABLED: bool(true),
@@ -109,67 +106,63 @@ const schema = z.object({
   PORTFOLIO_FX_STRESS_LIMIT_KES: optionalDecimal,
 });
 
+export const portfolioSection = configSection({
+  schema,
+  check: (e) => [
+    ...(Number(e.PORTFOLIO_LCR_WARNING_BAND) > Number(e.PORTFOLIO_LCR_FLOOR) ? ['PORTFOLIO_LCR_WARNING_BAND: must not be above PORTFOLIO_LCR_FLOOR'] : []),
+    ...(Number(e.PORTFOLIO_CREDIT_SCORE_CRITICAL) < Number(e.PORTFOLIO_CREDIT_SCORE_WARNING) ? ['PORTFOLIO_CREDIT_SCORE_CRITICAL: must not be below PORTFOLIO_CREDIT_SCORE_WARNING'] : []),
+    ...(Number(e.PORTFOLIO_CREDIT_CRITICAL_MULTIPLE) < 1 ? ['PORTFOLIO_CREDIT_CRITICAL_MULTIPLE: must be at least 1'] : []),
+    ...(Number(e.PORTFOLIO_MARKET_CRITICAL_MULTIPLE) < 1 ? ['PORTFOLIO_MARKET_CRITICAL_MULTIPLE: must be at least 1'] : []),
+    ...(Number(e.PORTFOLIO_CREDIT_HIGH_VALUE_AMOUNT_KES) < Number(e.PORTFOLIO_CREDIT_LARGE_AMOUNT_KES)
+      ? ['PORTFOLIO_CREDIT_HIGH_VALUE_AMOUNT_KES: must not be below PORTFOLIO_CREDIT_LARGE_AMOUNT_KES']
+      : []),
+  ],
+  build: (e): PortfolioConfig => {
+    // The critical line of an "above" figure is its threshold × the model's multiple.
+    const credit = (threshold: string) => ({ threshold, critical: multiplyDecimals(threshold, e.PORTFOLIO_CREDIT_CRITICAL_MULTIPLE) });
+    return {
+      enabled: e.PORTFOLIO_ENABLED,
+      intervalMs: e.PORTFOLIO_INTERVAL,
+      timeZone: e.PORTFOLIO_TIMEZONE,
+      inputMaxAgeMs: e.PORTFOLIO_INPUT_MAX_AGE,
+      credit: {
+        enabled: e.PORTFOLIO_CREDIT_ENABLED,
+        largeAmount: e.PORTFOLIO_CREDIT_LARGE_AMOUNT_KES,
+        highValueAmount: e.PORTFOLIO_CREDIT_HIGH_VALUE_AMOUNT_KES,
+        windowDays: e.PORTFOLIO_CREDIT_WINDOW_DAYS,
+        recentDays: e.PORTFOLIO_CREDIT_RECENT_DAYS,
+        baselineDays: e.PORTFOLIO_CREDIT_BASELINE_DAYS,
+        minBaselineTransactions: e.PORTFOLIO_CREDIT_MIN_BASELINE_TRANSACTIONS,
+        largeShare: credit(e.PORTFOLIO_CREDIT_LARGE_SHARE),
+        peakRatio: credit(e.PORTFOLIO_CREDIT_PEAK_RATIO),
+        customerVelocity: credit(e.PORTFOLIO_CREDIT_VELOCITY_PER_DAY),
+        behaviourShift: credit(e.PORTFOLIO_CREDIT_BEHAVIOUR_SHIFT),
+        bookVelocityShift: credit(e.PORTFOLIO_CREDIT_BOOK_VELOCITY_SHIFT),
+        highValueShare24h: credit(e.PORTFOLIO_CREDIT_HIGH_VALUE_SHARE_24H),
+        customerScore: { threshold: e.PORTFOLIO_CREDIT_SCORE_WARNING, critical: e.PORTFOLIO_CREDIT_SCORE_CRITICAL },
+        flaggedShare: credit(e.PORTFOLIO_CREDIT_FLAGGED_SHARE),
+        maxCustomerMetrics: e.PORTFOLIO_CREDIT_MAX_CUSTOMER_METRICS,
+      },
+      liquidity: {
+        enabled: e.PORTFOLIO_LIQUIDITY_ENABLED,
+        floor: e.PORTFOLIO_LCR_FLOOR,
+        warningBand: e.PORTFOLIO_LCR_WARNING_BAND,
+        inflowCap: e.PORTFOLIO_LCR_INFLOW_CAP,
+        haircuts: { '1': '0', '2A': e.PORTFOLIO_HQLA_HAIRCUT_2A, '2B': e.PORTFOLIO_HQLA_HAIRCUT_2B },
+      },
+      market: {
+        enabled: e.PORTFOLIO_MARKET_ENABLED,
+        varWindow: e.PORTFOLIO_VAR_WINDOW,
+        varLimit: e.PORTFOLIO_VAR_LIMIT_KES,
+        criticalMultiple: e.PORTFOLIO_MARKET_CRITICAL_MULTIPLE,
+        nopLimit: e.PORTFOLIO_FX_NOP_LIMIT_KES ?? null,
+        stressLimit: e.PORTFOLIO_FX_STRESS_LIMIT_KES ?? null,
+      },
+    };
+  },
+});
+
 /** Every variable this file reads, for the README's configuration table. */
-export const PORTFOLIO_VARIABLES: readonly string[] = Object.keys(schema.shape);
+export const PORTFOLIO_VARIABLES = portfolioSection.variables;
 
-export function loadPortfolioConfig(env: NodeJS.ProcessEnv = process.env): PortfolioConfig {
-  // An empty variable means "not set" (compose files and .env templates leave them blank).
-  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('PORTFOLIO_') && v !== ''));
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (Number(e.PORTFOLIO_LCR_WARNING_BAND) > Number(e.PORTFOLIO_LCR_FLOOR)) problems.push('PORTFOLIO_LCR_WARNING_BAND: must not be above PORTFOLIO_LCR_FLOOR');
-  if (Number(e.PORTFOLIO_CREDIT_SCORE_CRITICAL) < Number(e.PORTFOLIO_CREDIT_SCORE_WARNING)) problems.push('PORTFOLIO_CREDIT_SCORE_CRITICAL: must not be below PORTFOLIO_CREDIT_SCORE_WARNING');
-  if (Number(e.PORTFOLIO_CREDIT_CRITICAL_MULTIPLE) < 1) problems.push('PORTFOLIO_CREDIT_CRITICAL_MULTIPLE: must be at least 1');
-  if (Number(e.PORTFOLIO_MARKET_CRITICAL_MULTIPLE) < 1) problems.push('PORTFOLIO_MARKET_CRITICAL_MULTIPLE: must be at least 1');
-  if (Number(e.PORTFOLIO_CREDIT_HIGH_VALUE_AMOUNT_KES) < Number(e.PORTFOLIO_CREDIT_LARGE_AMOUNT_KES)) {
-    problems.push('PORTFOLIO_CREDIT_HIGH_VALUE_AMOUNT_KES: must not be below PORTFOLIO_CREDIT_LARGE_AMOUNT_KES');
-  }
-  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-
-  // The critical line of an "above" figure is its threshold × the model's multiple.
-  const credit = (threshold: string) => ({ threshold, critical: multiplyDecimals(threshold, e.PORTFOLIO_CREDIT_CRITICAL_MULTIPLE) });
-  return {
-    enabled: e.PORTFOLIO_ENABLED,
-    intervalMs: e.PORTFOLIO_INTERVAL,
-    timeZone: e.PORTFOLIO_TIMEZONE,
-    inputMaxAgeMs: e.PORTFOLIO_INPUT_MAX_AGE,
-    credit: {
-      enabled: e.PORTFOLIO_CREDIT_ENABLED,
-      largeAmount: e.PORTFOLIO_CREDIT_LARGE_AMOUNT_KES,
-      highValueAmount: e.PORTFOLIO_CREDIT_HIGH_VALUE_AMOUNT_KES,
-      windowDays: e.PORTFOLIO_CREDIT_WINDOW_DAYS,
-      recentDays: e.PORTFOLIO_CREDIT_RECENT_DAYS,
-      baselineDays: e.PORTFOLIO_CREDIT_BASELINE_DAYS,
-      minBaselineTransactions: e.PORTFOLIO_CREDIT_MIN_BASELINE_TRANSACTIONS,
-      largeShare: credit(e.PORTFOLIO_CREDIT_LARGE_SHARE),
-      peakRatio: credit(e.PORTFOLIO_CREDIT_PEAK_RATIO),
-      customerVelocity: credit(e.PORTFOLIO_CREDIT_VELOCITY_PER_DAY),
-      behaviourShift: credit(e.PORTFOLIO_CREDIT_BEHAVIOUR_SHIFT),
-      bookVelocityShift: credit(e.PORTFOLIO_CREDIT_BOOK_VELOCITY_SHIFT),
-      highValueShare24h: credit(e.PORTFOLIO_CREDIT_HIGH_VALUE_SHARE_24H),
-      customerScore: { threshold: e.PORTFOLIO_CREDIT_SCORE_WARNING, critical: e.PORTFOLIO_CREDIT_SCORE_CRITICAL },
-      flaggedShare: credit(e.PORTFOLIO_CREDIT_FLAGGED_SHARE),
-      maxCustomerMetrics: e.PORTFOLIO_CREDIT_MAX_CUSTOMER_METRICS,
-    },
-    liquidity: {
-      enabled: e.PORTFOLIO_LIQUIDITY_ENABLED,
-      floor: e.PORTFOLIO_LCR_FLOOR,
-      warningBand: e.PORTFOLIO_LCR_WARNING_BAND,
-      inflowCap: e.PORTFOLIO_LCR_INFLOW_CAP,
-      haircuts: { '1': '0', '2A': e.PORTFOLIO_HQLA_HAIRCUT_2A, '2B': e.PORTFOLIO_HQLA_HAIRCUT_2B },
-    },
-    market: {
-      enabled: e.PORTFOLIO_MARKET_ENABLED,
-      varWindow: e.PORTFOLIO_VAR_WINDOW,
-      varLimit: e.PORTFOLIO_VAR_LIMIT_KES,
-      criticalMultiple: e.PORTFOLIO_MARKET_CRITICAL_MULTIPLE,
-      nopLimit: e.PORTFOLIO_FX_NOP_LIMIT_KES ?? null,
-      stressLimit: e.PORTFOLIO_FX_STRESS_LIMIT_KES ?? null,
-    },
-  };
-}
+export const loadPortfolioConfig = (env: Environment): PortfolioConfig => portfolioSection.load(env);

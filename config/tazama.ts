@@ -1,7 +1,8 @@
 // Tazama (real-time fraud evaluation over ISO 20022) settings, validated once at start-up like the
-// rest of the configuration. The lead folds this into KingaConfig; until then callers use it alone.
+// rest of the configuration (KingaConfig.tazama).
 import { z } from 'zod';
-import { ConfigError, bool, duration } from './parse';
+import { bool, duration } from './parse';
+import { configSection, type Environment } from './section';
 
 export interface TazamaConfig {
   /** TAZAMA_ENABLED: when false, transactions are decided on Kinga's own score alone */
@@ -90,22 +91,10 @@ const schema = z.object({
   TAZAMA_RELAY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
-/** Every variable the Tazama configuration reads. */
-export const TAZAMA_VARIABLES: readonly string[] = Object.keys(schema.shape);
-
-export function loadTazamaConfig(env: NodeJS.ProcessEnv = process.env): TazamaConfig {
-  // An empty variable means "not set" (compose files and .env templates leave them blank).
-  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('TAZAMA_') && v !== ''));
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  if (e.TAZAMA_AUTH_URL && (!e.TAZAMA_USERNAME || !e.TAZAMA_PASSWORD)) {
-    throw new ConfigError('invalid configuration:\n  TAZAMA_AUTH_URL: needs TAZAMA_USERNAME and TAZAMA_PASSWORD');
-  }
-  return {
+export const tazamaSection = configSection({
+  schema,
+  check: (e) => (e.TAZAMA_AUTH_URL && (!e.TAZAMA_USERNAME || !e.TAZAMA_PASSWORD) ? ['TAZAMA_AUTH_URL: needs TAZAMA_USERNAME and TAZAMA_PASSWORD'] : []),
+  build: (e): TazamaConfig => ({
     enabled: e.TAZAMA_ENABLED,
     tmsUrl: e.TAZAMA_TMS_URL,
     adminUrl: e.TAZAMA_ADMIN_URL,
@@ -121,8 +110,13 @@ export function loadTazamaConfig(env: NodeJS.ProcessEnv = process.env): TazamaCo
     memberId: e.TAZAMA_MEMBER_ID,
     creditorAgents: e.TAZAMA_CREDITOR_AGENTS,
     relayToken: e.TAZAMA_RELAY_TOKEN,
-  };
-}
+  }),
+});
+
+/** Every variable the Tazama configuration reads. */
+export const TAZAMA_VARIABLES = tazamaSection.variables;
+
+export const loadTazamaConfig = (env: Environment): TazamaConfig => tazamaSection.load(env);
 
 /** The configuration without secrets, for start-up logs. */
 export function describeTazamaConfig(c: TazamaConfig): Record<string, unknown> {

@@ -50,7 +50,7 @@ async function withTemporal<T>(config: KingaConfig, fn: (client: Client) => Prom
   const address = config.temporal.address ?? '127.0.0.1:7233';
   let client: Client;
   try {
-    client = await connectTemporalClient(address, config.temporal.namespace);
+    client = await connectTemporalClient(address, config.temporal.namespace, config.temporal.connection);
   } catch (err) {
     throw new Error(`cannot reach Temporal at ${address} (set TEMPORAL_ADDRESS): ${(err as Error).message}`);
   }
@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const opt = args.values as Record<string, string | boolean | undefined>;
   const str = (k: string) => (typeof opt[k] === 'string' ? (opt[k] as string) : undefined);
-  const config = loadConfig();
+  const config = loadConfig(process.env);
   if (command === 'replay' || (command === 'audit' && (opt.replay || opt.html))) {
     // The replayer's own logs (a failing workflow task is its normal way of saying "diverged")
     // would bury the verdict, which carries the message anyway; --verbose shows them.

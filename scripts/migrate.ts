@@ -2,7 +2,7 @@
 import { loadConfig } from '../config';
 import { createDb, migrateLatest } from '../db/connection';
 
-const config = loadConfig();
+const config = loadConfig(process.env);
 if (!config.database.url) {
   console.error('DATABASE_URL is required');
   process.exit(2);

@@ -29,7 +29,7 @@ async function preferredPort(port: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env);
   const logger = createLogger(config, 'start');
   const dataDir = path.resolve(REPO_ROOT, config.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
 
     // Kick off the first extraction and an initial model on the backfilled history.
     // The same connection settings (TLS, API key) as the worker and the API use.
-    const client = await connectTemporalClient(temporalAddress, config.temporal.namespace);
+    const client = await connectTemporalClient(temporalAddress, config.temporal.namespace, config.temporal.connection);
     supervisor.onStop('Temporal client', () => client.connection.close());
     // Without schedules (TEMPORAL_SCHEDULES_ENABLED=false: another worker keeps them) there is
     // nothing to wait for or trigger here.

@@ -8,14 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig, type KingaConfig } from '../config';
-import { loadObservabilityConfig, type ObservabilityConfig } from '../config/observability';
+import { loadConfig } from '../config';
 import { createDb } from '../db/connection';
 import { createActivities } from '../activities';
 import { activityLogFields, correlationActivityInterceptors } from '../observability/activityInterceptors';
 import { createLogger, PinoSdkLogger } from '../observability/logger';
 import { bindAddress, installWorkerRuntime, WORKFLOW_INTERCEPTOR_MODULES } from '../observability/temporalRuntime';
-import { connectTemporal, describeTemporalConnection, loadTemporalConnectionConfig, temporalConnectionOptions } from '../temporal/connection';
+import { connectTemporal, describeTemporalConnection, temporalConnectionOptions } from '../temporal/connection';
 import { availablePort } from '../observability/httpServer';
 import { startWorkerHealthServer } from './health';
 import { ensureSchedules } from './schedules';
@@ -23,10 +22,9 @@ import { ensureSchedules } from './schedules';
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export async function runWorker(): Promise<void> {
-  const config = loadConfig();
-  // config.observability once the lead folds it into KingaConfig; read alone until then
-  const ops = (config as KingaConfig & { observability?: ObservabilityConfig }).observability ?? loadObservabilityConfig();
-  const temporalConnection = loadTemporalConnectionConfig();
+  const config = loadConfig(process.env);
+  const ops = config.observability;
+  const temporalConnection = config.temporal.connection;
   // Inside an activity, every line (also those of activity code using deps.logger) carries its ids.
   const logger = createLogger(config, 'worker', { mixin: activityLogFields });
   if (!config.database.url) throw new Error('DATABASE_URL is required by the worker');

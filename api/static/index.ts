@@ -18,12 +18,11 @@ export interface UiServing {
 
 /**
  * Served when KINGA_SERVE_UI is not "false" and either NODE_ENV=production or a build exists.
- * KINGA_UI_DIST points at another build. (Until the lead adds both to config/, they are read here.)
+ * KINGA_UI_DIST points at another build.
  */
-export function resolveUiServing(config: Pick<KingaConfig, 'env'>, env: NodeJS.ProcessEnv = process.env): UiServing {
-  const distDir = path.resolve(env.KINGA_UI_DIST || DEFAULT_UI_DIST);
-  const flag = env.KINGA_SERVE_UI?.trim().toLowerCase();
-  if (flag === 'false' || flag === '0' || flag === 'no' || flag === 'off') return { enabled: false, distDir, reason: 'KINGA_SERVE_UI is false' };
+export function resolveUiServing(config: { env: KingaConfig['env']; api: Pick<KingaConfig['api'], 'serveUi' | 'uiDist'> }): UiServing {
+  const distDir = path.resolve(config.api.uiDist || DEFAULT_UI_DIST);
+  if (!config.api.serveUi) return { enabled: false, distDir, reason: 'KINGA_SERVE_UI is false' };
   const built = fs.existsSync(path.join(distDir, 'index.html'));
   if (config.env === 'production') {
     return built ? { enabled: true, distDir, reason: 'production' } : { enabled: false, distDir, reason: `production, but ${distDir}/index.html is missing (npm run ui:build)` };

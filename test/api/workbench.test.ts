@@ -9,6 +9,7 @@ import request from 'supertest';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
+import { loadConfig } from '../../config';
 import { resolveUiServing, uiRouter } from '../../api/static';
 import { createUser } from '../../api/users/service';
 import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
@@ -307,10 +308,10 @@ describe('serving the built UI', () => {
   afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
 
   it('is on in production or when a build exists, unless KINGA_SERVE_UI=false', () => {
-    expect(resolveUiServing({ env: 'development' }, { KINGA_UI_DIST: dist }).enabled).toBe(true);
-    expect(resolveUiServing({ env: 'production' }, { KINGA_UI_DIST: dist }).enabled).toBe(true);
-    expect(resolveUiServing({ env: 'production' }, { KINGA_UI_DIST: dist, KINGA_SERVE_UI: 'false' }).enabled).toBe(false);
-    expect(resolveUiServing({ env: 'development' }, { KINGA_UI_DIST: path.join(dist, 'missing') }).enabled).toBe(false);
+    expect(resolveUiServing(loadConfig({ KINGA_UI_DIST: dist })).enabled).toBe(true);
+    expect(resolveUiServing(loadConfig({ NODE_ENV: 'production', KINGA_UI_DIST: dist })).enabled).toBe(true);
+    expect(resolveUiServing(loadConfig({ NODE_ENV: 'production', KINGA_UI_DIST: dist, KINGA_SERVE_UI: 'false' })).enabled).toBe(false);
+    expect(resolveUiServing(loadConfig({ KINGA_UI_DIST: path.join(dist, 'missing') })).enabled).toBe(false);
   });
 
   it('serves assets, falls back to index.html for app routes, and keeps API 404s as JSON', async () => {

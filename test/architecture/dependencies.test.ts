@@ -1,35 +1,10 @@
 // Keeps DESIGN.md's "who may import whom" true as the code grows: every product source file is
 // scanned, and a forbidden import fails the suite with the file, line and rule it breaks.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { checkImports, findImports, formatViolations, type SourceFile } from './importRules';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Not product code (test/ may import anything) or not source at all. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.kinga', '.ci', 'test', 'dist', 'coverage', 'test-results']);
-const SOURCE_FILE = /\.(?:[cm]?ts|[cm]?js|vue)$/;
-
-function collect(dir: string, out: SourceFile[]): void {
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    const rel = path.relative(repoRoot, full).split(path.sep).join('/');
-    if (statSync(full).isDirectory()) {
-      if (!SKIPPED_DIRS.has(name) && !name.startsWith('.')) collect(full, out);
-    } else if (SOURCE_FILE.test(name) && !name.endsWith('.d.ts') && !/\.test\.[cm]?[jt]s$/.test(name)) {
-      out.push({ path: rel, text: readFileSync(full, 'utf8') });
-    }
-  }
-}
-
-function sourceTree(): SourceFile[] {
-  const files: SourceFile[] = [];
-  collect(repoRoot, files);
-  return files;
-}
+import { repoRoot, sourceTree } from './sourceTree';
 
 describe('dependency rules (DESIGN.md)', () => {
   it('no product file imports what its folder may not', () => {

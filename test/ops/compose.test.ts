@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../../config';
 import { loadObservabilityConfig, OBSERVABILITY_VARIABLES } from '../../config/observability';
-import { loadTemporalConnectionConfig, TEMPORAL_CONNECTION_VARIABLES } from '../../temporal/connection';
+import { loadTemporalConnectionConfig, TEMPORAL_CONNECTION_VARIABLES } from '../../config/temporalConnection';
 import { fileURLToPath } from 'node:url';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../workflows/lifecycle/definitions';
 

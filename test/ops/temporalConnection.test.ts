@@ -10,7 +10,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectTemporal, describeTemporalConnection, loadTemporalConnectionConfig, temporalConnectionOptions } from '../../temporal/connection';
+import { loadTemporalConnectionConfig } from '../../config/temporalConnection';
+import { connectTemporal, describeTemporalConnection, temporalConnectionOptions } from '../../temporal/connection';
 
 const SERVER_NAME = 'kinga-temporal.test';
 let dir: string;

@@ -4,7 +4,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { CONTROL_MESSAGE, fieldPath, findControlCharacter } from '../../../boundary/inputRules';
-import { loadBallerineConfig, type BallerineConfig } from '../../../config/ballerine';
 import type { ApiDeps } from '../../context';
 import { BadRequestError, ServiceUnavailableError, UnauthorizedError } from '../../errors';
 import { parseOrThrow } from '../../middleware/validate';
@@ -40,13 +39,8 @@ documentRoute(ballerineRegistry, {
   },
 });
 
-/** Ballerine settings from the core configuration once the lead has folded them in, else from the environment. */
-function ballerineConfigOf(config: ApiDeps['config']): BallerineConfig {
-  return (config as { ballerine?: BallerineConfig }).ballerine ?? loadBallerineConfig(process.env);
-}
-
 export function ballerineWebhookRouter(deps: ApiDeps): Router {
-  const config = ballerineConfigOf(deps.config);
+  const config = deps.config.ballerine;
   const router = Router();
   router.post('/webhook', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
     if (!config.enabled) throw new ServiceUnavailableError('the Ballerine integration is disabled (BALLERINE_ENABLED)');

@@ -5,7 +5,6 @@
 // the relay calls before it pushes (AUTH_TOKEN_URL, AUTH_HEALTH_URL).
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { loadTazamaConfig, type TazamaConfig } from '../../../config/tazama';
 import type { ApiDeps } from '../../context';
 import { validate } from '../../middleware/validate';
 import { documentRoute, featureRegistry } from '../../openapi/route';
@@ -50,13 +49,8 @@ documentRoute(tazamaRegistry, {
   },
 });
 
-/** deps.config.tazama once the lead has folded Tazama into KingaConfig; the environment until then. */
-function tazamaConfigOf(deps: ApiDeps): TazamaConfig {
-  return (deps.config as { tazama?: TazamaConfig }).tazama ?? loadTazamaConfig(process.env);
-}
-
 export function tazamaRouter(deps: ApiDeps): Router {
-  const tazama = tazamaConfigOf(deps);
+  const tazama = deps.config.tazama;
   const handlers = tazamaHandlers(deps, tazama);
   const router = Router();
   router.get('/relay/health', handlers.health);

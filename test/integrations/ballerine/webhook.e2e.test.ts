@@ -129,7 +129,7 @@ beforeAll(async () => {
   await createUser(stack.db, { username: ANALYST_BY_USERNAME, displayName: 'Otieno Analyst', password: 'ballerine-analyst-password', role: 'analyst' });
 
   const logger = pino({ level: 'silent' });
-  const app = createApp({ db: stack.db, temporal: stack.client, config: { ...stack.config, ballerine } as typeof stack.config, logger, jwtSecret: stack.config.api.jwtSecret! });
+  const app = createApp({ db: stack.db, temporal: stack.client, config: { ...stack.config, ballerine }, logger, jwtSecret: stack.config.api.jwtSecret! });
   server = app.listen(port, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   activities = createBallerineActivities({ db: stack.db, logger, ballerine });

@@ -88,8 +88,7 @@ beforeAll(async () => {
   const tazama = loadTazamaConfig({ TAZAMA_RELAY_TOKEN: RELAY_TOKEN });
   connection = await Connection.connect({ address: config.temporal.address });
   client = new Client({ connection, namespace: config.temporal.namespace });
-  // until KingaConfig carries `tazama`, the router also reads it from here
-  const app = createApp({ db, temporal: client, config: { ...config, tazama } as KingaConfig, logger, jwtSecret: JWT_SECRET });
+  const app = createApp({ db, temporal: client, config: { ...config, tazama }, logger, jwtSecret: JWT_SECRET });
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
