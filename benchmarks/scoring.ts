@@ -35,18 +35,27 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-/** Runs `fn` repeatedly for about `ms` milliseconds of CPU; returns calls per CPU second. */
-function rate(ms: number, fn: (i: number) => void): number {
-  // warm up so the JIT has compiled the hot path
-  for (let i = 0; i < 2000; i++) fn(i);
+/**
+ * Calls per CPU second of `fn`: a warm-up (so the JIT has compiled the hot path), then `rounds`
+ * rounds of about `ms / rounds` CPU milliseconds each; the median round is the figure, so one
+ * round disturbed by a neighbour on this shared machine does not move it.
+ */
+function rate(ms: number, fn: (i: number) => void, rounds = 7): number {
   let calls = 0;
-  const t0 = cpuMs();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    for (let k = 0; k < 500; k++) fn(calls++);
-    elapsed = cpuMs() - t0;
-  }
-  return (calls / elapsed) * 1000;
+  const run = (budget: number): number => {
+    const t0 = cpuMs();
+    let n = 0;
+    let elapsed = 0;
+    while (elapsed < budget) {
+      for (let k = 0; k < 500; k++) fn(calls++);
+      n += 500;
+      elapsed = cpuMs() - t0;
+    }
+    return (n / elapsed) * 1000;
+  };
+  run(Math.max(200, ms / rounds));
+  const rates = Array.from({ length: rounds }, () => run(ms / rounds)).sort((a, b) => a - b);
+  return rates[(rounds - 1) >> 1]!;
 }
 
 export function scoringBench(opts: { ms?: number } = {}): ScoringFigures {

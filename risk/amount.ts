@@ -39,17 +39,42 @@ export function assertAmount(amount: string): string {
 // remembered, and a comparison whose floating-point difference is far beyond rounding error is
 // answered from the numbers; only a near tie is worked out exactly.
 let lastValid = '';
+let lastNumber = NaN;
 
-function validAmount(amount: string): void {
-  if (amount === lastValid) return;
-  parseDecimal(amount, 'amount');
-  lastValid = amount;
+/** Validates the amount (throws like parseDecimal) and returns Number(amount). */
+function validAmount(amount: string): number {
+  if (amount !== lastValid) {
+    // plain digits with an optional sign and fraction pass without the regular expression
+    if (!isPlainDecimal(amount)) parseDecimal(amount, 'amount');
+    lastNumber = Number(amount);
+    lastValid = amount;
+  }
+  return lastNumber;
+}
+
+/** Exactly DECIMAL for a string without surrounding spaces: [+-]?\d+(\.\d+)? */
+function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  const first = s.charCodeAt(0);
+  if (first === 43 || first === 45) i = 1;
+  const start = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  if (i === start) return false;
+  if (i === n) return true;
+  if (s.charCodeAt(i) !== 46) return false;
+  const frac = ++i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  return i === n && i > frac;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Sign of (amount − threshold), computed exactly. */
 export function compareAmount(amount: string, threshold: number): -1 | 0 | 1 {
-  validAmount(amount);
-  const x = Number(amount);
+  const x = validAmount(amount);
   // both sides are within 2^-52 (relative) of their decimals, so a gap of 1e-12 relative is real
   const gap = x - threshold;
   if (Number.isFinite(gap) && Math.abs(gap) > 1e-12 * Math.max(Math.abs(x), Math.abs(threshold))) return gap > 0 ? 1 : -1;
@@ -71,8 +96,7 @@ export function isAbove(amount: string, threshold: number): boolean {
 
 /** The amount as a JS number, for statistics and model features (not for cut-offs). */
 export function amountToNumber(amount: string): number {
-  validAmount(amount);
-  return Number(amount);
+  return validAmount(amount);
 }
 
 /**
@@ -104,11 +128,37 @@ export function multiplyDecimals(a: string, b: string, places: number): string {
 /** "12500000.50" → "12,500,000.50"; whole amounts lose their ".00". */
 export function formatKes(amount: string | number): string {
   const text = typeof amount === 'number' ? numberText(amount) : amount.trim();
+  if (isPlainDecimal(text)) return formatPlain(text);
   const m = DECIMAL.exec(text);
   if (!m) return text;
   const whole = m[2].replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const frac = (m[3] ?? '').replace(/0+$/, '');
   return `${m[1] === '-' ? '-' : ''}${whole}${frac ? `.${frac.padEnd(2, '0')}` : ''}`;
+}
+
+/** formatKes of a string that isPlainDecimal accepted, without regular expressions (same text). */
+function formatPlain(text: string): string {
+  const n = text.length;
+  let i = 0;
+  const sign = text.charCodeAt(0);
+  if (sign === 43 || sign === 45) i = 1;
+  let dot = text.indexOf('.', i);
+  if (dot < 0) dot = n;
+  // leading zeros go, but not the last digit before the point
+  while (i < dot - 1 && text.charCodeAt(i) === 48) i++;
+  let out = sign === 45 ? '-' : '';
+  const len = dot - i;
+  const group = len % 3 || 3;
+  out += text.slice(i, i + group);
+  for (let k = i + group; k < dot; k += 3) out += ',' + text.slice(k, k + 3);
+  if (dot < n) {
+    let end = n;
+    while (end > dot + 1 && text.charCodeAt(end - 1) === 48) end--;
+    if (end > dot + 1) {
+      out += end - dot - 1 === 1 ? text.slice(dot, end) + '0' : text.slice(dot, end);
+    }
+  }
+  return out;
 }
 
 function numberText(n: number): string {

@@ -6,6 +6,7 @@ import { CHANNELS, TRANSACTION_TYPES, type CustomerProfile, type Transaction } f
 import { amountToNumber } from '../amount';
 import { localTime, toEpochMs } from '../time';
 import { PROFILE_HISTORY_LIMIT, ProfileHistory } from '../profile';
+import { knowsCity } from '../rules';
 
 export const FEATURE_NAMES = [
   'log_amount',
@@ -27,6 +28,12 @@ const BURST_FEATURE_MINUTES = 5;
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
+// Time of day on a circle, so 23:50 and 00:10 are neighbours; one entry per minute of the day,
+// computed once with the same expression the features always used.
+const angleOf = (minuteOfDay: number) => (2 * Math.PI * (Math.floor(minuteOfDay / 60) + (minuteOfDay % 60) / 60)) / 24;
+const HOUR_SIN = Float64Array.from({ length: 24 * 60 }, (_, m) => Math.sin(angleOf(m)));
+const HOUR_COS = Float64Array.from({ length: 24 * 60 }, (_, m) => Math.cos(angleOf(m)));
+
 /** The country treated as domestic by the `foreign` feature. */
 export const DOMESTIC_COUNTRY = 'KE';
 
@@ -39,21 +46,23 @@ export function anomalyFeatures(
   const amount = amountToNumber(txn.amount);
   const at = toEpochMs(txn.occurredAt);
   const t = localTime(txn.occurredAt, timeZone);
-  // time of day on a circle, so 23:50 and 00:10 are neighbours
-  const angle = (2 * Math.PI * (t.hour + t.minute / 60)) / 24;
+  const minuteOfDay = t.hour * 60 + t.minute;
   const hasHistory = profile.historyCount > 0 && profile.medianAmount !== null;
-  const city = txn.city.trim().toLowerCase();
-  let newCity = profile.historyCount > 0;
-  for (let i = 0; newCity && i < profile.knownCities.length; i++) if (profile.knownCities[i]!.trim().toLowerCase() === city) newCity = false;
+  const newCity = profile.historyCount > 0 && !knowsCity(profile.knownCities, txn.city);
   const country = txn.country.trim().toUpperCase();
   const home = homeCountry.toUpperCase();
   let burst = 0;
-  for (const t of profile.recentAt) if (t >= at - BURST_FEATURE_MINUTES * 60_000 && t <= at) burst++;
+  const recentAt = profile.recentAt;
+  for (let i = 0; i < recentAt.length; i++) {
+    const t = recentAt[i]!;
+    if (t >= at - BURST_FEATURE_MINUTES * 60_000 && t <= at) burst++;
+  }
+  const logAmount = Math.log1p(Math.max(0, amount));
   return [
-    Math.log1p(Math.max(0, amount)),
-    hasHistory ? Math.log1p(Math.max(0, amount)) - Math.log1p(Math.max(0, profile.medianAmount!)) : 0,
-    Math.sin(angle),
-    Math.cos(angle),
+    logAmount,
+    hasHistory ? logAmount - Math.log1p(Math.max(0, profile.medianAmount!)) : 0,
+    HOUR_SIN[minuteOfDay]!,
+    HOUR_COS[minuteOfDay]!,
     country === home ? 0 : 1,
     newCity ? 1 : 0,
     CHANNELS.indexOf(txn.channel),

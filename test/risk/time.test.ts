@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localTime } from '../../risk/time';
+import { localTime, toEpochMs } from '../../risk/time';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -30,5 +30,37 @@ describe('localTime', () => {
   it('names a bad zone or timestamp', () => {
     expect(() => localTime('2026-11-20T10:00:00Z', 'Mars/Olympus')).toThrow(/unknown time zone "Mars\/Olympus"/);
     expect(() => localTime('yesterday', 'Africa/Nairobi')).toThrow(/not an ISO 8601 timestamp/);
+  });
+});
+
+describe('toEpochMs', () => {
+  it('reads the common timestamp shapes digit by digit exactly as Date.parse does, and leaves the rest to it', () => {
+    const texts: string[] = [];
+    for (let ms = Date.UTC(2024, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 37 * 86_400_000 + 3_601_234) {
+      const iso = new Date(ms).toISOString();
+      texts.push(iso, iso.replace(/\.\d{3}Z$/, 'Z'), iso.replace('Z', '+03:00'), iso.replace(/\.\d{3}Z$/, '-05:30'));
+    }
+    texts.push(
+      '2026-02-29T10:00:00Z', // not a date: Date.parse says so
+      '2024-02-29T10:00:00Z',
+      '2026-11-31T10:00:00Z',
+      '2026-13-01T10:00:00Z',
+      '2026-11-20T24:00:00Z',
+      '2026-11-20T10:60:00Z',
+      '0050-01-01T00:00:00Z', // Date.UTC would read year 50 as 1950
+      '2026-11-20T10:00:00.1Z',
+      '2026-11-20T10:00:00.123456Z',
+      '2026-11-20T10:00:00',
+      '2026-11-20',
+      '2026-11-20T10:00:00+0300',
+      '2026-11-20T10:00:00+03:0x',
+      '2026-1x-20T10:00:00Z',
+      ' 2026-11-20T10:00:00Z',
+    );
+    for (const text of texts) {
+      const expected = Date.parse(text);
+      if (Number.isFinite(expected)) expect(toEpochMs(text), text).toBe(expected);
+      else expect(() => toEpochMs(text), text).toThrow(/not an ISO 8601 timestamp/);
+    }
   });
 });
