@@ -1,12 +1,17 @@
 // Shadow scoring: inside the live scoring activity, each running shadow run's candidate rule set
 // scores the same recorded inputs, and the result is written to shadow_results — never returned,
 // so the lifecycle never acts on it and its command sequence is unchanged. Tazama's verdict comes
-// later; the comparison weighs it from the live breakdown (risk/backtest.ts weighTazama).
+// later; the comparison weighs it from the live breakdown (risk/backtest.ts weighTazama). A failure
+// to score in shadow is counted on its run, where a person sees it; the live score goes on.
 import { IsolationForest } from '../risk';
 import { candidateAnomaly, prepareCandidate, rescore, type Candidate } from '../risk/backtest';
+import { recordAdminEvent, type AdminActor } from '../admin/audit';
 import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
 import type { RecordedScoringInputs } from './scoringInputs';
+
+/** Failures are recorded by Kinga itself, not a person. */
+const SYSTEM: AdminActor = { username: 'system:shadow', role: null };
 
 /** How long the list of running shadow runs is reused: a run starts or stops within this. */
 export const SHADOW_REFRESH_MS = 2_000;
@@ -62,23 +67,62 @@ export function createShadowScoring({ db, config, logger }: Pick<ActivityDeps, '
     return entry;
   }
 
+  /**
+   * A shadow that could not score is counted on its run with the reason (the admin page shows it,
+   * kinga_shadow_scoring_failures reads it), and its first failure is written to the admin audit
+   * trail. Recording is best effort: it never holds up the live score either.
+   */
+  async function recordFailures(failed: Array<{ runId: string; err: unknown }>, transactionRef: string): Promise<void> {
+    for (const { runId, err } of failed) {
+      const reason = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      logger.warn({ err, shadowRunId: runId, transactionRef }, 'shadow scoring failed; the live score is unaffected');
+      try {
+        const [row] = await db('shadow_runs')
+          .where({ id: runId })
+          .update({ scoring_failures: db.raw('scoring_failures + 1'), last_failure: reason, last_failure_at: db.fn.now() })
+          .returning<Array<{ scoring_failures: number }>>('scoring_failures');
+        if (row?.scoring_failures === 1) {
+          await recordAdminEvent(db, { subjectType: 'shadow_run', subjectId: runId, eventType: 'shadow_scoring_failed', actor: SYSTEM, note: reason, payload: { transactionRef } });
+        }
+      } catch (recordErr) {
+        logger.error({ err: recordErr, shadowRunId: runId, transactionRef }, 'a shadow scoring failure could not be recorded');
+      }
+    }
+  }
+
   return {
     /** Scores the inputs with every running shadow run's candidate and records the results. */
     async scoreInShadow(inputs: RecordedScoringInputs): Promise<void> {
+      const transactionRef = inputs.transaction.transactionRef;
+      let runs: ActiveRun[];
       try {
-        const runs = await activeRuns();
-        if (runs.length === 0) return;
-        const rows = [];
-        for (const run of runs) {
+        runs = await activeRuns();
+      } catch (err) {
+        // no run is known to charge it to: the log is where it shows
+        logger.warn({ err, transactionRef }, 'shadow runs could not be read; the live score is unaffected');
+        return;
+      }
+      if (runs.length === 0) return;
+      const rows = [];
+      const failed: Array<{ runId: string; err: unknown }> = [];
+      // each run on its own: one candidate that cannot score does not stop the others
+      for (const run of runs) {
+        try {
           const { candidate, model, timeZone } = await candidateFor(run.candidate_rule_set_version);
           const shadow = rescore(inputs, candidate, candidateAnomaly(model, inputs, timeZone), null);
-          rows.push({ shadow_run_id: run.id, transaction_ref: inputs.transaction.transactionRef, occurred_at: inputs.transaction.occurredAt, points: shadow.points, level: shadow.level, hits: shadow.hits });
+          rows.push({ shadow_run_id: run.id, transaction_ref: transactionRef, occurred_at: inputs.transaction.occurredAt, points: shadow.points, level: shadow.level, hits: shadow.hits });
+        } catch (err) {
+          failed.push({ runId: run.id, err });
         }
-        await db('shadow_results').insert(rows).onConflict(['shadow_run_id', 'transaction_ref']).merge();
-      } catch (err) {
-        // a shadow never holds up or changes the live score: it is logged and the transaction goes on
-        logger.warn({ err, transactionRef: inputs.transaction.transactionRef }, 'shadow scoring failed; the live score is unaffected');
       }
+      if (rows.length > 0) {
+        try {
+          await db('shadow_results').insert(rows).onConflict(['shadow_run_id', 'transaction_ref']).merge();
+        } catch (err) {
+          for (const row of rows) failed.push({ runId: row.shadow_run_id, err });
+        }
+      }
+      if (failed.length > 0) await recordFailures(failed, transactionRef);
     },
   };
 }

@@ -34,6 +34,8 @@ export interface BusinessSnapshot {
   quarantined: Record<string, number>;
   /** transactions waiting in needs_attention now, by the step that failed */
   needingAttention: Record<string, number>;
+  /** failures to score in shadow counted on running shadow runs, by candidate rule-set version */
+  shadowScoringFailures: Record<string, number>;
   querySeconds: number;
 }
 
@@ -45,6 +47,7 @@ interface SnapshotRow {
   decided: ({ risk_level: string; decision: string; n: number; sum: number | null } & Record<string, number | string | null>)[];
   quarantined: { field: string; n: number }[];
   needs_attention: { step: string; n: number }[];
+  shadow_failures: { version: number; n: number }[];
 }
 
 // The bucket bounds are constants of this file, never input, so they are written into the SQL.
@@ -83,7 +86,10 @@ select
     select field, count(*)::int as n from quarantined_warehouse_rows group by field) q) as quarantined,
   (select coalesce(json_agg(a), '[]') from (
     select coalesce(attention_step, 'unknown') as step, count(*)::int as n
-    from transactions where status = 'needs_attention' group by 1) a) as needs_attention`;
+    from transactions where status = 'needs_attention' group by 1) a) as needs_attention,
+  (select coalesce(json_agg(f), '[]') from (
+    select candidate_rule_set_version as version, sum(scoring_failures)::int as n
+    from shadow_runs where status = 'running' group by 1) f) as shadow_failures`;
 
 /** Every `?` of the statement is the window's start. */
 const WINDOW_PARAMETERS = SNAPSHOT_SQL.split('?').length - 1;
@@ -110,6 +116,7 @@ export async function queryBusinessSnapshot(db: Knex, windowMs: number): Promise
     })),
     quarantined: Object.fromEntries(row.quarantined.map((r) => [r.field, r.n])),
     needingAttention: Object.fromEntries(row.needs_attention.map((r) => [r.step, r.n])),
+    shadowScoringFailures: Object.fromEntries(row.shadow_failures.map((r) => [String(r.version), r.n])),
     querySeconds,
   };
 }
@@ -254,6 +261,12 @@ export function registerBusinessMetrics(registry: Registry, options: BusinessMet
     'gauge',
     // every step always, so that an alert on > 0 sees a series from the start
     (s) => [...new Set([...ATTENTION_STEPS, ...Object.keys(s.needingAttention)])].map((step) => ({ value: s.needingAttention[step] ?? 0, labels: { step } })),
+  );
+  metric(
+    'kinga_shadow_scoring_failures',
+    'Live transactions that running shadow runs could not score (the live score went on unaffected), by candidate rule-set version; the Shadow runs page shows the reason',
+    'gauge',
+    (s) => Object.entries(s.shadowScoringFailures).map(([version, n]) => ({ value: n, labels: { rule_set_version: version } })),
   );
   metric(
     'kinga_case_decision_seconds',

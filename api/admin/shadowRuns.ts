@@ -40,6 +40,9 @@ const shadowRunView = z
     stoppedBy: z.string().nullable(),
     stoppedAt: z.string().nullable(),
     transactions: z.number().describe('live transactions scored in shadow so far'),
+    scoringFailures: z.number().describe('live transactions the candidate could not score (the live score went on unaffected)'),
+    lastFailure: z.string().nullable().describe('why the last one could not be scored'),
+    lastFailureAt: z.string().nullable(),
   })
   .meta({ id: 'ShadowRun' });
 const difference = z.object({
@@ -128,6 +131,9 @@ interface ShadowRunRow {
   stopped_by: string | null;
   stopped_at: Date | null;
   transactions?: string | number;
+  scoring_failures: number;
+  last_failure: string | null;
+  last_failure_at: Date | null;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -143,6 +149,9 @@ const toView = (r: ShadowRunRow) => ({
   stoppedBy: r.stopped_by,
   stoppedAt: iso(r.stopped_at),
   transactions: Number(r.transactions ?? 0),
+  scoringFailures: r.scoring_failures,
+  lastFailure: r.last_failure,
+  lastFailureAt: iso(r.last_failure_at),
 });
 
 function actor(user: AuthUser | undefined) {

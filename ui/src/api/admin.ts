@@ -1,12 +1,30 @@
-// The admin area's calls: users, rule sets (live, drafts and their diffs, propose, approve,
-// reject) and backtests with their reports.
+// The admin area's calls: users (create, reset a password, change a role, disable), rule sets (live,
+// drafts and their diffs, propose, approve, reject, promote), backtests (start, progress, cancel,
+// report, the transactions behind a cell) and shadow runs (start, stop, live vs shadow).
+import type { RiskLevel, Role } from './types';
 import { request, requestFile, type ApiFile } from './client';
 
 export interface AdminUser {
   username: string;
   displayName: string;
-  role: string;
+  role: Role;
   active: boolean;
+  email?: string | null;
+  createdAt?: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  email?: string;
+}
+
+export interface UserChange {
+  role?: Role;
+  active?: boolean;
+  displayName?: string;
 }
 
 export interface BlacklistEntry {
@@ -39,23 +57,120 @@ export interface RuleSetChangeView {
   to: unknown;
 }
 
+export type BacktestStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+
 export interface BacktestView {
   id: string;
-  status: 'running' | 'completed' | 'cancelled' | 'failed';
+  status: BacktestStatus;
   candidateRuleSetVersion: number | null;
   candidateModelVersion: number | null;
   from: string;
   to: string;
+  note?: string | null;
   requestedBy: string;
   requestedAt: string;
+  finishedAt?: string | null;
   total: number | null;
   processed: number;
   failure: string | null;
 }
 
+export interface BacktestProgressView {
+  stage: 'preparing' | 'rescoring' | 'reporting' | 'completed' | 'cancelled';
+  total: number;
+  processed: number;
+  batches: number;
+}
+
+export interface NewBacktest {
+  ruleSetVersion?: number;
+  modelVersion?: number;
+  from: string;
+  to: string;
+  note?: string;
+}
+
+export type LevelMatrix = Record<RiskLevel, Record<RiskLevel, number>>;
+
+export interface DetectionFigures {
+  fraudCaught: number;
+  fraudMissed: number;
+  falsePositives: number;
+  falsePositiveRate: number | null;
+  cases: number;
+}
+
+/** The same shape for a backtest (live vs candidate) and a shadow run (live vs shadow). */
+export interface ComparisonReport {
+  transactions: number;
+  matrix: LevelMatrix;
+  changed: number;
+  cells: Array<{ live: RiskLevel; candidate: RiskLevel; count: number; transactionRefs: string[] }>;
+  labelled: { fraud: number; legitimate: number };
+  live: DetectionFigures;
+  candidate: DetectionFigures;
+  casesPerDay: Array<{ day: string; live: number; candidate: number }>;
+  ruleShifts: Array<{ rule: string; liveHits: number; candidateHits: number; liveRate: number; candidateRate: number; change: number }>;
+}
+
+export interface BacktestResultView {
+  transactionRef: string;
+  occurredAt: string;
+  liveLevel: RiskLevel;
+  candidateLevel: RiskLevel;
+  livePoints: number;
+  candidatePoints: number;
+  label: 'fraud' | 'legitimate' | null;
+  liveHits: string[];
+  candidateHits: string[];
+}
+
+export interface ShadowRunView {
+  id: string;
+  candidateRuleSetVersion: number;
+  status: 'running' | 'stopped';
+  note: string | null;
+  startedBy: string;
+  startedAt: string;
+  endsAt: string | null;
+  stoppedBy: string | null;
+  stoppedAt: string | null;
+  transactions: number;
+  /** transactions the candidate could not score (the live score went on regardless) */
+  scoringFailures: number;
+  lastFailure: string | null;
+  lastFailureAt: string | null;
+}
+
+export interface ShadowDifference {
+  transactionRef: string;
+  occurredAt: string;
+  liveLevel: RiskLevel;
+  shadowLevel: RiskLevel;
+  livePoints: number;
+  shadowPoints: number;
+  label: 'fraud' | 'legitimate' | null;
+}
+
+// ---- users
+
 export function listAdminUsers(signal?: AbortSignal): Promise<{ users: AdminUser[] }> {
   return request('/api/admin/users', { signal });
 }
+
+export function createUser(user: NewUser): Promise<{ user: AdminUser }> {
+  return request('/api/admin/users', { method: 'POST', body: user });
+}
+
+export function updateUser(username: string, change: UserChange): Promise<{ user: AdminUser }> {
+  return request(`/api/admin/users/${encodeURIComponent(username)}`, { method: 'PATCH', body: change });
+}
+
+export function resetUserPassword(username: string, password: string): Promise<{ user: AdminUser }> {
+  return request(`/api/admin/users/${encodeURIComponent(username)}/password`, { method: 'POST', body: { password } });
+}
+
+// ---- rule sets
 
 export function listRuleSets(signal?: AbortSignal): Promise<{ live: number; ruleSets: RuleSetView[] }> {
   return request('/api/admin/rule-sets', { signal });
@@ -77,10 +192,59 @@ export function rejectRuleSet(version: number, reason: string): Promise<{ ruleSe
   return request(`/api/admin/rule-sets/${version}/reject`, { method: 'POST', body: { reason } });
 }
 
+/** A backtested or shadowed candidate proposed again against the live version (a second person approves). */
+export function promoteRuleSet(version: number, reason: string): Promise<{ ruleSet: RuleSetView; changes: RuleSetChangeView[] }> {
+  return request(`/api/admin/rule-sets/${version}/promote`, { method: 'POST', body: { reason } });
+}
+
+// ---- backtests
+
 export function listBacktests(signal?: AbortSignal): Promise<{ backtests: BacktestView[] }> {
   return request('/api/admin/backtests', { signal });
 }
 
+export function startBacktest(body: NewBacktest): Promise<{ backtest: BacktestView }> {
+  return request('/api/admin/backtests', { method: 'POST', body });
+}
+
+export function getBacktest(id: string, signal?: AbortSignal): Promise<{ backtest: BacktestView; progress: BacktestProgressView | null }> {
+  return request(`/api/admin/backtests/${encodeURIComponent(id)}`, { signal });
+}
+
+export function cancelBacktest(id: string): Promise<{ backtest: BacktestView }> {
+  return request(`/api/admin/backtests/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {} });
+}
+
+export function getBacktestReport(id: string, signal?: AbortSignal): Promise<{ backtest: BacktestView; report: ComparisonReport }> {
+  return request(`/api/admin/backtests/${encodeURIComponent(id)}/report`, { signal });
+}
+
+export function backtestTransactions(
+  id: string,
+  cell: { live: RiskLevel; candidate: RiskLevel; limit?: number },
+  signal?: AbortSignal,
+): Promise<{ total: number; transactions: BacktestResultView[] }> {
+  return request(`/api/admin/backtests/${encodeURIComponent(id)}/transactions`, { query: { live: cell.live, candidate: cell.candidate, limit: cell.limit ?? 200 }, signal });
+}
+
 export function downloadBacktestReport(id: string, format: 'csv' | 'html'): Promise<ApiFile> {
-  return requestFile(`/api/admin/backtests/${id}/report.${format}`, `backtest-${id}.${format}`, { accept: format === 'csv' ? 'text/csv' : 'text/html' });
+  return requestFile(`/api/admin/backtests/${encodeURIComponent(id)}/report.${format}`, `backtest-${id}.${format}`, { accept: format === 'csv' ? 'text/csv' : 'text/html' });
+}
+
+// ---- shadow runs
+
+export function listShadowRuns(signal?: AbortSignal): Promise<{ shadowRuns: ShadowRunView[] }> {
+  return request('/api/admin/shadow-runs', { signal });
+}
+
+export function startShadowRun(body: { ruleSetVersion: number; endsAt?: string; note?: string }): Promise<{ shadowRun: ShadowRunView }> {
+  return request('/api/admin/shadow-runs', { method: 'POST', body });
+}
+
+export function stopShadowRun(id: string): Promise<{ shadowRun: ShadowRunView }> {
+  return request(`/api/admin/shadow-runs/${encodeURIComponent(id)}/stop`, { method: 'POST', body: {} });
+}
+
+export function getShadowComparison(id: string, signal?: AbortSignal): Promise<{ shadowRun: ShadowRunView; report: ComparisonReport; differing: ShadowDifference[] }> {
+  return request(`/api/admin/shadow-runs/${encodeURIComponent(id)}/comparison`, { signal });
 }

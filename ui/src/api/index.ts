@@ -28,17 +28,4 @@ export { closeAttention, listNeedingAttention, listQuarantine, retryAttention, t
 export { getStreamTicket, streamUrl, STREAM_PATH } from './stream';
 export { getHealth, temporalWebUrl, HEALTH_PATH } from './system';
 export * from './types';
-export {
-  approveRuleSet,
-  downloadBacktestReport,
-  getRuleSet,
-  listAdminUsers,
-  listBacktests,
-  listRuleSets,
-  proposeRuleSet,
-  rejectRuleSet,
-  type AdminUser,
-  type BacktestView,
-  type RuleSetChangeView,
-  type RuleSetView,
-} from './admin';
+export * from './admin';

@@ -23,6 +23,8 @@ const CASE_READERS: readonly Role[] = ['analyst', 'senior_analyst', 'compliance'
 const RISK_ROLES: readonly Role[] = ['senior_analyst', 'compliance', 'admin'];
 /** Who resolves what failed for good (needs_attention) and chases quarantined warehouse rows. */
 const OPERATORS: readonly Role[] = ['senior_analyst', 'admin'];
+/** Admins change users and rule sets; compliance reads the admin area and approves rule-set changes. */
+const ADMIN_READERS: readonly Role[] = ['admin', 'compliance'];
 
 export const routes: RouteRecordRaw[] = [
   {
@@ -86,11 +88,21 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('../views/ComplianceView.vue'),
     meta: { title: 'Compliance', nav: true, roles: ['compliance'] },
   },
+  // the admin area: a frame with its own menu; the pages inside inherit its roles (meta is merged)
   {
     path: '/admin',
     name: 'admin',
     component: () => import('../views/AdminView.vue'),
-    meta: { title: 'Admin', nav: true, roles: ['admin', 'compliance'] },
+    redirect: { name: 'admin-rule-sets' },
+    meta: { title: 'Admin', nav: true, roles: ADMIN_READERS },
+    children: [
+      { path: 'rule-sets', name: 'admin-rule-sets', component: () => import('../views/admin/RuleSetsView.vue'), meta: { title: 'Rule sets', roles: ADMIN_READERS } },
+      { path: 'backtests', name: 'admin-backtests', component: () => import('../views/admin/BacktestsView.vue'), meta: { title: 'Backtests', roles: ADMIN_READERS } },
+      { path: 'backtests/:id', name: 'admin-backtest', component: () => import('../views/admin/BacktestView.vue'), meta: { title: 'Backtest', roles: ADMIN_READERS } },
+      { path: 'shadow-runs', name: 'admin-shadow-runs', component: () => import('../views/admin/ShadowRunsView.vue'), meta: { title: 'Shadow runs', roles: ADMIN_READERS } },
+      { path: 'shadow-runs/:id', name: 'admin-shadow-run', component: () => import('../views/admin/ShadowRunView.vue'), meta: { title: 'Shadow run', roles: ADMIN_READERS } },
+      { path: 'users', name: 'admin-users', component: () => import('../views/admin/UsersView.vue'), meta: { title: 'Users', roles: ADMIN_READERS } },
+    ],
   },
   {
     path: '/system',

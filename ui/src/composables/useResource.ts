@@ -1,0 +1,43 @@
+// Something read from the API for a view: its value, the error that stopped it, whether the first
+// answer is still coming, and load() to (re)read it. A newer load() aborts the older one, so a slow
+// answer never overwrites a newer one; leaving the page aborts what is in flight.
+import { getCurrentInstance, onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { describeError } from '../api';
+
+export interface Resource<T> {
+  data: ShallowRef<T | null>;
+  error: Ref<string | null>;
+  /** true until the first answer (or error) */
+  loading: Ref<boolean>;
+  load: () => Promise<void>;
+}
+
+export function useResource<T>(fetch: (signal: AbortSignal) => Promise<T>): Resource<T> {
+  const data = shallowRef<T | null>(null);
+  const error = ref<string | null>(null);
+  const loading = ref(true);
+  let inFlight: AbortController | null = null;
+
+  async function load(): Promise<void> {
+    inFlight?.abort();
+    const controller = new AbortController();
+    inFlight = controller;
+    try {
+      const value = await fetch(controller.signal);
+      if (controller.signal.aborted) return;
+      data.value = value;
+      error.value = null;
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      error.value = describeError(err);
+    } finally {
+      if (inFlight === controller) {
+        inFlight = null;
+        loading.value = false;
+      }
+    }
+  }
+
+  if (getCurrentInstance()) onBeforeUnmount(() => inFlight?.abort());
+  return { data, error, loading, load };
+}
