@@ -102,3 +102,30 @@ export async function signInByKeyboard(h: BrowserHarness, username: string, view
   await page.getByTestId('header-role').waitFor();
   return page;
 }
+
+type Api = ReturnType<typeof jsonClient>;
+
+/** A draft (proposed by `as`, not approved) whose high level starts at `highPoints`: medium cases of 0.75 become high. */
+export async function proposeLowerHigh(api: Api, as: string, highPoints = 7000): Promise<number> {
+  const listed = await api('GET', '/api/admin/rule-sets', undefined, as);
+  const live = (listed.body.ruleSets as Array<{ status: string; content: { scoring: { levels: { high: number } } } }>).find((r) => r.status === 'approved');
+  if (!live) throw new Error(`no live rule set: ${listed.status} ${JSON.stringify(listed.body)}`);
+  const content = structuredClone(live.content);
+  content.scoring.levels.high = highPoints;
+  const res = await api('POST', '/api/admin/rule-sets', { content, reason: `high from ${highPoints / 10_000}` }, as);
+  if (res.status !== 201) throw new Error(`propose: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.ruleSet.version as number;
+}
+
+/** A backtest of `version` over November 2026 (the fixtures' transactions), started through the API and waited out. */
+export async function completedBacktest(api: Api, as: string, version: number): Promise<string> {
+  const res = await api('POST', '/api/admin/backtests', { ruleSetVersion: version, from: '2026-11-01T00:00:00+03:00', to: '2026-12-01T00:00:00+03:00' }, as);
+  if (res.status !== 201) throw new Error(`start backtest: ${res.status} ${JSON.stringify(res.body)}`);
+  const id = res.body.backtest.id as string;
+  await eventually(async () => {
+    const shown = await api('GET', `/api/admin/backtests/${id}`, undefined, as);
+    if (shown.body.backtest.status === 'failed') throw new Error(`backtest failed: ${shown.body.backtest.failure}`);
+    return shown.body.backtest.status === 'completed' ? true : undefined;
+  }, `backtest ${id} completed`);
+  return id;
+}

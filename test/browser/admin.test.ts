@@ -1,0 +1,183 @@
+// The admin area in a real browser against the real API, worker, Temporal and PostgreSQL: a backtest
+// started from the UI, followed to its report (matrix, the transactions behind a cell, CSV); a
+// shadow run started, compared live vs shadow and stopped; a user created, re-roled, given a new
+// password and disabled — created and disabled by keyboard alone — after which their login fails.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoUsers } from '../../api/users/service';
+import { jsonClient } from '../helpers/http';
+import { MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
+import { eventually } from '../lifecycle/context';
+import { passwordOf, proposeLowerHigh, signInByKeyboard } from './fixtures';
+import { screenshot, signIn, startBrowserHarness, type BrowserHarness } from './harness';
+
+let h: BrowserHarness;
+const run = randomUUID().slice(0, 6);
+const tokens: Record<string, string> = {};
+const api = jsonClient(() => h.baseUrl, tokens);
+const txn = transactionFactory(`ADM-${run}`);
+const mediumRefs: string[] = [];
+let draft: number;
+
+async function ingestAndRoute(t: ReturnType<typeof txn>): Promise<string> {
+  const res = await api('POST', '/api/transactions', t, 'amina');
+  if (res.status !== 202) throw new Error(`ingest ${t.transactionRef}: ${res.status} ${JSON.stringify(res.body)}`);
+  await eventually(async () => {
+    const shown = await api('GET', `/api/transactions/${t.transactionRef}`, undefined, 'amina');
+    return shown.status === 200 && shown.body.status !== 'received' ? true : undefined;
+  }, `${t.transactionRef} routed`);
+  return t.transactionRef;
+}
+
+beforeAll(async () => {
+  h = await startBrowserHarness({ ANOMALY_ENABLED: 'false' });
+  await seedDemoUsers(h.stack.db);
+  for (const username of ['amina', 'daudi']) {
+    const res = await fetch(`${h.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: passwordOf(username) }) });
+    tokens[username] = ((await res.json()) as { token: string }).token;
+  }
+  for (let i = 0; i < 3; i++) await ingestAndRoute(txn({ amount: `${1800 + i * 300}.00` }));
+  mediumRefs.push(await ingestAndRoute(txn(MEDIUM_RISK)), await ingestAndRoute(txn({ ...MEDIUM_RISK, city: 'Paris', country: 'FR' })));
+  // the candidate: high from 0.70, so the two 0.75 medium transactions become high
+  draft = await proposeLowerHigh(api, 'daudi', 7000);
+}, 400_000);
+
+afterEach(async () => {
+  for (const page of h?.context.pages() ?? []) if (page.url() !== 'about:blank') await page.close();
+});
+
+afterAll(async () => {
+  await h?.close();
+}, 60_000);
+
+/** Tab until `target` has the focus, as a keyboard user would. */
+async function tabTo(page: Page, target: Locator): Promise<void> {
+  await target.waitFor();
+  for (let i = 0; i < 120; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${String(target)}`);
+}
+
+describe('the admin area in a browser', () => {
+  it('an admin starts a backtest of a draft, follows it to its report, opens a cell and downloads the CSV', async () => {
+    const page = await signIn(h, 'daudi', passwordOf('daudi'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('navigation', { name: 'Admin area' }).getByRole('link', { name: 'Backtests' }).click();
+    await page.getByTestId('start-backtest').waitFor();
+    await page.getByLabel('Candidate rule set').selectOption(String(draft));
+    await page.getByLabel('First day').fill('2026-11-01');
+    await page.getByLabel('Last day').fill('2026-11-30');
+    await page.getByRole('button', { name: 'Start the backtest' }).click();
+    await page.waitForURL(/\/admin\/backtests\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop()!;
+
+    await expect.poll(() => page.getByTestId('backtest-status').textContent(), { timeout: 180_000 }).toMatch(/^\s*Completed/);
+    await expect.poll(() => page.getByTestId('comparison-summary').textContent()).toMatch(/5 transactions compared; 2 change level/);
+    expect(await page.getByTestId('cell-medium-high').textContent()).toContain('2');
+    await page.getByTestId('cell-medium-high').click();
+    const cell = page.getByTestId('cell-transactions');
+    await expect.poll(() => cell.locator('tbody th').allTextContents()).toEqual([...mediumRefs].sort());
+    expect(await page.getByTestId('detection').textContent()).toContain('False-positive rate');
+    expect(await page.getByTestId('cases-per-day').textContent()).toContain('2026-11-20');
+    await screenshot(page, 'admin-backtest');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+    expect(download.suggestedFilename()).toBe(`backtest-${id}.csv`);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    for (const ref of mediumRefs) expect(csv).toContain(`medium,high,${ref}`);
+
+    // the list shows it, completed, with a link back to the report
+    await page.getByRole('link', { name: 'All backtests' }).click();
+    await expect.poll(() => page.getByTestId('backtests-table').textContent()).toContain(`rule set ${draft}`);
+  }, 300_000);
+
+  it('an admin puts the draft in shadow, sees live vs shadow side by side with the transactions that differ, and stops it', async () => {
+    const page = await signIn(h, 'daudi', passwordOf('daudi'));
+    await page.goto(`${h.baseUrl}/admin/shadow-runs`);
+    await page.getByTestId('start-shadow-run').waitFor();
+    await page.getByLabel('Candidate rule set').selectOption(String(draft));
+    await page.getByRole('button', { name: 'Start the shadow run' }).click();
+    await page.waitForURL(/\/admin\/shadow-runs\/[0-9a-f-]{36}$/);
+    await page.getByTestId('shadow-empty').waitFor();
+
+    // the scorer picks a new shadow run up within SHADOW_REFRESH_MS: ingest until one is scored in shadow
+    const ref = await eventually(async () => {
+      const r = await ingestAndRoute(txn({ ...MEDIUM_RISK, city: 'Rome', country: 'IT' }));
+      const [{ n }] = await h.stack.db('shadow_results').where({ transaction_ref: r }).count<{ n: string | number }[]>('* as n');
+      return Number(n) > 0 ? r : undefined;
+    }, 'a transaction scored in shadow');
+    await page.reload();
+    await page.getByTestId('shadow-differing').waitFor();
+    expect(await page.getByTestId('shadow-differing').textContent()).toContain(ref);
+    expect(await page.getByTestId('level-matrix').textContent()).toContain('Shadow: high');
+    await screenshot(page, 'admin-shadow-run');
+
+    await page.getByTestId('stop-shadow-run').click();
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toContain('stopped');
+    expect(await page.getByTestId('stop-shadow-run').count()).toBe(0);
+  }, 300_000);
+
+  it('users: created and disabled by keyboard alone, re-roled and given a new password; the disabled user cannot sign in, and an admin cannot change their own role', async () => {
+    const username = `kb-${run}`;
+    const page = await signInByKeyboard(h, 'daudi');
+    // to the admin area and its Users page, by keyboard
+    await tabTo(page, page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }));
+    await page.keyboard.press('Enter');
+    await tabTo(page, page.getByRole('navigation', { name: 'Admin area' }).getByRole('link', { name: 'Users' }));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('users-table').waitFor();
+
+    await tabTo(page, page.getByLabel('Username'));
+    await page.keyboard.type(username);
+    await tabTo(page, page.getByLabel('Name', { exact: true }));
+    await page.keyboard.type('Keyboard Analyst');
+    await tabTo(page, page.getByLabel('First password'));
+    await page.keyboard.type('first-password-123');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toBe(`User ${username} created as analyst.`);
+    const row = page.getByTestId(`user-${username}`);
+    await row.waitFor();
+
+    // the admin's own row: role and account controls are off, and say why
+    const own = page.getByLabel('Role of daudi');
+    expect(await own.isDisabled()).toBe(true);
+    expect(await own.getAttribute('aria-describedby')).toBe('self-note');
+    expect(await page.getByTestId('disable-daudi').isDisabled()).toBe(true);
+    expect(await page.locator('#self-note').textContent()).toContain('changed by another admin');
+
+    // a role change and a password reset (the mouse is fine here)
+    await page.getByLabel(`Role of ${username}`).selectOption('senior_analyst');
+    await page.getByTestId(`save-role-${username}`).click();
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toBe(`${username} is now senior analyst.`);
+    await page.getByTestId(`reset-${username}`).click();
+    await page.getByLabel(`New password for ${username}`).fill('second-password-456');
+    await page.getByRole('button', { name: 'Set the password' }).click();
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toContain(`${username}'s password was reset`);
+    const login = (password: string) => fetch(`${h.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    expect((await login('first-password-123')).status).toBe(401);
+    const before = await login('second-password-456');
+    expect(before.status).toBe(200);
+    const token = ((await before.json()) as { token: string }).token;
+
+    // disabled by keyboard
+    await tabTo(page, page.getByTestId(`disable-${username}`));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toContain(`${username} is disabled`);
+    await expect.poll(() => row.textContent()).toContain('Disabled');
+    await screenshot(page, 'admin-users');
+
+    // the disabled user cannot sign in, and the session they had stopped at once
+    expect((await login('second-password-456')).status).toBe(401);
+    expect((await fetch(`${h.baseUrl}/api/cases`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    const refused = await h.context.newPage();
+    await refused.goto(`${h.baseUrl}/login`);
+    await refused.getByLabel('Username').fill(username);
+    await refused.getByLabel('Password').fill('second-password-456');
+    await refused.getByRole('button', { name: 'Sign in' }).click();
+    await refused.locator('#login-error').waitFor();
+  }, 300_000);
+});
