@@ -1,7 +1,8 @@
 // A typed client for the part of Ballerine's workflows-service API that Kinga uses: its workflow
-// definition, workflow runs (cases) and the events that move a run. Every call has a timeout;
-// failures are BallerineErrors that say whether trying again can help. The API key is sent only in
-// the Authorization header and is scrubbed from every message.
+// definition, workflow runs (cases) and the events that move a run. A thin adapter on the shared
+// vendor HTTP core (../vendorHttp.ts: timeout, retry classification, scrubbing); failures are
+// BallerineErrors. The API key is sent only in the Authorization header.
+import { createVendorHttp, VendorHttpError } from '../vendorHttp';
 
 /** One state of a statechart-json definition (xstate-like). */
 export interface StateNode {
@@ -84,19 +85,9 @@ export interface WorkflowEvent {
   payload?: Record<string, unknown>;
 }
 
-export class BallerineError extends Error {
+/** A failed Ballerine call: the shared vendor error (code, status, retryable, scrubbed body). */
+export class BallerineError extends VendorHttpError {
   override name = 'BallerineError';
-  constructor(
-    message: string,
-    /** the HTTP status, or null when no answer came (network error, timeout) */
-    readonly status: number | null,
-    /** 5xx, 429, timeouts and network errors: the same call may succeed later */
-    readonly retryable: boolean,
-    /** the response body (credentials scrubbed), when there was one */
-    readonly body: string | null,
-  ) {
-    super(message);
-  }
 }
 
 export interface BallerineClientOptions {
@@ -118,60 +109,37 @@ export interface BallerineClient {
   sendEvent(id: string, event: WorkflowEvent): Promise<WorkflowRuntime>;
 }
 
-const MAX_BODY_IN_MESSAGE = 2000;
-
-/** HTTP statuses worth retrying: the server's trouble, not the request's. */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
-
 export function createBallerineClient(options: BallerineClientOptions): BallerineClient {
-  const doFetch = options.fetch ?? fetch;
   const base = new URL(options.baseUrl);
   // Messages name the service without any userinfo the URL might carry.
   const origin = `${base.protocol}//${base.host}${base.pathname.replace(/\/+$/, '')}`;
-  const scrub = (text: string) => (options.apiKey.length >= 4 ? text.split(options.apiKey).join('[redacted]') : text);
+  const http = createVendorHttp({
+    timeoutMs: options.timeoutMs,
+    secrets: [options.apiKey],
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    error: (message, fields) => new BallerineError(message, fields),
+  });
+  const protocolError = (message: string, body: string | null = null) => http.error(message, { code: 'protocol', status: 200, retryable: false, body });
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, allow404 = false): Promise<T | null> {
-    const where = `Ballerine ${method} ${origin}${path}`;
-    let status: number;
-    let text: string;
-    try {
-      // One signal for the whole exchange, so a body that never finishes also times out.
-      const res = await doFetch(`${origin}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${options.apiKey}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      status = res.status;
-      text = await res.text();
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-      const reason = timedOut ? `no answer within ${options.timeoutMs} ms` : `network error: ${e.cause?.code ?? e.cause?.message ?? e.message}`;
-      throw new BallerineError(scrub(`${where}: ${reason}`), null, true, null);
-    }
-    if (status === 404 && allow404) return null;
-    if (status < 200 || status >= 300) {
-      const shown = scrub(text);
-      const excerpt = shown.length > MAX_BODY_IN_MESSAGE ? `${shown.slice(0, MAX_BODY_IN_MESSAGE)}…` : shown;
-      throw new BallerineError(`${where} answered ${status}: ${excerpt || '(empty body)'}`, status, isRetryableStatus(status), shown);
-    }
-    if (!text) return null;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new BallerineError(`${where} answered ${status} with a body that is not JSON`, status, false, scrub(text));
-    }
+    const what = `Ballerine ${method} ${origin}${path}`;
+    const answer = await http.exchange(what, `${origin}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (answer.status === 404 && allow404) return null;
+    if (!answer.ok) throw http.failure(what, answer);
+    if (!answer.text) return null;
+    return http.json<T>(what, answer);
   }
 
   const nonNull = <T>(value: T | null, what: string): T => {
-    if (value === null) throw new BallerineError(`Ballerine answered without ${what}`, 200, false, null);
+    if (value === null) throw protocolError(`Ballerine answered without ${what}`);
     return value;
   };
 
@@ -187,7 +155,7 @@ export function createBallerineClient(options: BallerineClientOptions): Ballerin
     async ensureWorkflowDefinition(input) {
       const check = (found: WorkflowDefinition) => {
         if (found.name !== input.name) {
-          throw new BallerineError(`Ballerine workflow definition ${input.id} exists but is named "${found.name}", not "${input.name}"`, 200, false, null);
+          throw protocolError(`Ballerine workflow definition ${input.id} exists but is named "${found.name}", not "${input.name}"`);
         }
         return found;
       };
@@ -207,7 +175,7 @@ export function createBallerineClient(options: BallerineClientOptions): Ballerin
 
     async runWorkflow(request) {
       const result = nonNull(await call<RunResult>('POST', '/api/v1/external/workflows/run', request), 'a run');
-      if (!result.workflowRuntimeId) throw new BallerineError('Ballerine answered the run without a workflowRuntimeId', 200, false, JSON.stringify(result));
+      if (!result.workflowRuntimeId) throw protocolError('Ballerine answered the run without a workflowRuntimeId', JSON.stringify(result));
       return result;
     },
 

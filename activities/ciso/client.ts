@@ -4,8 +4,10 @@
 // `Authorization: Token <personal access token>`, lists are limit/offset pages, errors are
 // 400 {field: [messages]}. A redirect is never followed: it means a path lost its slash.
 //
-// Errors carry the method, the path, the status and the body (cut short), never the token.
-// Network errors, timeouts, 408, 429 and 5xx are retryable; any other 4xx is not.
+// A thin adapter on the shared vendor HTTP core (../vendorHttp.ts): errors carry the method, the
+// path, the status and the body (cut short), never the token; network errors, timeouts, 408, 429
+// and 5xx are retryable, any other 4xx is not.
+import { createVendorHttp, VendorHttpError, type VendorErrorFields } from '../vendorHttp';
 
 export interface CisoClientOptions {
   /** the installation's base URL, e.g. https://ciso.bank.example (with or without /api) */
@@ -115,29 +117,29 @@ export interface CisoRegister {
   assessmentId: string;
 }
 
-const MAX_BODY = 2000;
 const MAX_PAGES = 100;
 const PAGE_SIZE = 500;
 
-export class CisoApiError extends Error {
+/** A failed CISO Assistant call: the shared vendor error, with the method and the path called. */
+export class CisoApiError extends VendorHttpError {
   override name = 'CisoApiError';
   constructor(
     message: string,
+    fields: VendorErrorFields,
     readonly method: string,
     readonly path: string,
-    /** null: no HTTP answer (network error or timeout) */
-    readonly status: number | null,
-    readonly body: string,
-    readonly retryable: boolean,
   ) {
-    super(message);
+    super(message, fields);
   }
 
   /** A 400 whose body says the name is taken in its scope (CISO Assistant's uniqueness check). */
   get nameTaken(): boolean {
-    return this.status === 400 && /already used in this scope|already exists/i.test(this.body);
+    return this.status === 400 && /already used in this scope|already exists/i.test(this.body ?? '');
   }
 }
+
+/** What the client itself finds wrong in an answer: final. */
+const protocolError = (message: string, method: string, path: string) => new CisoApiError(message, { code: 'protocol', status: null, retryable: false, body: null }, method, path);
 
 function sameName(a: string, b: string): boolean {
   // CISO Assistant's uniqueness is case-insensitive (iexact)
@@ -146,59 +148,37 @@ function sameName(a: string, b: string): boolean {
 
 export class CisoClient {
   private readonly api: string;
-  private readonly token: string;
-  private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly options: CisoClientOptions;
 
   constructor(options: CisoClientOptions) {
     this.api = `${options.baseUrl.replace(/\/+$/, '').replace(/\/api$/, '')}/api`;
-    this.token = options.token;
-    this.timeoutMs = options.timeoutMs;
-    this.fetchImpl = options.fetch ?? fetch;
-  }
-
-  /** Never leaks the token, whatever a server echoes back. */
-  private scrub(text: string): string {
-    return this.token ? text.split(this.token).join('[redacted]') : text;
+    this.options = options;
   }
 
   async request<T>(method: string, path: string, opts: { query?: Record<string, string | number>; body?: unknown } = {}): Promise<T> {
     if (!path.startsWith('/') || !path.endsWith('/')) throw new Error(`CISO Assistant paths start and end with "/": ${path}`);
     const query = opts.query ? `?${new URLSearchParams(Object.entries(opts.query).map(([k, v]) => [k, String(v)])).toString()}` : '';
-    let res: Response;
-    try {
-      res = await this.fetchImpl(`${this.api}${path}${query}`, {
-        method,
-        headers: {
-          authorization: `Token ${this.token}`,
-          accept: 'application/json',
-          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${e.cause?.code ?? e.name}: ${e.message}`;
-      throw new CisoApiError(this.scrub(`CISO Assistant ${method} /api${path}: ${why}`), method, path, null, '', true);
-    }
-    const text = this.scrub(await res.text().catch(() => ''));
-    const body = text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text;
-    if (res.status >= 300 && res.status < 400) {
-      const where = res.headers.get('location') ?? '?';
-      throw new CisoApiError(`CISO Assistant ${method} /api${path}: redirected (${res.status}) to ${this.scrub(where)}; is the base URL right?`, method, path, res.status, body, false);
-    }
-    if (!res.ok) {
-      const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-      throw new CisoApiError(`CISO Assistant ${method} /api${path}: HTTP ${res.status}: ${body || res.statusText}`, method, path, res.status, body, retryable);
-    }
-    if (res.status === 204 || text === '') return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new CisoApiError(`CISO Assistant ${method} /api${path}: the answer is not JSON: ${body.slice(0, 200)}`, method, path, res.status, body, false);
-    }
+    const http = createVendorHttp({
+      timeoutMs: this.options.timeoutMs,
+      secrets: [this.options.token],
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      error: (message, fields) => new CisoApiError(message, fields, method, path),
+    });
+    const what = `CISO Assistant ${method} /api${path}`;
+    const answer = await http.exchange(what, `${this.api}${path}${query}`, {
+      method,
+      headers: {
+        authorization: `Token ${this.options.token}`,
+        accept: 'application/json',
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      // a redirect means a path lost its slash or the base URL is wrong: an error, never followed
+      redirect: 'manual',
+    });
+    if (!answer.ok) throw http.failure(what, answer);
+    if (answer.status === 204 || answer.text === '') return undefined as T;
+    return http.json<T>(what, answer);
   }
 
   /** Every item of a list endpoint, page by page (limit/offset). */
@@ -267,7 +247,7 @@ export class CisoClient {
     }
     const imported = await find();
     if (!imported) {
-      throw new CisoApiError(`CISO Assistant: risk matrix ${matrixUrn} is still missing after importing ${libraryUrn}`, 'POST', '/stored-libraries/', null, '', false);
+      throw protocolError(`CISO Assistant: risk matrix ${matrixUrn} is still missing after importing ${libraryUrn}`, 'POST', '/stored-libraries/');
     }
     return imported.id;
   }
@@ -285,9 +265,9 @@ export class CisoClient {
     const matrix = relatedId(item.risk_matrix);
     if (matrix !== matrixId) {
       // the matrix of an assessment cannot change: the 0-based indexes would mean something else
-      throw new CisoApiError(`CISO Assistant: risk assessment "${name}" uses another risk matrix (${matrix}); rename CISO_ASSESSMENT or fix it there`, 'GET', '/risk-assessments/', null, '', false);
+      throw protocolError(`CISO Assistant: risk assessment "${name}" uses another risk matrix (${matrix}); rename CISO_ASSESSMENT or fix it there`, 'GET', '/risk-assessments/');
     }
-    if (item.is_locked) throw new CisoApiError(`CISO Assistant: risk assessment "${name}" is locked`, 'GET', '/risk-assessments/', null, '', false);
+    if (item.is_locked) throw protocolError(`CISO Assistant: risk assessment "${name}" is locked`, 'GET', '/risk-assessments/');
     return item.id;
   }
 

@@ -1,9 +1,11 @@
 // Delivery channels for management notifications. Each says whether a failure is worth retrying:
 // a refused request (4xx, a permanent SMTP reply) is not; a timeout, a network error, 5xx or a
 // temporary SMTP reply is. Secrets (bearer token, HMAC key, SMTP password) never reach an error.
+// The webhook is an adapter on the shared vendor HTTP core (../vendorHttp.ts).
 import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { EmailChannelConfig, NotificationChannelName, WebhookChannelConfig } from '../../config/notifications';
+import { createVendorHttp, VendorHttpError } from '../vendorHttp';
 
 export interface OutgoingNotification {
   /** the notifications row's key: receivers use it to drop a repeated delivery */
@@ -46,7 +48,7 @@ function scrub(text: string, secrets: (string | undefined)[]): string {
  * "<t>.<body>" with NOTIFY_WEBHOOK_SECRET>, so the receiver can check origin and freshness.
  */
 export function createWebhookChannel(config: WebhookChannelConfig, timeoutMs: number, fetchImpl: typeof fetch = fetch): DeliveryChannel {
-  const secrets = [config.token, config.secret];
+  const http = createVendorHttp({ timeoutMs, secrets: [config.token, config.secret], fetch: fetchImpl, maxBody: MAX_BODY });
   const target = (() => {
     const u = new URL(config.url);
     u.search = '';
@@ -71,21 +73,14 @@ export function createWebhookChannel(config: WebhookChannelConfig, timeoutMs: nu
         const t = Math.floor(Date.now() / 1000);
         headers['x-kinga-signature'] = `t=${t},v1=${createHmac('sha256', config.secret).update(`${t}.${body}`).digest('hex')}`;
       }
-      let res: Response;
       try {
-        res = await fetchImpl(config.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+        // a redirect is not followed: the receiver's URL is configured, not discovered
+        const answer = await http.exchange(`webhook ${target}`, config.url, { method: 'POST', headers, body, redirect: 'manual' });
+        if (!answer.ok) throw http.failure(`webhook ${target}`, answer);
       } catch (err) {
-        const e = err as Error & { cause?: { code?: string } };
-        const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.cause?.code ?? e.name}: ${e.message}`;
-        throw new DeliveryError(scrub(`webhook ${target}: ${why}`, secrets), false);
+        if (err instanceof VendorHttpError) throw new DeliveryError(err.message, !err.retryable);
+        throw err;
       }
-      if (res.ok) {
-        await res.body?.cancel().catch(() => undefined);
-        return;
-      }
-      const text = scrub((await res.text().catch(() => '')).slice(0, MAX_BODY), secrets);
-      const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-      throw new DeliveryError(`webhook ${target}: HTTP ${res.status}${text ? `: ${text}` : ''}`, !retryable);
     },
     close() {},
   };

@@ -119,7 +119,7 @@ describe('the webhook channel', () => {
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'notification_failed', nonRetryable: false });
     const failed = await row(`${key}:webhook`);
-    expect(failed).toMatchObject({ attempts: 1, delivered_at: null, last_error: expect.stringContaining('HTTP 503') });
+    expect(failed).toMatchObject({ attempts: 1, delivered_at: null, last_error: expect.stringContaining('answered 503') });
     expect(failed.last_error).not.toContain(BEARER);
     expect(failed.last_error).not.toContain(SECRET);
 
