@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { ScoreBreakdown, Transaction } from '../risk/types';
 import type { AttentionStep, CaseEventView, CasePolicy, CaseView, TransactionStatus } from '../workflows/lifecycle/definitions';
+import { MAX_ESCALATION_LEVEL } from '../workflows/lifecycle/definitions';
 import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
 import { toTransaction, type TransactionRow } from './rows';
@@ -91,7 +92,7 @@ export function createLifecycleActivities({ db, config }: ActivityDeps) {
         transaction: toTransaction(row),
         casePolicy: {
           slaMs: { medium: sla.mediumMs, high: sla.highMs, escalated: sla.escalatedMs },
-          maxEscalationLevel: 2,
+          maxEscalationLevel: MAX_ESCALATION_LEVEL,
           tazamaTimeoutMs: config.tazama.timeoutMs,
           tazamaAlertPoints: tazama.alertPoints,
         },

@@ -10,7 +10,8 @@ import { roleMayDecide, type Role } from '../../workflows/lifecycle/definitions'
 import type { ApiDeps, AuthUser } from '../context';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../errors';
 import type { CaseParams } from './schemas';
-import type { CaseRecord } from './views';
+import { casePermissions, DECIDING_ROLES, takeRefusal } from './permissions';
+import { caseView, caseJson, type CaseJson, type CaseRecord } from './views';
 
 export const MAX_BULK_ASSIGN = 100;
 
@@ -25,8 +26,9 @@ export const bulkAssignmentBody = z.strictObject({
 export type BulkAssignmentBody = z.output<typeof bulkAssignmentBody>;
 
 export interface AssignmentResult {
-  case: CaseRecord;
+  case: CaseJson;
 }
+export const assignmentResultJson = z.object({ case: caseJson });
 
 export interface BulkAssignmentResult {
   assignee: string | null;
@@ -41,7 +43,6 @@ export interface Assignee {
   role: Role;
 }
 
-const DECIDING_ROLES: Role[] = ['analyst', 'senior_analyst'];
 
 async function audit(trx: Knex, row: CaseRecord, type: 'case_assigned' | 'case_released', actor: AuthUser, details: Record<string, unknown>): Promise<void> {
   await trx('case_events').insert({
@@ -65,10 +66,8 @@ export async function takeCase(db: Knex, id: number, user: AuthUser): Promise<Ca
   return db.transaction(async (trx) => {
     const current = await trx<CaseRecord>('analyst_cases').where({ id }).first();
     if (!current) throw new NotFoundError(`case ${id} not found`);
-    if (current.status === 'closed') throw new ConflictError(`case ${id} is closed`);
-    if (!roleMayDecide(user.role, current.required_role as Role)) {
-      throw new ForbiddenError(`role ${user.role} may not take case ${id}: it needs ${current.required_role}`);
-    }
+    const refused = takeRefusal(current, user);
+    if (refused) throw refused.code === 'conflict' ? new ConflictError(refused.reason) : new ForbiddenError(refused.reason);
     if (current.assignee === user.username) return current;
     const [taken] = await trx<CaseRecord>('analyst_cases')
       .where({ id })
@@ -102,7 +101,7 @@ export async function releaseCase(db: Knex, id: number, user: AuthUser): Promise
 
 /** Active users who may work cases: the senior analyst's choice when assigning. */
 export async function listAssignees(db: Knex): Promise<Assignee[]> {
-  const rows = await db('users').where({ active: true }).whereIn('role', DECIDING_ROLES).orderBy('display_name').select('username', 'display_name', 'role');
+  const rows = await db('users').where({ active: true }).whereIn('role', [...DECIDING_ROLES]).orderBy('display_name').select('username', 'display_name', 'role');
   return rows.map((r: { username: string; display_name: string; role: Role }) => ({ username: r.username, displayName: r.display_name, role: r.role }));
 }
 
@@ -112,7 +111,7 @@ export async function assignCases(db: Knex, body: BulkAssignmentBody, actor: Aut
   if (body.assignee !== null) {
     const user = await db('users').where({ username: body.assignee }).first<{ username: string; display_name: string; role: Role; active: boolean } | undefined>();
     if (!user || !user.active) throw new UnprocessableError(`assignee: ${body.assignee} is not an active user`, 'assignee');
-    if (!DECIDING_ROLES.includes(user.role)) throw new UnprocessableError(`assignee: ${body.assignee} is ${user.role} and does not work cases`, 'assignee');
+    if (!(DECIDING_ROLES as readonly Role[]).includes(user.role)) throw new UnprocessableError(`assignee: ${body.assignee} is ${user.role} and does not work cases`, 'assignee');
     target = { username: user.username, displayName: user.display_name, role: user.role };
   }
   const ids = [...new Set(body.caseIds)];
@@ -145,14 +144,16 @@ export function assignmentHandlers(deps: Pick<ApiDeps, 'db'>) {
     return u;
   };
   const take: RequestHandler<CaseParams, AssignmentResult> = async (req, res) => {
-    const row = await takeCase(deps.db, req.params.id, user(req.user));
+    const caller = user(req.user);
+    const row = await takeCase(deps.db, req.params.id, caller);
     req.log.info({ caseId: row.id, assignee: row.assignee }, 'case taken');
-    res.json({ case: row });
+    res.json({ case: caseView(row, casePermissions(row, caller)) });
   };
   const release: RequestHandler<CaseParams, AssignmentResult> = async (req, res) => {
-    const row = await releaseCase(deps.db, req.params.id, user(req.user));
+    const caller = user(req.user);
+    const row = await releaseCase(deps.db, req.params.id, caller);
     req.log.info({ caseId: row.id }, 'case released');
-    res.json({ case: row });
+    res.json({ case: caseView(row, casePermissions(row, caller)) });
   };
   const bulk: RequestHandler<Record<string, string>, BulkAssignmentResult, BulkAssignmentBody> = async (req, res) => {
     const result = await assignCases(deps.db, req.body, user(req.user));

@@ -7,7 +7,8 @@ import type { ApiDeps } from '../context';
 import { requireAuth } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
-import { decimalJson, timestampJson } from '../transactions/views';
+import { RISK_LEVELS } from '../../risk/types';
+import { decimalJson, isoTime, timestampJson, type TransactionRecord } from '../transactions/views';
 
 export const customerParams = z.object({
   id: singleLineText(64),
@@ -25,37 +26,61 @@ export const customerTransactionsQuery = z.object({
 type CustomerParams = z.output<typeof customerParams>;
 type CustomerTransactionsQuery = z.output<typeof customerTransactionsQuery>;
 
-export interface CustomerTransaction {
-  transaction_ref: string;
-  amount: string;
-  currency: string;
-  txn_type: string;
-  channel: string;
-  merchant_name: string | null;
-  city: string;
-  country: string;
-  occurred_at: Date;
-  status: string;
-  risk_level: string | null;
-  risk_score: string | null;
-  source: string;
-}
+/** The row columns the list reads. */
+type CustomerTransactionRow = Pick<TransactionRecord, 'transaction_ref' | 'amount' | 'currency' | 'txn_type' | 'channel' | 'merchant_name' | 'city' | 'country' | 'occurred_at' | 'status' | 'risk_level' | 'risk_score' | 'source'>;
+
+export const customerTransactionJson = z
+  .object({
+    transactionRef: z.string(),
+    amount: decimalJson,
+    currency: z.string(),
+    type: z.string(),
+    channel: z.string(),
+    merchantName: z.string().nullable(),
+    city: z.string(),
+    country: z.string(),
+    occurredAt: timestampJson,
+    status: z.string(),
+    riskLevel: z.enum(RISK_LEVELS).nullable(),
+    riskScore: decimalJson.nullable(),
+    source: z.string(),
+  })
+  .meta({ id: 'CustomerTransaction', description: "One of a customer's recent transactions" });
+export type CustomerTransaction = z.infer<typeof customerTransactionJson>;
 
 export interface CustomerTransactions {
   customerId: string;
   items: CustomerTransaction[];
 }
 
+function customerTransactionView(row: CustomerTransactionRow): CustomerTransaction {
+  return {
+    transactionRef: row.transaction_ref,
+    amount: row.amount,
+    currency: row.currency,
+    type: row.txn_type,
+    channel: row.channel,
+    merchantName: row.merchant_name,
+    city: row.city,
+    country: row.country,
+    occurredAt: isoTime(row.occurred_at),
+    status: row.status,
+    riskLevel: row.risk_level as CustomerTransaction['riskLevel'],
+    riskScore: row.risk_score,
+    source: row.source,
+  };
+}
+
 /** Newest first, by the time they happened (transactions_customer_time_idx). */
 export async function customerTransactions(db: Knex, customerId: string, limit: number, exclude?: string): Promise<CustomerTransaction[]> {
   const q = db('transactions')
     .where({ customer_id: customerId })
-    .select<CustomerTransaction[]>('transaction_ref', 'amount', 'currency', 'txn_type', 'channel', 'merchant_name', 'city', 'country', 'occurred_at', 'status', 'risk_level', 'risk_score', 'source')
+    .select<CustomerTransactionRow[]>('transaction_ref', 'amount', 'currency', 'txn_type', 'channel', 'merchant_name', 'city', 'country', 'occurred_at', 'status', 'risk_level', 'risk_score', 'source')
     .orderBy('occurred_at', 'desc')
     .orderBy('transaction_ref', 'desc')
     .limit(limit);
   if (exclude) q.whereNot('transaction_ref', exclude);
-  return q;
+  return (await q).map(customerTransactionView);
 }
 
 export const customersRegistry = featureRegistry();
@@ -72,23 +97,7 @@ documentRoute(customersRegistry, {
       description: 'The transactions',
       body: z.object({
         customerId: z.string(),
-        items: z.array(
-          z.looseObject({
-            transaction_ref: z.string(),
-            amount: decimalJson,
-            currency: z.string(),
-            txn_type: z.string(),
-            channel: z.string(),
-            merchant_name: z.string().nullable(),
-            city: z.string(),
-            country: z.string(),
-            occurred_at: timestampJson,
-            status: z.string(),
-            risk_level: z.string().nullable(),
-            risk_score: decimalJson.nullable(),
-            source: z.string(),
-          }),
-        ),
+        items: z.array(customerTransactionJson),
       }),
     },
   },

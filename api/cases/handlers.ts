@@ -12,7 +12,8 @@ export type DecisionAnswer =
 
 export function caseHandlers(deps: ApiDeps) {
   const show: RequestHandler<CaseParams, CaseDetail> = async (req, res) => {
-    const detail = await getCase(deps.db, deps.config, req.params.id);
+    if (!req.user) throw new UnauthorizedError();
+    const detail = await getCase(deps.db, deps.config, req.params.id, req.user);
     if (!detail) throw new NotFoundError(`case ${req.params.id} not found`);
     res.json(detail);
   };

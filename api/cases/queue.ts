@@ -9,7 +9,8 @@ import type { ApiDeps } from '../context';
 import { UnauthorizedError } from '../errors';
 import { listCasesQuery } from './schemas';
 import type { CasePage } from './service';
-import type { CaseListItem } from './views';
+import { casePermissions, type Caller } from './permissions';
+import { caseListItemView, type CaseListItem } from './views';
 
 export const QUEUE_SORTS = ['priority', 'opened_at', 'sla_due_at', 'amount', 'risk_score', 'updated_at'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
@@ -62,8 +63,8 @@ const SORT_COLUMNS: Record<Exclude<QueueSort, 'priority'>, string> = {
   updated_at: 'c.updated_at',
 };
 
-export async function listQueue(db: Knex, f: QueueQuery, username: string, now = new Date()): Promise<CasePage> {
-  const base = () => applyQueueFilters(db('analyst_cases as c').join('transactions as t', 't.transaction_ref', 'c.transaction_ref'), f, username, now);
+export async function listQueue(db: Knex, f: QueueQuery, caller: Caller, now = new Date()): Promise<CasePage> {
+  const base = () => applyQueueFilters(db('analyst_cases as c').join('transactions as t', 't.transaction_ref', 'c.transaction_ref'), f, caller.username, now);
   const [countRow] = await base().count<{ total: number | string }[]>({ total: '*' });
   const q = base().select<CaseListItem[]>(
     'c.*',
@@ -88,12 +89,12 @@ export async function listQueue(db: Knex, f: QueueQuery, username: string, now =
     q.orderByRaw(`${SORT_COLUMNS[f.sort]} ${f.dir ?? 'asc'} nulls last`);
   }
   const rows = await q.orderBy('c.id', 'asc').limit(f.limit).offset(f.offset);
-  return { items: rows, total: Number(countRow?.total ?? 0), limit: f.limit, offset: f.offset };
+  return { items: rows.map((row) => caseListItemView(row, casePermissions(row, caller))), total: Number(countRow?.total ?? 0), limit: f.limit, offset: f.offset };
 }
 
 export function queueHandler(deps: Pick<ApiDeps, 'db'>): RequestHandler<Record<string, string>, CasePage, unknown, QueueQuery> {
   return async (req, res) => {
     if (!req.user) throw new UnauthorizedError();
-    res.json(await listQueue(deps.db, req.query, req.user.username));
+    res.json(await listQueue(deps.db, req.query, req.user));
   };
 }

@@ -4,12 +4,14 @@ import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
-import { transactionRecordJson } from '../transactions/views';
-import { assignmentHandlers, bulkAssignmentBody } from './assignment';
+import { transactionJson } from '../transactions/views';
+import { assignmentHandlers, assignmentResultJson, bulkAssignmentBody } from './assignment';
 import { caseHandlers } from './handlers';
 import { queueHandler, queueQuery } from './queue';
 import { caseParams, decisionBody, decisionStatusParams, lifecycleStateJson } from './schemas';
-import { caseEventJson, caseListItemJson, caseRecordJson } from './views';
+import { ROLES } from '../../workflows/lifecycle/definitions';
+import { DECIDING_ROLES } from './permissions';
+import { caseEventJson, caseJson, caseListItemJson } from './views';
 
 export const casesRegistry = featureRegistry();
 const tags = ['cases'];
@@ -18,13 +20,12 @@ const caseNotFound = { description: 'No such case' };
 const casePage = z.object({ items: z.array(caseListItemJson), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).meta({ id: 'CasePage' });
 const caseDetail = z
   .object({
-    case: caseRecordJson,
-    transaction: transactionRecordJson.nullable(),
+    case: caseJson,
+    transaction: z.union([transactionJson, z.null()]),
     events: z.array(caseEventJson).meta({ description: "the transaction's whole audit trail, oldest first" }),
     temporalUiUrl: z.string().nullable(),
   })
   .meta({ id: 'CaseDetail' });
-const assignmentResult = z.object({ case: caseRecordJson });
 
 documentRoute(casesRegistry, {
   method: 'get',
@@ -44,7 +45,7 @@ documentRoute(casesRegistry, {
   responses: {
     200: {
       description: 'The users',
-      body: z.object({ items: z.array(z.object({ username: z.string(), displayName: z.string(), role: z.string() })) }),
+      body: z.object({ items: z.array(z.object({ username: z.string(), displayName: z.string(), role: z.enum(ROLES) })) }),
     },
   },
 });
@@ -91,7 +92,7 @@ documentRoute(casesRegistry, {
     '200: applied. 202: not confirmed in time (worker down or slow); the decision stays queued in Temporal and is applied ' +
     'when the workflow runs; follow it at `followUrl` (also Location). 4xx: refused, nothing changed. 503 + Retry-After: ' +
     'Temporal cannot be reached; nothing was decided.',
-  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst'] },
+  access: { auth: 'bearer', roles: DECIDING_ROLES },
   request: { params: caseParams, body: decisionBody },
   responses: {
     200: {
@@ -142,18 +143,18 @@ documentRoute(casesRegistry, {
   path: '/api/cases/:id/assignment',
   tags,
   summary: 'Take a case',
-  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst'] },
+  access: { auth: 'bearer', roles: DECIDING_ROLES },
   request: { params: caseParams },
-  responses: { 200: { description: 'The case, now yours', body: assignmentResult }, 404: caseNotFound, 409: { description: 'Closed, or taken by someone else' } },
+  responses: { 200: { description: 'The case, now yours', body: assignmentResultJson }, 404: caseNotFound, 409: { description: 'Closed, or taken by someone else' } },
 });
 documentRoute(casesRegistry, {
   method: 'delete',
   path: '/api/cases/:id/assignment',
   tags,
   summary: 'Give a case back to the queue',
-  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst'] },
+  access: { auth: 'bearer', roles: DECIDING_ROLES },
   request: { params: caseParams },
-  responses: { 200: { description: 'The case, unassigned', body: assignmentResult }, 404: caseNotFound, 409: { description: 'Someone else holds it' } },
+  responses: { 200: { description: 'The case, unassigned', body: assignmentResultJson }, 404: caseNotFound, 409: { description: 'Someone else holds it' } },
 });
 
 export function casesRouter(deps: ApiDeps): Router {
@@ -167,9 +168,9 @@ export function casesRouter(deps: ApiDeps): Router {
   router.post('/assignments', requireRole('senior_analyst'), validate({ body: bulkAssignmentBody }), assignment.bulk);
   router.get('/:id', validate({ params: caseParams }), handlers.show);
   // Compliance and admin never decide; which analyst may decide which case is the workflow's rule.
-  router.post('/:id/decision', requireRole('analyst', 'senior_analyst'), validate({ params: caseParams, body: decisionBody }), handlers.decide);
+  router.post('/:id/decision', requireRole(...DECIDING_ROLES), validate({ params: caseParams, body: decisionBody }), handlers.decide);
   router.get('/:id/decisions/:requestId', validate({ params: decisionStatusParams }), handlers.decisionState);
-  router.post('/:id/assignment', requireRole('analyst', 'senior_analyst'), validate({ params: caseParams }), assignment.take);
-  router.delete('/:id/assignment', requireRole('analyst', 'senior_analyst'), validate({ params: caseParams }), assignment.release);
+  router.post('/:id/assignment', requireRole(...DECIDING_ROLES), validate({ params: caseParams }), assignment.take);
+  router.delete('/:id/assignment', requireRole(...DECIDING_ROLES), validate({ params: caseParams }), assignment.release);
   return router;
 }

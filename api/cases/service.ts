@@ -15,23 +15,24 @@ import { decideUpdate, type Actor, type LifecycleState } from '../../workflows/l
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import { ConflictError, ForbiddenError, GatewayTimeoutError, HttpError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import { temporalCheck } from '../../observability/health';
-import type { TransactionRecord } from '../transactions/views';
+import { transactionView, type TransactionJson, type TransactionRecord } from '../transactions/views';
+import { casePermissions, type Caller } from './permissions';
 import type { DecisionBody } from './schemas';
-import type { CaseEventRecord, CaseListItem, CaseRecord } from './views';
+import { caseEventView, caseView, type CaseEventJson, type CaseEventRecord, type CaseJson, type CaseListItemJson, type CaseRecord } from './views';
 
 /** One page of the case queue (api/cases/queue.ts reads it). */
 export interface CasePage {
-  items: CaseListItem[];
+  items: CaseListItemJson[];
   total: number;
   limit: number;
   offset: number;
 }
 
 export interface CaseDetail {
-  case: CaseRecord;
-  transaction: TransactionRecord | null;
+  case: CaseJson;
+  transaction: TransactionJson | null;
   /** the transaction's whole audit trail (also steps before the case opened), oldest first */
-  events: CaseEventRecord[];
+  events: CaseEventJson[];
   temporalUiUrl: string | null;
 }
 
@@ -41,7 +42,7 @@ export function temporalUiLink(config: Pick<KingaConfig, 'temporal'>, workflowId
   return `${base}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-export async function getCase(db: Knex, config: Pick<KingaConfig, 'temporal'>, id: number): Promise<CaseDetail | null> {
+export async function getCase(db: Knex, config: Pick<KingaConfig, 'temporal'>, id: number, caller: Caller): Promise<CaseDetail | null> {
   const row = await db<CaseRecord>('analyst_cases').where({ id }).first();
   if (!row) return null;
   const [txn, events] = await Promise.all([
@@ -49,9 +50,9 @@ export async function getCase(db: Knex, config: Pick<KingaConfig, 'temporal'>, i
     db<CaseEventRecord>('case_events').where({ transaction_ref: row.transaction_ref }).orWhere({ case_id: row.id }).orderBy('id', 'asc'),
   ]);
   return {
-    case: row,
-    transaction: txn ?? null,
-    events,
+    case: caseView(row, casePermissions(row, caller)),
+    transaction: txn ? transactionView(txn) : null,
+    events: events.map(caseEventView),
     temporalUiUrl: temporalUiLink(config, row.workflow_id),
   };
 }

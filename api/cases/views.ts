@@ -1,6 +1,11 @@
-// Rows of analyst_cases and case_events, answered as they are (see transactions/views.ts).
+// A case as the API answers it: camelCase view models defined once here (zod: the OpenAPI
+// document and the UI's generated types follow them), mapped from the analyst_cases and
+// case_events rows by the functions below only. Each case carries what the caller may do with it
+// (permissions.ts), so the UI never re-derives the decision rules.
 import { z } from 'zod';
-import { decimalJson, timestampJson } from '../transactions/views';
+import { ROLES } from '../../workflows/lifecycle/definitions';
+import { decimalJson, isoTime, timestampJson } from '../transactions/views';
+import { casePermissionsJson, type CasePermissions } from './permissions';
 
 export interface CaseRecord {
   id: number;
@@ -19,6 +24,8 @@ export interface CaseRecord {
   decided_at: Date | null;
   opened_at: Date;
   updated_at: Date;
+  /** the case's run in Ballerine (migration add_ballerine_to_analyst_cases) */
+  ballerine_workflow_id?: string | null;
 }
 
 /** A case in the queue with the transaction facts an analyst triages by. */
@@ -51,56 +58,117 @@ export interface CaseEventRecord {
   occurred_at: Date;
 }
 
-// ---- The same rows in JSON, for the API contract (see transactions/views.ts).
-export const caseRecordJson = z
-  .looseObject({
+export const caseJson = z
+  .object({
     id: z.number().int(),
-    transaction_ref: z.string(),
-    workflow_id: z.string(),
-    risk_level: z.string(),
-    status: z.string(),
-    required_role: z.string(),
+    transactionRef: z.string(),
+    workflowId: z.string(),
+    riskLevel: z.enum(['medium', 'high']),
+    status: z.enum(['assigned', 'escalated', 'closed']),
+    requiredRole: z.enum(ROLES).meta({ description: 'the least role that may decide it now' }),
     assignee: z.string().nullable(),
-    escalation_level: z.number().int(),
-    escalated_by: z.array(z.string()),
-    sla_due_at: timestampJson,
-    decision: z.string().nullable(),
-    decided_by: z.string().nullable(),
-    decision_note: z.string().nullable(),
-    decided_at: timestampJson.nullable(),
-    opened_at: timestampJson,
-    updated_at: timestampJson,
+    escalationLevel: z.number().int(),
+    escalatedBy: z.array(z.string()),
+    slaDueAt: timestampJson,
+    decision: z.enum(['approve', 'block']).nullable(),
+    decidedBy: z.string().nullable(),
+    decisionNote: z.string().nullable(),
+    decidedAt: timestampJson.nullable(),
+    openedAt: timestampJson,
+    updatedAt: timestampJson,
+    ballerineWorkflowId: z.string().nullable().meta({ description: "the case's workflowRuntimeId in Ballerine; null until opened there (or with Ballerine off)" }),
+    permissions: casePermissionsJson,
   })
-  .meta({ id: 'CaseRow', description: 'A row of the analyst_cases table, as stored (snake_case)' });
+  .meta({ id: 'Case', description: 'An analyst case, with what the caller may do with it' });
+export type CaseJson = z.infer<typeof caseJson>;
 
-export const caseListItemJson = caseRecordJson
+export const caseListItemJson = caseJson
   .extend({
-    customer_id: z.string(),
-    account_id: z.string(),
+    customerId: z.string(),
+    accountId: z.string(),
     amount: decimalJson,
     currency: z.string(),
-    txn_type: z.string(),
+    type: z.string(),
     channel: z.string(),
-    merchant_name: z.string().nullable(),
+    merchantName: z.string().nullable(),
     city: z.string(),
     country: z.string(),
-    occurred_at: timestampJson,
-    risk_score: decimalJson.nullable(),
-    transaction_status: z.string(),
+    occurredAt: timestampJson,
+    riskScore: decimalJson.nullable(),
+    transactionStatus: z.string().meta({ description: "the transaction's status (held, flagged, approved, blocked); `status` is the case's" }),
   })
-  .meta({ id: 'CaseListItem', description: 'A case row with the transaction facts an analyst triages by' });
+  .meta({ id: 'CaseListItem', description: 'A case with the transaction facts an analyst triages by' });
+export type CaseListItemJson = z.infer<typeof caseListItemJson>;
 
 export const caseEventJson = z
-  .looseObject({
+  .object({
     id: z.number().int(),
-    event_key: z.string(),
-    transaction_ref: z.string(),
-    case_id: z.number().int().nullable(),
-    event_type: z.string(),
+    eventKey: z.string(),
+    transactionRef: z.string(),
+    caseId: z.number().int().nullable(),
+    eventType: z.string(),
     actor: z.string(),
-    actor_role: z.string().nullable(),
+    actorRole: z.string().nullable(),
     note: z.string().nullable(),
-    payload: z.unknown(),
-    occurred_at: timestampJson,
+    payload: z.record(z.string(), z.unknown()),
+    occurredAt: timestampJson,
   })
-  .meta({ id: 'CaseEventRow', description: 'A row of the append-only case_events audit trail' });
+  .meta({ id: 'CaseEvent', description: 'An entry of the append-only audit trail (case_events)' });
+export type CaseEventJson = z.infer<typeof caseEventJson>;
+
+/** The one mapping from an analyst_cases row to its API view, for the caller whose permissions it carries. */
+export function caseView(row: CaseRecord, permissions: CasePermissions): CaseJson {
+  return {
+    id: Number(row.id),
+    transactionRef: row.transaction_ref,
+    workflowId: row.workflow_id,
+    riskLevel: row.risk_level,
+    status: row.status,
+    requiredRole: row.required_role as CaseJson['requiredRole'],
+    assignee: row.assignee,
+    escalationLevel: row.escalation_level,
+    escalatedBy: row.escalated_by ?? [],
+    slaDueAt: isoTime(row.sla_due_at),
+    decision: row.decision,
+    decidedBy: row.decided_by,
+    decisionNote: row.decision_note,
+    decidedAt: isoTime(row.decided_at),
+    openedAt: isoTime(row.opened_at),
+    updatedAt: isoTime(row.updated_at),
+    ballerineWorkflowId: row.ballerine_workflow_id ?? null,
+    permissions,
+  };
+}
+
+export function caseListItemView(row: CaseListItem, permissions: CasePermissions): CaseListItemJson {
+  return {
+    ...caseView(row, permissions),
+    customerId: row.customer_id,
+    accountId: row.account_id,
+    amount: row.amount,
+    currency: row.currency,
+    type: row.txn_type,
+    channel: row.channel,
+    merchantName: row.merchant_name,
+    city: row.city,
+    country: row.country,
+    occurredAt: isoTime(row.occurred_at),
+    riskScore: row.risk_score,
+    transactionStatus: row.transaction_status,
+  };
+}
+
+export function caseEventView(row: CaseEventRecord): CaseEventJson {
+  return {
+    id: Number(row.id),
+    eventKey: row.event_key,
+    transactionRef: row.transaction_ref,
+    caseId: row.case_id === null ? null : Number(row.case_id),
+    eventType: row.event_type,
+    actor: row.actor,
+    actorRole: row.actor_role,
+    note: row.note,
+    payload: row.payload ?? {},
+    occurredAt: isoTime(row.occurred_at),
+  };
+}

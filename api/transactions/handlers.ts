@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { requestIdOf, type ApiDeps } from '../context';
-import { NotFoundError } from '../errors';
+import { NotFoundError, UnauthorizedError } from '../errors';
 import { answerInRealTime, type RealtimeResult } from './realtime';
 import type { IngestRequest, RefParams, TransactionInput } from './schemas';
 import { getTransaction, ingestTransactions, type IngestResult, type TransactionDetail } from './service';
@@ -19,7 +19,8 @@ export function transactionHandlers(deps: ApiDeps) {
   };
 
   const show: RequestHandler<RefParams, TransactionDetail> = async (req, res) => {
-    const detail = await getTransaction(deps.db, req.params.ref);
+    if (!req.user) throw new UnauthorizedError();
+    const detail = await getTransaction(deps.db, req.params.ref, req.user);
     if (!detail) throw new NotFoundError(`transaction ${req.params.ref} not found`);
     res.json(detail);
   };

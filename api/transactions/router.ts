@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { caseRecordJson } from '../cases/views';
+import { caseJson } from '../cases/views';
 import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
@@ -8,7 +8,7 @@ import { documentRoute, featureRegistry } from '../openapi/route';
 import { transactionHandlers } from './handlers';
 import { ingestSchemas, refParams, transactionBatch, transactionInput } from './schemas';
 import { realtimeAnswerJson, realtimeBodySchema, realtimePendingJson } from './realtime';
-import { transactionRecordJson } from './views';
+import { transactionJson } from './views';
 
 export const transactionsRegistry = featureRegistry();
 
@@ -62,7 +62,7 @@ documentRoute(transactionsRegistry, {
   access: { auth: 'bearer', roles: 'any' },
   request: { params: refParams },
   responses: {
-    200: { description: 'The transaction row and its case, if any', body: transactionRecordJson.extend({ case: caseRecordJson.nullable() }) },
+    200: { description: 'The transaction and its case, if any', body: transactionJson.extend({ case: z.union([caseJson, z.null()]) }).meta({ id: 'TransactionDetail' }) },
     404: { description: 'No such transaction' },
   },
 });

@@ -4,12 +4,13 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Knex } from 'knex';
 import { lifecycleWorkflowId, type LifecycleInput } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
-import type { CaseRecord } from '../cases/views';
+import { casePermissions, type Caller } from '../cases/permissions';
+import { caseView, type CaseJson, type CaseRecord } from '../cases/views';
 import { findKesRate, missingRateReason, type FxLookup } from '../../db/fxRates';
 import { needsConversion } from '../../risk';
 import { ConflictError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import type { TransactionInput } from './schemas';
-import type { TransactionRecord } from './views';
+import { transactionView, type TransactionJson, type TransactionRecord } from './views';
 
 export interface IngestResult {
   transactionRef: string;
@@ -168,14 +169,14 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export interface TransactionDetail extends TransactionRecord {
+export interface TransactionDetail extends TransactionJson {
   /** the transaction's case, when it has one (medium and high risk) */
-  case: CaseRecord | null;
+  case: CaseJson | null;
 }
 
-export async function getTransaction(db: Knex, ref: string): Promise<TransactionDetail | null> {
+export async function getTransaction(db: Knex, ref: string, caller: Caller): Promise<TransactionDetail | null> {
   const row = await db<TransactionRecord>('transactions').where({ transaction_ref: ref }).first();
   if (!row) return null;
   const caseRow = await db<CaseRecord>('analyst_cases').where({ transaction_ref: ref }).first();
-  return { ...row, case: caseRow ?? null };
+  return { ...transactionView(row), case: caseRow ? caseView(caseRow, casePermissions(caseRow, caller)) : null };
 }

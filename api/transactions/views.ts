@@ -1,8 +1,10 @@
-// Read models are answered as the rows the workflow keeps current (snake_case columns, as in the
-// schema): money and scores stay the decimal strings PostgreSQL's numeric returns, timestamps
-// become ISO 8601 strings in JSON. The workflow's own `state` (camelCase) is a different view.
+// A transaction as the API answers it: a camelCase view model, defined once here (zod, so the
+// OpenAPI document and the UI's generated types follow it) and mapped from the stored row by
+// transactionView() only. Money and scores stay the decimal strings PostgreSQL's numeric returns;
+// timestamps are ISO 8601 strings in UTC. The rows themselves (snake_case, as in the schema) never
+// leave the API, except in the compliance evidence formats (see README, "Compliance").
 import { z } from 'zod';
-import type { ScoreBreakdown } from '../../risk/types';
+import { RISK_LEVELS, type ScoreBreakdown } from '../../risk/types';
 
 export interface TransactionRecord {
   transaction_ref: string;
@@ -32,38 +34,72 @@ export interface TransactionRecord {
   closed_at: Date | null;
 }
 
-// ---- The same rows as they arrive in JSON, for the API contract (api/openapi). Loose objects:
-// columns added by later migrations (change_seq, rule_hits, ...) are sent too.
-
-/** A timestamp column in JSON: ISO 8601 in UTC. */
+/** A timestamp in JSON: ISO 8601 in UTC. */
 export const timestampJson = z.iso.datetime();
 /** A numeric column: PostgreSQL's decimal string. */
 export const decimalJson = z.string().regex(/^-?\d+(\.\d+)?$/);
 
-export const transactionRecordJson = z
-  .looseObject({
-    transaction_ref: z.string(),
-    customer_id: z.string(),
-    account_id: z.string(),
+/** A timestamp column (a Date from pg, or already a string) as ISO 8601. */
+export function isoTime(value: Date | string): string;
+export function isoTime(value: Date | string | null | undefined): string | null;
+export function isoTime(value: Date | string | null | undefined): string | null {
+  return value == null ? null : new Date(value).toISOString();
+}
+
+export const transactionJson = z
+  .object({
+    transactionRef: z.string(),
+    customerId: z.string(),
+    accountId: z.string(),
     amount: decimalJson.meta({ description: 'decimal string, 2 decimals' }),
     currency: z.string(),
-    txn_type: z.string(),
+    type: z.string().meta({ description: 'the transaction type (transfer, payment, withdrawal, ...)' }),
     channel: z.string(),
-    merchant_id: z.string().nullable(),
-    merchant_name: z.string().nullable(),
+    merchantId: z.string().nullable(),
+    merchantName: z.string().nullable(),
     city: z.string(),
     country: z.string(),
-    occurred_at: timestampJson,
+    occurredAt: timestampJson,
     source: z.string(),
-    status: z.string(),
-    risk_score: decimalJson.nullable().meta({ description: 'decimal string, 4 decimals' }),
-    risk_level: z.string().nullable(),
-    score_breakdown: z.looseObject({}).nullable(),
-    model_version: z.string().nullable(),
-    workflow_id: z.string().nullable(),
-    request_id: z.string().nullable(),
-    received_at: timestampJson,
-    scored_at: timestampJson.nullable(),
-    closed_at: timestampJson.nullable(),
+    status: z.string().meta({ description: 'received, scored, held, flagged, approved, blocked, ...' }),
+    riskScore: decimalJson.nullable().meta({ description: 'decimal string, 4 decimals' }),
+    riskLevel: z.enum(RISK_LEVELS).nullable(),
+    scoreBreakdown: z.looseObject({}).nullable().meta({ description: "the score's breakdown as the workflow recorded it (risk/types.ts ScoreBreakdown)" }),
+    modelVersion: z.string().nullable(),
+    workflowId: z.string().nullable(),
+    requestId: z.string().nullable(),
+    receivedAt: timestampJson,
+    scoredAt: timestampJson.nullable(),
+    closedAt: timestampJson.nullable(),
   })
-  .meta({ id: 'TransactionRow', description: 'A row of the transactions table, as stored (snake_case)' });
+  .meta({ id: 'Transaction', description: 'A transaction with its score and status' });
+export type TransactionJson = z.infer<typeof transactionJson>;
+
+/** The one mapping from a transactions row to its API view. */
+export function transactionView(row: TransactionRecord): TransactionJson {
+  return {
+    transactionRef: row.transaction_ref,
+    customerId: row.customer_id,
+    accountId: row.account_id,
+    amount: row.amount,
+    currency: row.currency,
+    type: row.txn_type,
+    channel: row.channel,
+    merchantId: row.merchant_id,
+    merchantName: row.merchant_name,
+    city: row.city,
+    country: row.country,
+    occurredAt: isoTime(row.occurred_at),
+    source: row.source,
+    status: row.status,
+    riskScore: row.risk_score,
+    riskLevel: row.risk_level as TransactionJson['riskLevel'],
+    scoreBreakdown: row.score_breakdown as Record<string, unknown> | null,
+    modelVersion: row.model_version,
+    workflowId: row.workflow_id,
+    requestId: row.request_id,
+    receivedAt: isoTime(row.received_at),
+    scoredAt: isoTime(row.scored_at),
+    closedAt: isoTime(row.closed_at),
+  };
+}

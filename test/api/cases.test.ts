@@ -53,17 +53,19 @@ describe('GET /api/cases', () => {
     const res = await get(`/api/cases?assignee=${assignee}&level=high&limit=1`);
     expect(res.body.items[0]).toMatchObject({
       id: made['h-old'],
-      risk_level: 'high',
+      riskLevel: 'high',
       status: 'escalated',
       assignee,
       amount: '1001.00',
       currency: 'KES',
       channel: 'online',
-      customer_id: 'CUST-CASES',
-      risk_score: '0.8500',
-      transaction_status: 'held',
+      customerId: 'CUST-CASES',
+      riskScore: '0.8500',
+      transactionStatus: 'held',
     });
-    expect(typeof res.body.items[0].transaction_ref).toBe('string');
+    expect(typeof res.body.items[0].transactionRef).toBe('string');
+    // the view model, not the joined row: no column name leaks into the answer
+    expect(Object.keys(res.body.items[0]).filter((k) => k.includes('_'))).toEqual([]);
   });
 
   it('filters by status (open = assigned or escalated) and level', async () => {
@@ -118,15 +120,16 @@ describe('GET /api/cases/:id', () => {
     ]);
     const res = await get(`/api/cases/${caseId}`);
     expect(res.status).toBe(200);
-    expect(res.body.case).toMatchObject({ id: caseId, transaction_ref: ref, workflow_id: workflowId, status: 'assigned', risk_level: 'medium', escalated_by: [] });
-    expect(res.body.transaction).toMatchObject({ transaction_ref: ref, amount: '150000.00', score_breakdown: { level: 'medium' } });
-    expect(res.body.events.map((e: { event_type: string; actor: string }) => [e.event_type, e.actor])).toEqual([
+    expect(res.body.case).toMatchObject({ id: caseId, transactionRef: ref, workflowId, status: 'assigned', riskLevel: 'medium', escalatedBy: [] });
+    expect(res.body.transaction).toMatchObject({ transactionRef: ref, amount: '150000.00', scoreBreakdown: { level: 'medium' } });
+    for (const part of [res.body.case, res.body.transaction, ...res.body.events]) expect(Object.keys(part).filter((k) => k.includes('_'))).toEqual([]);
+    expect(res.body.events.map((e: { eventType: string; actor: string }) => [e.eventType, e.actor])).toEqual([
       ['scored', 'system:lifecycle'],
       ['case_opened', 'system:lifecycle'],
       ['escalated', 'amina'],
     ]);
     expect(res.body.events[0].payload).toEqual({ score: 0.55 });
-    expect(res.body.events[2]).toMatchObject({ actor_role: 'analyst', note: 'needs a senior' });
+    expect(res.body.events[2]).toMatchObject({ actorRole: 'analyst', note: 'needs a senior' });
     expect(res.body.temporalUiUrl).toBeNull();
   });
 

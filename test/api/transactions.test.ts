@@ -263,18 +263,18 @@ describe('GET /api/transactions/:ref', () => {
     expect(res.body.field).toBe('ref');
   });
 
-  it('returns the row with its score breakdown and case; compliance may read', async () => {
+  it('returns the transaction with its score breakdown and case; compliance may read', async () => {
     const { ref, caseId } = await insertCase(h.db, { riskLevel: 'high', amount: '12000000.00' });
     const res = await request(h.app).get(`/api/transactions/${ref}`).set('authorization', `Bearer ${await h.token('compliance')}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      transaction_ref: ref,
+      transactionRef: ref,
       amount: '12000000.00',
-      risk_score: '0.8500',
-      risk_level: 'high',
+      riskScore: '0.8500',
+      riskLevel: 'high',
       status: 'held',
-      score_breakdown: { level: 'high' },
-      case: { id: caseId, status: 'assigned', risk_level: 'high' },
+      scoreBreakdown: { level: 'high' },
+      case: { id: caseId, status: 'assigned', riskLevel: 'high' },
     });
   });
 
@@ -284,7 +284,7 @@ describe('GET /api/transactions/:ref', () => {
     h.track(lifecycleWorkflowId(txn.transactionRef));
     const res = await request(h.app).get(`/api/transactions/${txn.transactionRef}`).set('authorization', `Bearer ${analyst}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ transaction_ref: txn.transactionRef, amount: '2500.50', status: 'received', case: null, score_breakdown: null });
+    expect(res.body).toMatchObject({ transactionRef: txn.transactionRef, amount: '2500.50', status: 'received', case: null, scoreBreakdown: null });
   });
 
   it('requires a token', async () => {

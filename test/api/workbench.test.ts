@@ -179,9 +179,9 @@ describe("a customer's transactions", () => {
     await insertTransaction(refs[2]!, customer, '2026-11-20T10:00:00Z');
     const res = await get(`/api/customers/${customer}/transactions?limit=2`, 'analyst');
     expect(res.status).toBe(200);
-    expect(res.body.items.map((t: any) => t.transaction_ref)).toEqual([refs[2], refs[1]]);
+    expect(res.body.items.map((t: any) => t.transactionRef)).toEqual([refs[2], refs[1]]);
     const excluded = await get(`/api/customers/${customer}/transactions?exclude=${refs[2]}`, 'analyst');
-    expect(excluded.body.items.map((t: any) => t.transaction_ref)).toEqual([refs[1], refs[0]]);
+    expect(excluded.body.items.map((t: any) => t.transactionRef)).toEqual([refs[1], refs[0]]);
     expect((await get(`/api/customers/${customer}/transactions?limit=1000`)).status).toBe(400);
     expect((await request(h.app).get(`/api/customers/${customer}/transactions`)).status).toBe(401);
   });

@@ -403,7 +403,7 @@ describe('keyboard only (no mouse events at all)', () => {
     await expectPage(page, 'Case queue');
     await text(page, /Cases 1–\d+ of \d+/);
     expect(await page.locator(`tr[data-ref="${day.refs.approveByKeyboard}"]`).count()).toBe(0);
-    expect((await day.api('GET', `/api/cases/${day.cases.approveByKeyboard}`, undefined, 'amina')).body.case).toMatchObject({ status: 'closed', decision: 'approve', decided_by: 'amina' });
+    expect((await day.api('GET', `/api/cases/${day.cases.approveByKeyboard}`, undefined, 'amina')).body.case).toMatchObject({ status: 'closed', decision: 'approve', decidedBy: 'amina' });
     await page.close();
   });
 
@@ -453,7 +453,7 @@ describe('keyboard only (no mouse events at all)', () => {
     await expect.poll(async () => (await focused(page)).testid).toBe('decision-answer');
     expect((await focused(page)).text).toBe('Case escalated to level 2; it now needs a senior analyst.');
     const shown = await day.api('GET', `/api/cases/${day.cases.escalateByKeyboard}`, undefined, 'baraka');
-    expect(shown.body.case).toMatchObject({ status: 'escalated', escalation_level: 2 });
+    expect(shown.body.case).toMatchObject({ status: 'escalated', escalationLevel: 2 });
     await page.close();
   });
 

@@ -68,7 +68,7 @@ export async function seedWorkday(h: BrowserHarness): Promise<Workday> {
     closed: await caseOf(refs.closed),
   };
   /** A decision through the API; 202 (not confirmed within DECISION_WAIT on a busy machine) is waited out. */
-  const decide = async (caseId: number, decision: 'approve' | 'escalate', note: string, until: (c: { status: string; escalation_level: number }) => boolean) => {
+  const decide = async (caseId: number, decision: 'approve' | 'escalate', note: string, until: (c: { status: string; escalationLevel: number }) => boolean) => {
     const res = await api('POST', `/api/cases/${caseId}/decision`, { decision, note }, 'amina');
     if (res.status !== 200 && res.status !== 202) throw new Error(`${decision} case ${caseId}: ${res.status} ${JSON.stringify(res.body)}`);
     await eventually(async () => {
@@ -79,7 +79,7 @@ export async function seedWorkday(h: BrowserHarness): Promise<Workday> {
   // one case already decided (the closed state of a case page; a row in compliance's decisions)
   await decide(cases.closed, 'approve', 'card holder confirmed the purchase', (c) => c.status === 'closed');
   // the senior's escalation path starts from a case an analyst already escalated
-  await decide(cases.escalateByKeyboard, 'escalate', 'Dubai at night: a senior should look', (c) => c.escalation_level === 1);
+  await decide(cases.escalateByKeyboard, 'escalate', 'Dubai at night: a senior should look', (c) => c.escalationLevel === 1);
 
   await h.stack.db('risk_metrics').insert([
     { model: 'liquidity', metric: 'lcr', scope: 'book', value: '1.320000', threshold: '1.000000', status: 'ok', run_id: 'a11y', details: '{}' },

@@ -148,7 +148,7 @@ describe('the analyst workbench in a browser', () => {
     expect(await page.locator('table.cases tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ref')))).toEqual([refs.high, refs.secondMedium]);
 
     const shown = await api('GET', `/api/cases/${cases.topMedium}`);
-    expect(shown.body.case).toMatchObject({ status: 'closed', decision: 'approve', decided_by: 'amina', decision_note: 'customer confirmed the London purchase by phone' });
+    expect(shown.body.case).toMatchObject({ status: 'closed', decision: 'approve', decidedBy: 'amina', decisionNote: 'customer confirmed the London purchase by phone' });
     const result = await h.stack.client.workflow.getHandle(lifecycleWorkflowId(refs.topMedium!)).result();
     expect(result.status).toBe('approved');
     expect(result.case).toMatchObject({ status: 'closed', decision: 'approve', decidedBy: 'amina' });

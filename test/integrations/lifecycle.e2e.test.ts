@@ -86,20 +86,20 @@ describe('the lifecycle with Tazama and Ballerine', () => {
     await ingest(txn);
     const row = await eventually(async () => {
       const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'baraka');
-      return res.body?.case?.ballerine_workflow_id ? res.body : undefined;
+      return res.body?.case?.ballerineWorkflowId ? res.body : undefined;
     }, 'a case with its Ballerine run');
-    const tz = row.score_breakdown.tazama;
+    const tz = row.scoreBreakdown.tazama;
     expect(tz.status).toBe('ALRT');
     expect(tz.typologies.length).toBeGreaterThan(0);
     expect(tz.typologies[0]).toMatchObject({ id: expect.any(String), score: expect.any(Number) });
     expect(tz.rules.length).toBeGreaterThan(0);
     expect(tz.receivedVia).toBe('push');
-    expect(row.score_breakdown.level).toBe('high');
+    expect(row.scoreBreakdown.level).toBe('high');
     // the medium recipe's 0.75 plus the alert's weight, capped at 1.0
-    expect(row.score_breakdown.points).toBe(Math.min(10_000, 7500 + tz.points));
+    expect(row.scoreBreakdown.points).toBe(Math.min(10_000, 7500 + tz.points));
     expect(row.status).toBe('held');
 
-    const runtimeId = row.case.ballerine_workflow_id as string;
+    const runtimeId = row.case.ballerineWorkflowId as string;
     expect(ballerine.run(runtimeId)!.context).toMatchObject({
       customData: { transactionRef: txn.transactionRef, scoreBreakdown: { level: 'high', tazama: { status: 'ALRT' } } },
     });
@@ -123,12 +123,12 @@ describe('the lifecycle with Tazama and Ballerine', () => {
       const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'amina');
       return res.body?.case ? res.body : undefined;
     }, 'a case');
-    const b = row.score_breakdown;
+    const b = row.scoreBreakdown;
     expect(b.tazama).toMatchObject({ status: 'ALRT', receivedVia: 'push', basePoints: 0 });
     expect(b).toMatchObject({ level: 'medium', points: 5000 });
     expect(b.tazama.detail).toMatch(/typology sim-203@1\.0\.0 scored 200, at or above its alert threshold 200 .*an alert from Tazama is at least a medium case$/);
     expect(row.status).toBe('flagged');
-    expect(row.case.risk_level).toBe('medium');
+    expect(row.case.riskLevel).toBe('medium');
     const decided = await api('POST', `/api/cases/${row.case.id}/decision`, { decision: 'approve', note: 'known customer, watch-list match cleared' }, 'amina');
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
   });
@@ -145,11 +145,11 @@ describe('the lifecycle with Tazama and Ballerine', () => {
       return res.body?.case ? res.body : undefined;
     }, 'a case');
     expect(row.status).toBe('held');
-    expect(row.case.risk_level).toBe('high');
-    expect(row.score_breakdown).toMatchObject({ level: 'high', points: 8000 });
-    expect(row.score_breakdown.tazama).toMatchObject({ blocked: true, status: 'ALRT' });
-    expect(row.score_breakdown.tazama.detail).toMatch(reason);
-    expect(row.score_breakdown.tazama.detail).toMatch(/a block from Tazama holds the transaction as a high case$/);
+    expect(row.case.riskLevel).toBe('high');
+    expect(row.scoreBreakdown).toMatchObject({ level: 'high', points: 8000 });
+    expect(row.scoreBreakdown.tazama).toMatchObject({ blocked: true, status: 'ALRT' });
+    expect(row.scoreBreakdown.tazama.detail).toMatch(reason);
+    expect(row.scoreBreakdown.tazama.detail).toMatch(/a block from Tazama holds the transaction as a high case$/);
     const decided = await api('POST', `/api/cases/${row.case.id}/decision`, { decision: 'block', note: 'Tazama block confirmed' }, 'baraka');
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
   });

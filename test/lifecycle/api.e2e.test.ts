@@ -74,7 +74,7 @@ describe('transaction lifecycle through the API', () => {
 
     const row = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'chebet');
     expect(row.status).toBe(200);
-    expect(row.body).toMatchObject({ status: 'approved', risk_level: 'low' });
+    expect(row.body).toMatchObject({ status: 'approved', riskLevel: 'low' });
     const events = await stack.db('case_events').where({ transaction_ref: txn.transactionRef }).orderBy('id');
     expect(events.map((e) => e.event_type)).toEqual(['scored', 'auto_approved']);
     await saveHistoryFixture(handle, 'auto-approve');
@@ -89,11 +89,11 @@ describe('transaction lifecycle through the API', () => {
 
     const listed = await api('GET', `/api/cases?level=high&status=assigned&limit=200`, undefined, 'amina');
     expect(listed.status).toBe(200);
-    expect(listed.body.items.map((c: any) => c.transaction_ref)).toContain(txn.transactionRef);
+    expect(listed.body.items.map((c: any) => c.transactionRef)).toContain(txn.transactionRef);
 
     const shown = await api('GET', `/api/cases/${caseId}`, undefined, 'amina');
     expect(shown.status).toBe(200);
-    const breakdown = shown.body.transaction?.score_breakdown ?? shown.body.score_breakdown;
+    const breakdown = shown.body.transaction?.scoreBreakdown ?? shown.body.scoreBreakdown;
     expect(breakdown.rules.find((r: any) => r.rule === 'amount')).toMatchObject({ hit: true });
 
     // An analyst may not decide a high-risk case: 403 with the reason, and nothing changes.
@@ -138,7 +138,7 @@ describe('transaction lifecycle through the API', () => {
     await ingest(txn);
     const detail = await caseFor(txn.transactionRef);
     expect(detail.status).toBe('flagged');
-    expect(detail.case.risk_level).toBe('medium');
+    expect(detail.case.riskLevel).toBe('medium');
     const caseId = detail.case.id;
 
     const escalateNoNote = await api('POST', `/api/cases/${caseId}/decision`, { decision: 'escalate' }, 'amina');
@@ -203,7 +203,7 @@ describe('transaction lifecycle through the API', () => {
     const handle = stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef));
     expect((await handle.result()).status).toBe('approved');
     const row = await api('GET', `/api/cases/${detail.case.id}`, undefined, 'chebet');
-    expect(row.body.case).toMatchObject({ status: 'closed', decided_by: 'juma', decision: 'approve' });
+    expect(row.body.case).toMatchObject({ status: 'closed', decidedBy: 'juma', decision: 'approve' });
     await saveHistoryFixture(handle, 'approve-medium');
   });
 

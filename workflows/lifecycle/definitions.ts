@@ -213,6 +213,9 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS: Record<string, 'Keyword' | 'Double'> 
   KingaAttention: 'Keyword',
 };
 
+/** How far a case escalates: level 2 is the top (the casePolicy each lifecycle records). */
+export const MAX_ESCALATION_LEVEL = 2;
+
 /** Who may decide a case at a given escalation level and risk level. */
 export function requiredRoleFor(riskLevel: 'medium' | 'high', escalationLevel: number): Role {
   return riskLevel === 'high' || escalationLevel > 0 ? 'senior_analyst' : 'analyst';
@@ -251,7 +254,7 @@ export function decisionInputRefusal(input: DecisionInput): Refusal | null {
   return null;
 }
 
-export function decisionRefusal(state: LifecycleState, input: DecisionInput, policy: Pick<CasePolicy, 'maxEscalationLevel'>): Refusal | null {
+export function decisionRefusal(state: Pick<LifecycleState, 'case' | 'stage' | 'status' | 'transactionRef'>, input: DecisionInput, policy: Pick<CasePolicy, 'maxEscalationLevel'>): Refusal | null {
   const invalid = decisionInputRefusal(input);
   if (invalid) return invalid;
   const c = state.case;

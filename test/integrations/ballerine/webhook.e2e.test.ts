@@ -272,9 +272,9 @@ describe('Ballerine webhooks into the lifecycle', () => {
     const timeline = await eventually(async () => {
       const res = await api('GET', `/api/cases/${caseId}`, undefined, 'amina');
       const events = (res.body?.events ?? []) as any[];
-      return events.some((e) => e.event_type === 'decision_refused') ? events : undefined;
+      return events.some((e) => e.eventType === 'decision_refused') ? events : undefined;
     }, 'the refusal on the case timeline');
-    const event = timeline.find((e) => e.event_type === 'decision_refused')!;
+    const event = timeline.find((e) => e.eventType === 'decision_refused')!;
     expect(event).toMatchObject({ actor: 'ballerine:unassigned' });
     expect(event.note).toMatch(/^Ballerine's webhook names no assignee, and nobody in Kinga has taken the case .*\(workflow /);
     expect(await stack.db('analyst_cases').where({ id: caseId }).first()).toMatchObject({ status: 'assigned', decision: null });

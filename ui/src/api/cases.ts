@@ -1,8 +1,8 @@
 import { request } from './client';
-import type { Assignee, BulkAssignmentResult, CaseDetail, CaseListItem, CaseQueueFilter, CaseRecord, CustomerTransaction, Decision, DecisionAnswer, Page } from './types';
+import type { Assignee, BulkAssignmentResult, CaseDetail, CaseQueueFilter, CaseRecord, CustomerTransaction, Decision, DecisionAnswer, Schema } from './types';
 
-export function listCases(filter: CaseQueueFilter = {}, signal?: AbortSignal): Promise<Page<CaseListItem>> {
-  return request<Page<CaseListItem>>('/api/cases', {
+export function listCases(filter: CaseQueueFilter = {}, signal?: AbortSignal): Promise<Schema<'CasePage'>> {
+  return request<Schema<'CasePage'>>('/api/cases', {
     query: {
       status: filter.status,
       level: filter.level,

@@ -1,5 +1,13 @@
-// Shapes of the Kinga API's JSON as the UI reads them. The UI reaches the system only over HTTP,
-// so these mirror the API's answers rather than importing server code.
+// Shapes of the Kinga API's JSON as the UI reads them. The UI reaches the system only over HTTP;
+// the answers' types are generated from the API's OpenAPI document (generated.ts, `npm run
+// api:types`) and named here; what is left hand-written is the UI's own (filters, labels) and the
+// JSON the contract leaves open (the score breakdown the workflow records).
+import type { components, paths } from './generated';
+
+/** A named schema of the API contract. */
+export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
+/** The JSON body of a GET answer (200) of the API contract. */
+export type GetAnswer<Path extends keyof paths> = paths[Path] extends { get: { responses: { 200: { content: { 'application/json': infer Body } } } } } ? Body : never;
 
 export const ROLES = ['analyst', 'senior_analyst', 'compliance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,43 +38,9 @@ export interface LoginResponse {
   expiresAt: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-/**
- * One row of GET /api/cases (the fields the queue shows; the API sends more). Money and scores
- * are decimal strings from PostgreSQL numerics, times ISO 8601 strings.
- */
-export interface CaseListItem {
-  id: number;
-  transaction_ref: string;
-  risk_level: CaseRiskLevel;
-  status: CaseStatus;
-  required_role: Role;
-  assignee: string | null;
-  sla_due_at: string | null;
-  opened_at: string;
-  amount: string | number;
-  currency?: string;
-  channel: string;
-  customer_id: string;
-  risk_score: string | number | null;
-  escalation_level?: number;
-  escalated_by?: string[];
-  transaction_status?: string;
-  city?: string;
-  country?: string;
-  txn_type?: string;
-  merchant_name?: string | null;
-  occurred_at?: string;
-  updated_at?: string;
-  decision?: 'approve' | 'block' | null;
-  decided_by?: string | null;
-}
+/** One row of GET /api/cases, with what the caller may do with it. */
+export type CaseListItem = Schema<'CaseListItem'>;
+export type CasePermissions = Schema<'CasePermissions'>;
 
 export const CHANNELS = ['mobile', 'online', 'atm', 'pos', 'branch', 'agent'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -157,67 +131,15 @@ export interface ScoreBreakdown {
   tazama?: TazamaResult | null;
 }
 
-/** A row of analyst_cases (GET /api/cases/:id → case). */
-export interface CaseRecord {
-  id: number;
-  transaction_ref: string;
-  workflow_id: string;
-  risk_level: CaseRiskLevel;
-  status: CaseStatus;
-  required_role: Role;
-  assignee: string | null;
-  escalation_level: number;
-  escalated_by: string[];
-  sla_due_at: string;
-  decision: 'approve' | 'block' | null;
-  decided_by: string | null;
-  decision_note: string | null;
-  decided_at: string | null;
-  opened_at: string;
-  updated_at: string;
-}
+/** A case (GET /api/cases/:id → case). */
+export type CaseRecord = Schema<'Case'>;
 
-export interface TransactionRecord {
-  transaction_ref: string;
-  customer_id: string;
-  account_id: string;
-  amount: string;
-  currency: string;
-  txn_type: string;
-  channel: string;
-  merchant_id: string | null;
-  merchant_name: string | null;
-  city: string;
-  country: string;
-  occurred_at: string;
-  source: string;
-  status: string;
-  risk_score: string | null;
-  risk_level: RiskLevel | null;
-  score_breakdown: ScoreBreakdown | null;
-  model_version: string | null;
-  workflow_id: string | null;
-  received_at: string;
-  scored_at: string | null;
-  closed_at: string | null;
-}
+/** A transaction; its score breakdown is the JSON the workflow recorded (risk/types.ts), typed here. */
+export type TransactionRecord = Omit<Schema<'Transaction'>, 'scoreBreakdown'> & { scoreBreakdown: ScoreBreakdown | null };
 
-export interface CaseEventRecord {
-  id: number;
-  event_type: string;
-  actor: string;
-  actor_role: string | null;
-  note: string | null;
-  payload: Record<string, unknown>;
-  occurred_at: string;
-}
+export type CaseEventRecord = Schema<'CaseEvent'>;
 
-export interface CaseDetail {
-  case: CaseRecord;
-  transaction: TransactionRecord | null;
-  events: CaseEventRecord[];
-  temporalUiUrl: string | null;
-}
+export type CaseDetail = Omit<Schema<'CaseDetail'>, 'transaction'> & { transaction: TransactionRecord | null };
 
 /** The workflow's answer to an accepted decision (the parts the UI shows), or 202: not confirmed in time. */
 export type DecisionAnswer =
@@ -231,32 +153,11 @@ export type DecisionAnswer =
     }
   | { status: 'pending'; requestId: string; followUrl: string };
 
-export interface Assignee {
-  username: string;
-  displayName: string;
-  role: Role;
-}
+export type Assignee = GetAnswer<'/api/cases/assignees'>['items'][number];
 
-export interface BulkAssignmentResult {
-  assignee: string | null;
-  assigned: number[];
-  skipped: { caseId: number; reason: string }[];
-}
+export type BulkAssignmentResult = paths['/api/cases/assignments']['post']['responses'][200]['content']['application/json'];
 
-export interface CustomerTransaction {
-  transaction_ref: string;
-  amount: string;
-  currency: string;
-  txn_type: string;
-  channel: string;
-  merchant_name: string | null;
-  city: string;
-  country: string;
-  occurred_at: string;
-  status: string;
-  risk_level: RiskLevel | null;
-  risk_score: string | null;
-}
+export type CustomerTransaction = Schema<'CustomerTransaction'>;
 
 export interface LevelCount {
   low: number;

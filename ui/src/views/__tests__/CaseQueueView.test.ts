@@ -6,20 +6,47 @@ import App from '../../App.vue';
 import type { CaseListItem } from '../../api';
 import { createKinga } from '../../setup';
 
-function caseRow(id: number, level: CaseListItem['risk_level']): CaseListItem {
+/** A queue row as GET /api/cases answers it to analyst amina (permissions as the server computes them). */
+function caseRow(id: number, level: CaseListItem['riskLevel'], assignee: string | null = null): CaseListItem {
+  const opened = new Date().toISOString();
+  const mayTake = level !== 'high' && assignee === null;
   return {
     id,
-    transaction_ref: `TX-${id}`,
-    risk_level: level,
+    transactionRef: `TX-${id}`,
+    workflowId: `txn-TX-${id}`,
+    riskLevel: level,
     status: 'assigned',
-    required_role: level === 'high' ? 'senior_analyst' : 'analyst',
-    assignee: null,
-    sla_due_at: new Date(Date.now() + 3_600_000).toISOString(),
-    opened_at: new Date().toISOString(),
+    requiredRole: level === 'high' ? 'senior_analyst' : 'analyst',
+    assignee,
+    escalationLevel: 0,
+    escalatedBy: [],
+    slaDueAt: new Date(Date.now() + 3_600_000).toISOString(),
+    decision: null,
+    decidedBy: null,
+    decisionNote: null,
+    decidedAt: null,
+    openedAt: opened,
+    updatedAt: opened,
+    permissions: {
+      maySendDecision: true,
+      mayDecide: level !== 'high',
+      whyNotDecide: level === 'high' ? 'role analyst may not decide this case: it needs senior_analyst (risk high, escalation level 0)' : null,
+      mayTake,
+      whyNotTake: mayTake ? null : level === 'high' ? `role analyst may not take case ${id}: it needs senior_analyst` : `case ${id} is already taken by ${assignee}`,
+      mayRelease: false,
+    },
+    customerId: `C-${id}`,
+    accountId: `A-${id}`,
     amount: '12500000.00',
+    currency: 'KES',
+    type: 'transfer',
     channel: 'online',
-    customer_id: `C-${id}`,
-    risk_score: '0.8125',
+    merchantName: null,
+    city: 'Nairobi',
+    country: 'KE',
+    occurredAt: opened,
+    riskScore: '0.8125',
+    transactionStatus: 'held',
   };
 }
 
@@ -164,9 +191,9 @@ describe('CaseQueueView', () => {
     wrapper.unmount();
   });
 
-  it('offers "Take" only on open, unassigned cases the role may decide, and shows who holds a case when taking fails', async () => {
+  it('offers "Take" only on the cases the server says the caller may take (open, unassigned, role enough), and shows who holds a case when taking fails', async () => {
     const held = { ...caseRow(9, 'medium') };
-    const rows = [caseRow(7, 'high'), caseRow(8, 'medium'), { ...caseRow(10, 'medium'), assignee: 'juma' }];
+    const rows = [caseRow(7, 'high'), caseRow(8, 'medium'), caseRow(10, 'medium', 'juma')];
     const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
       if (url === '/api/cases/8/assignment' && init?.method === 'POST') {
         return respond(409, { error: 'conflict', message: 'case 8 is already taken by juma', field: 'assignee' });
