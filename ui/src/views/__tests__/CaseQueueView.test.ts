@@ -27,6 +27,7 @@ function caseRow(id: number, level: CaseListItem['riskLevel'], assignee: string 
     decidedAt: null,
     openedAt: opened,
     updatedAt: opened,
+    ballerineWorkflowId: null,
     permissions: {
       maySendDecision: true,
       mayDecide: level !== 'high',
