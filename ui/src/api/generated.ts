@@ -6849,6 +6849,11 @@ export type components = {
             stoppedAt: string | null;
             /** @description live transactions scored in shadow so far */
             transactions: number;
+            /** @description live transactions the candidate could not score (the live score went on unaffected) */
+            scoringFailures: number;
+            /** @description why the last one could not be scored */
+            lastFailure: string | null;
+            lastFailureAt: string | null;
         };
         AdminUser: {
             username: string;
