@@ -18,15 +18,31 @@ documentRoute(overviewRegistry, {
   responses: {
     200: {
       description: 'The overview',
-      body: z.looseObject({
-        generatedAt: z.string(),
-        timeZone: z.string(),
-        dayStart: z.string(),
-        today: z.looseObject({ transactions: z.number(), amount: decimalJson, byLevel: levels, autoApprovedShare: z.number().nullable() }),
-        openCases: z.looseObject({ total: z.number() }),
-        hourly: z.array(z.looseObject({ hour: z.string(), low: z.number(), medium: z.number(), high: z.number(), total: z.number() })),
-        topRules: z.array(z.object({ rule: z.string(), hits: z.number(), share: z.number() })),
-      }),
+      body: z
+        .object({
+          generatedAt: z.string(),
+          timeZone: z.string(),
+          dayStart: z.string().meta({ description: "start of the bank's day (midnight in its time zone)" }),
+          today: z.object({
+            transactions: z.number(),
+            amount: decimalJson.meta({ description: 'total in KES' }),
+            byLevel: levels,
+            autoApprovedShare: z.number().nullable().meta({ description: 'approved automatically (low risk), 0..1; null when none' }),
+            decided: z.number(),
+            avgMinutesToDecision: z.number().nullable(),
+            slaEvents: z.number().meta({ description: 'SLA escalations and breaches recorded today' }),
+          }),
+          openCases: z.object({
+            total: z.number(),
+            byLevel: z.object({ medium: z.number(), high: z.number() }),
+            escalated: z.number(),
+            unassigned: z.number(),
+            overdue: z.number(),
+          }),
+          hourly: z.array(z.object({ hour: z.string(), low: z.number(), medium: z.number(), high: z.number(), total: z.number() })),
+          topRules: z.array(z.object({ rule: z.string(), hits: z.number(), share: z.number() })),
+        })
+        .meta({ id: 'Overview' }),
     },
   },
 });
@@ -37,7 +53,7 @@ documentRoute(overviewRegistry, {
   summary: 'What the UI needs to know about the installation (links, names; no secrets)',
   access: { auth: 'bearer', roles: 'any' },
   responses: {
-    200: { description: 'The installation', body: z.object({ temporalUiUrl: z.string().nullable(), temporalNamespace: z.string(), timeZone: z.string() }) },
+    200: { description: 'The installation', body: z.object({ temporalUiUrl: z.string().nullable(), temporalNamespace: z.string(), timeZone: z.string() }).meta({ id: 'SystemInfo' }) },
   },
 });
 

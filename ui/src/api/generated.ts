@@ -2282,44 +2282,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            generatedAt: string;
-                            timeZone: string;
-                            dayStart: string;
-                            today: {
-                                transactions: number;
-                                amount: string;
-                                byLevel: {
-                                    low: number;
-                                    medium: number;
-                                    high: number;
-                                };
-                                autoApprovedShare: number | null;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            openCases: {
-                                total: number;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            hourly: ({
-                                hour: string;
-                                low: number;
-                                medium: number;
-                                high: number;
-                                total: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            topRules: {
-                                rule: string;
-                                hits: number;
-                                share: number;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Overview"];
                     };
                 };
                 /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
@@ -2376,11 +2339,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            temporalUiUrl: string | null;
-                            temporalNamespace: string;
-                            timeZone: string;
-                        };
+                        "application/json": components["schemas"]["SystemInfo"];
                     };
                 };
                 /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
@@ -6692,6 +6651,55 @@ export type components = {
             decisionPath: components["schemas"]["DecisionPath"];
         } & {
             [key: string]: unknown;
+        };
+        Overview: {
+            generatedAt: string;
+            timeZone: string;
+            /** @description start of the bank's day (midnight in its time zone) */
+            dayStart: string;
+            today: {
+                transactions: number;
+                /** @description total in KES */
+                amount: string;
+                byLevel: {
+                    low: number;
+                    medium: number;
+                    high: number;
+                };
+                /** @description approved automatically (low risk), 0..1; null when none */
+                autoApprovedShare: number | null;
+                decided: number;
+                avgMinutesToDecision: number | null;
+                /** @description SLA escalations and breaches recorded today */
+                slaEvents: number;
+            };
+            openCases: {
+                total: number;
+                byLevel: {
+                    medium: number;
+                    high: number;
+                };
+                escalated: number;
+                unassigned: number;
+                overdue: number;
+            };
+            hourly: {
+                hour: string;
+                low: number;
+                medium: number;
+                high: number;
+                total: number;
+            }[];
+            topRules: {
+                rule: string;
+                hits: number;
+                share: number;
+            }[];
+        };
+        SystemInfo: {
+            temporalUiUrl: string | null;
+            temporalNamespace: string;
+            timeZone: string;
         };
         QuarantineList: {
             total: number;

@@ -1,41 +1,15 @@
 // What needs an operator (senior analysts and admins): transactions in needs_attention, with the
 // retry and close actions, and the warehouse rows the input rules quarantined.
 import { request } from './client';
+import type { Schema } from './types';
 
-export interface AttentionItem {
-  transactionRef: string;
-  workflowId: string | null;
-  /** the step that failed for good: loading, scoring, tazama, routing, case_opening */
-  step: string;
-  reason: string;
-  since: string;
-  customerId: string;
-  amount: string;
-  currency: string;
-  channel: string;
-  occurredAt: string;
-  temporalUiUrl: string | null;
-}
+/** A transaction in needs_attention (GET /api/operations/attention). */
+export type AttentionItem = Schema<'AttentionList'>['items'][number];
 
-export interface AttentionResolution {
-  action: 'retry' | 'close';
-  requestId: string;
-  transactionRef: string;
-  status: string;
-  stage: string;
-}
+export type AttentionResolution = Schema<'AttentionResolution'>;
 
-export interface QuarantinedRow {
-  id: number;
-  source: string;
-  cursor: string;
-  transactionRef: string | null;
-  field: string;
-  reason: string;
-  row: Record<string, unknown>;
-  extractionRunId: string | null;
-  quarantinedAt: string;
-}
+/** A warehouse row the input rules quarantined (GET /api/operations/quarantine). */
+export type QuarantinedRow = Schema<'QuarantineList'>['items'][number];
 
 export function listNeedingAttention(opts: { limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<{ total: number; items: AttentionItem[] }> {
   return request('/api/operations/attention', { query: { limit: opts.limit, offset: opts.offset }, signal });

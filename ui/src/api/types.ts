@@ -20,23 +20,15 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const CASE_STATUS_FILTERS = ['open', ...CASE_STATUSES] as const;
 export type CaseStatusFilter = (typeof CASE_STATUS_FILTERS)[number];
 
-export interface User {
-  username: string;
-  displayName: string;
-  role: Role;
-}
+export type User = Schema<'User'>;
 
 export interface LoginRequest {
   username: string;
   password: string;
 }
 
-export interface LoginResponse {
-  token: string;
-  user: User;
-  /** when the token stops being accepted (ISO 8601) */
-  expiresAt: string;
-}
+/** POST /api/auth/login: the token, its user and when it stops being accepted. */
+export type LoginResponse = Schema<'Session'>;
 
 /** One row of GET /api/cases, with what the caller may do with it. */
 export type CaseListItem = Schema<'CaseListItem'>;
@@ -165,23 +157,7 @@ export interface LevelCount {
   high: number;
 }
 
-export interface Overview {
-  generatedAt: string;
-  timeZone: string;
-  dayStart: string;
-  today: {
-    transactions: number;
-    amount: string;
-    byLevel: LevelCount;
-    autoApprovedShare: number | null;
-    decided: number;
-    avgMinutesToDecision: number | null;
-    slaEvents: number;
-  };
-  openCases: { total: number; byLevel: { medium: number; high: number }; escalated: number; unassigned: number; overdue: number };
-  hourly: { hour: string; low: number; medium: number; high: number; total: number }[];
-  topRules: { rule: string; hits: number; share: number }[];
-}
+export type Overview = Schema<'Overview'>;
 
 export interface Bucket {
   from: number;
@@ -236,11 +212,7 @@ export interface RiskEvent {
   created_at: string;
 }
 
-export interface SystemInfo {
-  temporalUiUrl: string | null;
-  temporalNamespace: string;
-  timeZone: string;
-}
+export type SystemInfo = Schema<'SystemInfo'>;
 
 /** A transaction change on GET /api/stream (event `transaction`). */
 export interface TransactionChange {
