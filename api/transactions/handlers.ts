@@ -27,10 +27,14 @@ export function transactionHandlers(deps: ApiDeps) {
 
   /** 200 with routing's answer, or 202 pending when the bound passed first. */
   const realtime: RequestHandler<Record<string, string>, Omit<RealtimeResult, 'answered'>, TransactionInput> = async (req, res) => {
+    // a caller that hangs up (or a server closing its connections) ends the wait for routing
+    const callerGone = new AbortController();
+    res.once('close', () => !res.writableEnded && callerGone.abort());
     const { answered, ...body } = await answerInRealTime(
       { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.temporal.interactiveTaskQueue, boundMs: deps.config.api.realtimeBoundMs, fx: deps.config.fx },
       req.body,
       requestIdOf(req),
+      callerGone.signal,
     );
     req.log.info({ transactionRef: body.transactionRef, status: body.status, elapsedMs: body.elapsedMs }, 'real-time answer');
     res.status(answered ? 200 : 202).json(body);

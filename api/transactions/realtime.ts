@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { lifecycleWorkflowId, realtimeAnswerUpdate, type RealtimeAnswer, type TransactionStatus } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import type { RiskLevel } from '../../risk/types';
-import { requestErrorMap } from '../errors';
-import { recordTransactions } from './service';
+import { requestErrorMap, ServiceUnavailableError } from '../errors';
+import { recordTransactions, startLifecycle } from './service';
 import type { InputLimits } from '../../boundary/inputRules';
 import { ingestSchemas, type TransactionInput } from './schemas';
 
@@ -70,38 +70,63 @@ export const realtimePendingJson = z
   })
   .meta({ id: 'RealtimePending' });
 
-export async function answerInRealTime(deps: RealtimeDeps, txn: TransactionInput, requestId?: string): Promise<RealtimeResult> {
+export async function answerInRealTime(deps: RealtimeDeps, txn: TransactionInput, requestId?: string, signal?: AbortSignal): Promise<RealtimeResult> {
   const started = performance.now();
   const [recorded] = await recordTransactions(deps.db, [txn], { requestId, batch: false, fx: deps.fx });
   const { transactionRef, workflowId, created } = recorded!;
   const elapsedMs = () => Math.round(performance.now() - started);
 
-  const answer = deps.temporal.workflow
-    .executeUpdateWithStart(realtimeAnswerUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof transactionLifecycle>('transactionLifecycle', {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ transactionRef, requestId }],
-        // a running lifecycle answers the retry; a finished one is never started again
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      }),
-    })
+  // Ends the wait once the caller has its answer (or has gone): otherwise the client keeps
+  // long-polling the update for as long as the lifecycle waits for a worker, past the answer and
+  // up to the Temporal connection's close, where a retry of the poll then fails on a shut channel.
+  const stopWaiting = new AbortController();
+  const startLifecycleOperation = new WithStartWorkflowOperation<typeof transactionLifecycle>('transactionLifecycle', {
+    workflowId,
+    taskQueue: deps.taskQueue,
+    args: [{ transactionRef, requestId }],
+    // a running lifecycle answers the retry; a finished one is never started again
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+  let startConfirmed = false;
+  startLifecycleOperation.workflowHandle().then(
+    () => (startConfirmed = true),
+    () => undefined, // the answer below carries the failure
+  );
+  const answer = deps.temporal
+    .withAbortSignal(stopWaiting.signal, () => deps.temporal.workflow.executeUpdateWithStart(realtimeAnswerUpdate, { startWorkflowOperation: startLifecycleOperation }))
     .then((a): RealtimeAnswer | null => a)
     .catch(async (err: unknown) => {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return answerFromRecord(deps.db, transactionRef, workflowId);
       throw err;
     });
   let timer: NodeJS.Timeout | undefined;
+  let onCallerGone: (() => void) | undefined;
+  // the bound, or the caller gone before it (then there is no one to wait for)
   const bound = new Promise<'bound'>((resolve) => {
     timer = setTimeout(() => resolve('bound'), deps.boundMs);
+    onCallerGone = () => resolve('bound');
+    if (signal?.aborted) resolve('bound');
+    else signal?.addEventListener('abort', onCallerGone, { once: true });
   });
   try {
     const first = await Promise.race([answer, bound]);
     if (first !== 'bound' && first !== null) return { ...first, answered: true, created, elapsedMs: elapsedMs() };
   } finally {
     clearTimeout(timer);
+    if (onCallerGone) signal?.removeEventListener('abort', onCallerGone);
     answer.catch(() => undefined); // answered by the bound: a later failure has no one to tell
+    stopWaiting.abort();
+  }
+  // The wait was ended before the server confirmed the start (it answers only when the update is
+  // accepted or its long poll ends): make sure the lifecycle runs, so "recorded" also means "will
+  // be routed". A plain start returns at once; a running or finished lifecycle is left as it is.
+  if (!startConfirmed) {
+    try {
+      await startLifecycle({ temporal: deps.temporal, taskQueue: deps.taskQueue }, { transactionRef, requestId });
+    } catch (err) {
+      throw new ServiceUnavailableError(`the transaction was recorded but its workflow could not be started (${(err as Error).message}); send the same request again`);
+    }
   }
   return {
     answered: false,

@@ -1,11 +1,13 @@
 // The real-time answer through the real API over HTTP, a real Temporal server, the real worker and
 // PostgreSQL: POST /api/transactions/realtime answers routing's decision (update-with-start),
-// the same again for a retry, and a clear 202 pending when the bound passes first.
+// the same again for a retry, and a clear 202 pending when the bound passes first (after which
+// the API stops waiting for the lifecycle, which still runs).
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
@@ -23,9 +25,27 @@ const transaction = transactionFactory(`RT-${run}`);
 const api = jsonClient(() => baseUrl, tokens);
 const unpolledApi = jsonClient(() => unpolledUrl, tokens);
 const unpolledQueue = `unpolled-${run}`;
+// The unpolled API's update-with-start calls, as its Temporal client sees them: the SDK keeps one
+// call going (re-sending the request, then polling the update) until the update has an outcome.
+const unpolledWaits = { inFlight: 0, ended: [] as string[] };
+const countWaits: WorkflowClientInterceptor = {
+  async startUpdateWithStart(input, next) {
+    unpolledWaits.inFlight++;
+    try {
+      const output = await next(input);
+      unpolledWaits.ended.push('answered');
+      return output;
+    } catch (err) {
+      unpolledWaits.ended.push((err as Error).name);
+      throw err;
+    } finally {
+      unpolledWaits.inFlight--;
+    }
+  },
+};
 
-async function listen(config: KingaTestStack['config']): Promise<string> {
-  const app = createApp({ db: stack.db, temporal: stack.client, config, logger: pino({ level: 'silent' }), jwtSecret: config.api.jwtSecret! });
+async function listen(config: KingaTestStack['config'], temporal: Client = stack.client): Promise<string> {
+  const app = createApp({ db: stack.db, temporal, config, logger: pino({ level: 'silent' }), jwtSecret: config.api.jwtSecret! });
   const server = app.listen(0, '127.0.0.1');
   servers.push(server);
   await new Promise<void>((r) => server.once('listening', () => r()));
@@ -39,7 +59,9 @@ beforeAll(async () => {
   await seedDemoUsers(stack.db);
   baseUrl = await listen(stack.config);
   // The same API on a task queue no worker polls, with a short bound: nothing can answer in time.
-  unpolledUrl = await listen(testConfig({ TEMPORAL_TASK_QUEUE: unpolledQueue, REALTIME_ANSWER_BOUND: '300ms' }));
+  const unpolledConfig = testConfig({ TEMPORAL_TASK_QUEUE: unpolledQueue, REALTIME_ANSWER_BOUND: '300ms' });
+  const countingClient = new Client({ connection: stack.client.connection, namespace: unpolledConfig.temporal.namespace, interceptors: { workflow: [countWaits] } });
+  unpolledUrl = await listen(unpolledConfig, countingClient);
   const amina = DEMO_USERS.find((u) => u.username === 'amina')!;
   const res = await api('POST', '/api/auth/login', { username: amina.username, password: amina.password });
   expect(res.status).toBe(200);
@@ -98,6 +120,10 @@ describe('POST /api/transactions/realtime', () => {
     expect(res.body.elapsedMs).toBeGreaterThanOrEqual(300);
     const row = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'amina');
     expect(row.body.status).toBe('received');
+    // the API stopped waiting when it answered: no update-with-start call of it goes on (left
+    // alone, it would poll until a worker came, or until the connection closed under it)
+    await vi.waitFor(() => expect(unpolledWaits.inFlight).toBe(0), { timeout: 30_000, interval: 50 });
+    expect(unpolledWaits.ended).toEqual([expect.not.stringMatching(/^answered$/)]);
     // its lifecycle was started and waits for a worker on that queue
     const description = await stack.client.workflow.getHandle(lifecycleWorkflowId(txn.transactionRef)).describe();
     expect(description.taskQueue).toBe(`${unpolledQueue}-interactive`);
