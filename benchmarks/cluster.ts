@@ -2,8 +2,10 @@
 // Go module proxy, cached in .kinga/temporal-server/), PostgreSQL persistence and visibility,
 // several history shards, frontend/history/matching/worker as separate processes. Runs the
 // throughput benchmark (Kinga's auto-approve lifecycle against the bare one-activity workflow, on
-// the same cluster, interleaved) with 1, 2 and 4 Kinga worker processes and prints the scaling.
-//   npm run bench:cluster -- [--n 300] [--in-flight 50] [--workers 1,2,4] [--shards 8] [--customers 200]
+// the same cluster, in interleaved rounds) with 1, 2 and 4 Kinga worker processes and prints the
+// scaling, the CPU per workflow of each process group, and how many of the machine's cores the
+// run's processes kept busy (on a small machine that, not Kinga, is what stops the scaling).
+//   npm run bench:cluster -- [--n 500] [--in-flight 50] [--rounds 2] [--workers 1,2,4] [--shards 8] [--customers 200]
 // Everything it starts (PostgreSQL, the four Temporal services, the workers) is stopped and its
 // files removed at the end, also on failure and on Ctrl-C. Not part of `npm test`: figures are
 // printed and written to .kinga/bench/cluster-last.json, nothing is asserted.
@@ -28,9 +30,10 @@ import { everydayTransaction, seedWorkload, type Workload } from './lib/workload
 
 const { values: args } = parseArgs({
   options: {
-    n: { type: 'string', default: '300' },
+    n: { type: 'string', default: '500' },
     'in-flight': { type: 'string', default: '50' },
     workers: { type: 'string', default: '1,2,4' },
+    rounds: { type: 'string', default: '2' },
     shards: { type: 'string', default: '8' },
     customers: { type: 'string', default: '200' },
   },
@@ -39,7 +42,8 @@ const N = Number(args.n);
 const IN_FLIGHT = Number(args['in-flight']);
 const WORKER_COUNTS = args.workers.split(',').map((w) => Number(w.trim()));
 const SHARDS = Number(args.shards);
-for (const [name, v] of [['--n', N], ['--in-flight', IN_FLIGHT], ['--shards', SHARDS], ...WORKER_COUNTS.map((w) => ['--workers', w] as const)] as const) {
+const ROUNDS = Number(args.rounds);
+for (const [name, v] of [['--n', N], ['--in-flight', IN_FLIGHT], ['--shards', SHARDS], ['--rounds', ROUNDS], ...WORKER_COUNTS.map((w) => ['--workers', w] as const)] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive whole number`);
 }
 const NAMESPACE = 'kinga-bench';
@@ -55,6 +59,8 @@ type Cpu = Record<Group, number>;
 interface StepFigures {
   kingaWorkers: number;
   perSide: Record<Side, { workflows: number; seconds: number; cpu: Cpu; statuses: Record<string, number> }>;
+  /** the machine's 1-minute load average when the step ended (other work on a shared machine shows here) */
+  loadAverage: number;
 }
 
 interface NodeProcess {
@@ -222,22 +228,31 @@ async function main() {
     log(`${count} Kinga worker process(es) polling; warming up`);
     for (const side of ['kinga', 'bare'] as Side[]) await runLimited(2 * IN_FLIGHT, IN_FLIGHT, async () => void (await sides[side](`warm${count}`)));
 
-    const step: StepFigures = { kingaWorkers: count, perSide: {} as StepFigures['perSide'] };
-    for (const side of (s % 2 === 0 ? ['kinga', 'bare'] : ['bare', 'kinga']) as Side[]) {
-      log(`${count} worker(s): ${side}, ${N} workflows, ${IN_FLIGHT} in flight`);
-      const statuses: Record<string, number> = {};
-      const before = cpuNow();
-      const t0 = performance.now();
-      await runLimited(N, IN_FLIGHT, async () => {
-        const status = await sides[side](`c${count}-${side}`);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-      });
-      const seconds = (performance.now() - t0) / 1000;
-      const after = cpuNow();
-      const cpu = Object.fromEntries(GROUPS.map((g) => [g, after[g] - before[g]])) as Cpu;
-      step.perSide[side] = { workflows: N, seconds, cpu, statuses };
-      log(`  ${fmt(N / seconds)} wf/s`);
+    const zero = () => Object.fromEntries(GROUPS.map((g) => [g, 0])) as Cpu;
+    const step: StepFigures = {
+      kingaWorkers: count,
+      perSide: { kinga: { workflows: 0, seconds: 0, cpu: zero(), statuses: {} }, bare: { workflows: 0, seconds: 0, cpu: zero(), statuses: {} } },
+      loadAverage: 0,
+    };
+    const perRound = Math.ceil(N / ROUNDS);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const side of ((s + r) % 2 === 0 ? ['kinga', 'bare'] : ['bare', 'kinga']) as Side[]) {
+        const f = step.perSide[side];
+        const before = cpuNow();
+        const t0 = performance.now();
+        await runLimited(perRound, IN_FLIGHT, async () => {
+          const status = await sides[side](`c${count}-${side}`);
+          f.statuses[status] = (f.statuses[status] ?? 0) + 1;
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        const after = cpuNow();
+        for (const g of GROUPS) f.cpu[g] += after[g] - before[g];
+        f.seconds += seconds;
+        f.workflows += perRound;
+        log(`${count} worker(s), round ${r + 1}/${ROUNDS}: ${side} ${fmt(perRound / seconds)} wf/s (${perRound} workflows, ${IN_FLIGHT} in flight; load average ${os.loadavg()[0]!.toFixed(1)})`);
+      }
     }
+    step.loadAverage = os.loadavg()[0]!;
     steps.push(step);
   }
   report(steps, cluster, workload);
@@ -252,13 +267,17 @@ function report(steps: StepFigures[], cluster: TemporalCluster, workload: Worklo
   console.log(
     `\nKinga on a Temporal cluster — ${new Date().toISOString()} — ${machineSummary()}\n` +
       `temporal-server ${TEMPORAL_SERVER_VERSION} on PostgreSQL, ${cluster.historyShards} history shards, frontend/history/matching/worker as 4 processes; ` +
-      `N=${N} per side per step, ${IN_FLIGHT} in flight, ${workload.customers.length} customers; bare: one baseline worker process`,
+      `N=${N} per side per step in ${ROUNDS} interleaved rounds, ${IN_FLIGHT} in flight, ${workload.customers.length} customers; bare: one baseline worker process`,
   );
-  console.log('\n| Kinga worker processes | Kinga wf/s | vs 1st step | bare wf/s, same cluster | Kinga vs bare | Kinga outcomes |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  // CPU seconds per wall-clock second of all the run's processes: how many cores they kept busy
+  const coresBusy = (st: StepFigures, side: Side) => GROUPS.reduce((sum, g) => sum + st.perSide[side].cpu[g], 0) / 1000 / st.perSide[side].seconds;
+  console.log('\n| Kinga worker processes | Kinga wf/s | vs 1st step | bare wf/s, same cluster | Kinga vs bare | cores busy, Kinga / bare (of ' + os.cpus().length + ') | load average | Kinga outcomes |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const st of steps) {
     const outcomes = Object.entries(st.perSide.kinga.statuses).map(([k, v]) => `${k} ${v}`).join(', ');
-    console.log(`| ${st.kingaWorkers} | ${fmt(tput(st, 'kinga'))} | ${ratio(tput(st, 'kinga'), tput(first, 'kinga'))} | ${fmt(tput(st, 'bare'))} | ${ratio(tput(st, 'kinga'), tput(st, 'bare'))} | ${outcomes} |`);
+    console.log(
+      `| ${st.kingaWorkers} | ${fmt(tput(st, 'kinga'))} | ${ratio(tput(st, 'kinga'), tput(first, 'kinga'))} | ${fmt(tput(st, 'bare'))} | ${ratio(tput(st, 'kinga'), tput(st, 'bare'))} | ${fmt(coresBusy(st, 'kinga'), 2)} / ${fmt(coresBusy(st, 'bare'), 2)} | ${fmt(st.loadAverage)} | ${outcomes} |`,
+    );
   }
   console.log('\nCPU per workflow (ms), by process group: Kinga lifecycle / bare workflow');
   console.log('\n| Kinga worker processes | Temporal (frontend + history + matching + worker) | Kinga workers / baseline worker | PostgreSQL | benchmark driver (client, ingest) | all |');
@@ -273,7 +292,7 @@ function report(steps: StepFigures[], cluster: TemporalCluster, workload: Worklo
   console.log();
   const out = path.join(REPO_ROOT, '.kinga', 'bench', 'cluster-last.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine: machineSummary(), version: TEMPORAL_SERVER_VERSION, shards: cluster.historyShards, n: N, inFlight: IN_FLIGHT, steps }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine: machineSummary(), version: TEMPORAL_SERVER_VERSION, shards: cluster.historyShards, n: N, rounds: ROUNDS, inFlight: IN_FLIGHT, steps }, null, 2));
   log(`figures written to ${out}`);
 }
 

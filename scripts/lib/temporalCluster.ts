@@ -5,11 +5,12 @@
 // process with one shard, so it cannot show how Kinga scales.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../workflows/lifecycle/definitions';
-import { freePort } from './ports';
+import { isPortOpen } from './ports';
 import { registerSearchAttributes } from './searchAttributes';
 import { waitUntilHealthy } from './temporalDevServer';
 
@@ -241,7 +242,7 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
   await setupSchemas(o);
 
   const ports = {} as Record<TemporalService, ServicePorts>;
-  for (const s of TEMPORAL_SERVICES) ports[s] = { grpc: await freePort(HOST), membership: await freePort(HOST), ...(s === 'frontend' ? { http: await freePort(HOST) } : {}) };
+  for (const s of TEMPORAL_SERVICES) ports[s] = { grpc: await serverPort(), membership: await serverPort(), ...(s === 'frontend' ? { http: await serverPort() } : {}) };
   const configDir = path.join(o.workDir, 'temporal-config');
   writeConfig(o, ports, configDir);
 
@@ -274,7 +275,8 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
     };
     const record = (chunk: Buffer) => {
       log.write(chunk);
-      r.tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      // a fatal log line carries a whole stack trace: its message is enough here (the file has all)
+      r.tail.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line)));
       if (r.tail.length > 60) r.tail.splice(0, r.tail.length - 60);
     };
     child.stdout!.on('data', record);
@@ -312,11 +314,15 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
 
   const address = `${HOST}:${ports.frontend.grpc}`;
   try {
-    for (const s of TEMPORAL_SERVICES) running.push(startService(s));
     const anyExited = () => {
       const r = running.find((x) => x.exited);
       return r ? `the ${r.info.service} service exited:\n${r.tail.slice(-20).join('\n')}` : undefined;
     };
+    // history first, alone: the first service to start writes the cluster metadata, and services
+    // started at the same moment race on that row (duplicate key, and the loser exits)
+    running.push(startService('history'));
+    await waitForPort(ports.history.grpc, 120_000, anyExited);
+    for (const s of TEMPORAL_SERVICES) if (s !== 'history') running.push(startService(s));
     report(`services started (${running.map((r) => `${r.info.service} pid ${r.info.pid}`).join(', ')}); waiting for the frontend on ${address}`);
     await waitUntilHealthy({ address, namespace: 'temporal-system', searchAttributes: [], timeoutMs: 180_000, hasExited: anyExited });
     const connection = await Connection.connect({ address });
@@ -334,6 +340,42 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
   }
   return { address, namespace: o.namespace, historyShards: o.historyShards, services: running.map((r) => r.info), logTail, stop };
 }
+
+/** Resolves when something accepts connections on the loopback port; throws if `gone` reports a reason first. */
+async function waitForPort(port: number, timeoutMs: number, gone: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reason = gone();
+    if (reason) throw new Error(reason);
+    if (await isPortOpen(port, HOST)) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${HOST}:${port} after ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * A free loopback port below 32768: the SQL persistence keeps a service's ports in the
+ * cluster_membership table as SMALLINT, so the kernel's ephemeral ports (32768 and up, what
+ * freePort's bind-to-0 hands out) make the service fail at start ("out of range for type smallint").
+ */
+async function serverPort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen({ host: HOST, port, exclusive: true }, () => server.close(() => resolve(true)));
+    });
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free loopback port between 20000 and 32000');
+}
+const handedOut = new Set<number>();
 
 /** Registers the namespace (what `temporal operator namespace create` does); an existing one is fine. */
 async function registerNamespace(connection: Connection, namespace: string): Promise<void> {
