@@ -124,7 +124,7 @@ function spawnNode(name: string, scriptArgs: string[], env: Record<string, strin
 async function main() {
   const started = Date.now();
   log(`machine: ${machineSummary()}`);
-  const build = await ensureTemporalServerBuilt({ cacheDir: path.join(REPO_ROOT, '.kinga', 'temporal-server'), version: TEMPORAL_SERVER_VERSION, report: log });
+  const build = await ensureTemporalServerBuilt({ cacheDir: path.join(REPO_ROOT, '.kinga', 'temporal-server'), version: TEMPORAL_SERVER_VERSION, env: process.env, report: log });
   log(`temporal-server ${build.version}: ${build.serverBin}${build.built ? ' (built now)' : ' (cached)'}; schemas from ${build.moduleDir}`);
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kinga-cluster-'));

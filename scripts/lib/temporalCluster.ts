@@ -37,7 +37,7 @@ export interface TemporalServerBuild {
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 0 }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd: opts.cwd, ...(opts.env ? { env: opts.env } : {}), maxBuffer: 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 0 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stderr.trim().split('\n').slice(-30).join('\n')}`));
       else resolve(stdout);
     });
@@ -49,7 +49,13 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
  * Go module proxy) into `<cacheDir>/<version>/bin`, unless they are there already, and finds the
  * module's source directory (schemas, config templates) with `go mod download -json`.
  */
-export async function ensureTemporalServerBuilt(opts: { cacheDir: string; version?: string; report?: (msg: string) => void }): Promise<TemporalServerBuild> {
+export async function ensureTemporalServerBuilt(opts: {
+  cacheDir: string;
+  version?: string;
+  /** the caller's environment (PATH, GOPATH, GOPROXY, GOFLAGS …) that `go` runs with */
+  env: NodeJS.ProcessEnv;
+  report?: (msg: string) => void;
+}): Promise<TemporalServerBuild> {
   const version = opts.version ?? TEMPORAL_SERVER_VERSION;
   const report = opts.report ?? (() => undefined);
   const binDir = path.join(opts.cacheDir, version, 'bin');
@@ -57,12 +63,12 @@ export async function ensureTemporalServerBuilt(opts: { cacheDir: string; versio
   const serverBin = path.join(binDir, 'server');
   const sqlToolBin = path.join(binDir, 'sql');
   try {
-    await run('go', ['version']);
+    await run('go', ['version'], { env: opts.env });
   } catch (err) {
     throw new Error(`the Temporal server is built with Go, and \`go version\` failed (${(err as Error).message.split('\n')[0]}); install Go ≥ 1.24 (go.temporal.io/server ${version} requires it)`);
   }
   // outside any module, so go.mod files of the caller do not matter; GOFLAGS from the caller kept
-  const goEnv = { ...process.env, GOBIN: binDir, GO111MODULE: 'on' };
+  const goEnv = { ...opts.env, GOBIN: binDir, GO111MODULE: 'on' };
   fs.mkdirSync(binDir, { recursive: true });
   const missing = [serverBin, sqlToolBin].filter((b) => !fs.existsSync(b));
   if (missing.length > 0) {
