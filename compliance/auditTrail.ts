@@ -167,20 +167,20 @@ export interface DecisionQuery {
   to: Date;
   /** at most this many rows (the report says when it was cut) */
   limit: number;
+  /** rows skipped first, for a page after the first (default 0) */
+  offset?: number;
 }
 
 /** Every decision recorded in [from, to), oldest first, with its actor and the transaction's facts. */
 export async function loadDecisions(db: Knex, q: DecisionQuery): Promise<{ decisions: DecisionRecord[]; truncated: boolean }> {
-  const rows = await db('case_events as e')
+  const rows = await decisionEvents(db, q)
     .leftJoin('transactions as t', 't.transaction_ref', 'e.transaction_ref')
-    .whereIn('e.event_type', [...DECISION_EVENT_TYPES])
-    .where('e.occurred_at', '>=', q.from)
-    .where('e.occurred_at', '<', q.to)
     .orderBy([
       { column: 'e.occurred_at', order: 'asc' },
       { column: 'e.id', order: 'asc' },
     ])
     .limit(q.limit + 1)
+    .offset(q.offset ?? 0)
     .select(
       'e.id',
       'e.occurred_at',
@@ -223,4 +223,15 @@ export async function loadDecisions(db: Knex, q: DecisionQuery): Promise<{ decis
     };
   });
   return { decisions, truncated };
+}
+
+/** The decision events of a period (from inclusive, to exclusive). */
+function decisionEvents(db: Knex, q: Pick<DecisionQuery, 'from' | 'to'>) {
+  return db('case_events as e').whereIn('e.event_type', [...DECISION_EVENT_TYPES]).where('e.occurred_at', '>=', q.from).where('e.occurred_at', '<', q.to);
+}
+
+/** How many decisions a period holds: the pages' total. */
+export async function countDecisions(db: Knex, q: Pick<DecisionQuery, 'from' | 'to'>): Promise<number> {
+  const [row] = await decisionEvents(db, q).count<{ count: string | number }[]>({ count: '*' });
+  return Number(row?.count ?? 0);
 }

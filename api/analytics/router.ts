@@ -5,8 +5,8 @@ import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
 import { decimalJson, timestampJson } from '../transactions/views';
-import { analyticsQuery, riskEventsQuery, type AnalyticsQuery, type RiskEventsQuery } from './schemas';
-import { getAnalytics, latestRiskMetrics, recentRiskEvents, type Analytics, type RiskEventRow, type RiskMetricRow } from './service';
+import { analyticsQuery, riskEventsQuery, riskMetricHistoryQuery, type AnalyticsQuery, type RiskEventsQuery, type RiskMetricHistoryQuery } from './schemas';
+import { getAnalytics, latestRiskMetrics, recentRiskEvents, riskMetricHistory, type Analytics, type RiskEventRow, type RiskMetricHistory, type RiskMetricRow } from './service';
 
 export const analyticsRegistry = featureRegistry();
 
@@ -75,12 +75,36 @@ documentRoute(analyticsRegistry, {
 });
 documentRoute(analyticsRegistry, {
   method: 'get',
+  path: '/api/risk/metrics/history',
+  tags: ['risk register'],
+  summary: "Each portfolio (book-level) metric's values over the last days, oldest first, with the threshold of each value",
+  access: riskRegister,
+  request: { query: riskMetricHistoryQuery },
+  responses: {
+    200: {
+      description: 'One series per model and metric (at most the latest 500 points each)',
+      body: z.object({
+        from: z.string(),
+        to: z.string(),
+        series: z.array(
+          z.object({
+            model: z.string(),
+            metric: z.string(),
+            points: z.array(z.object({ computedAt: z.string(), value: z.number(), threshold: z.number().nullable(), status: z.string() })),
+          }),
+        ),
+      }),
+    },
+  },
+});
+documentRoute(analyticsRegistry, {
+  method: 'get',
   path: '/api/risk/events',
   tags: ['risk register'],
-  summary: 'Recent risk events (rows of risk_events)',
+  summary: 'Risk events, newest first, a page at a time (rows of risk_events)',
   access: riskRegister,
   request: { query: riskEventsQuery },
-  responses: { 200: { description: 'The events, newest first', body: z.object({ items: z.array(riskEventRow) }) } },
+  responses: { 200: { description: 'A page of the events, newest first, and how many there are in all', body: z.object({ items: z.array(riskEventRow), total: z.number().int() }) } },
 });
 
 /** GET /api/analytics?from=&to=: every signed-in role (analysts look at their own throughput too). */
@@ -101,10 +125,14 @@ export function riskRegisterRouter(deps: ApiDeps): Router {
   const metrics: RequestHandler<Record<string, string>, { items: RiskMetricRow[] }> = async (_req, res) => {
     res.json({ items: await latestRiskMetrics(deps.db) });
   };
-  const events: RequestHandler<Record<string, string>, { items: RiskEventRow[] }, unknown, RiskEventsQuery> = async (req, res) => {
-    res.json({ items: await recentRiskEvents(deps.db, req.query) });
+  const events: RequestHandler<Record<string, string>, { items: RiskEventRow[]; total: number }, unknown, RiskEventsQuery> = async (req, res) => {
+    res.json(await recentRiskEvents(deps.db, req.query));
+  };
+  const history: RequestHandler<Record<string, string>, RiskMetricHistory, unknown, RiskMetricHistoryQuery> = async (req, res) => {
+    res.json(await riskMetricHistory(deps.db, req.query));
   };
   router.get('/metrics', metrics);
+  router.get('/metrics/history', validate({ query: riskMetricHistoryQuery }), history);
   router.get('/events', validate({ query: riskEventsQuery }), events);
   return router;
 }

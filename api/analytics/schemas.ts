@@ -45,5 +45,25 @@ export const riskEventsQuery = z.object({
     .transform(Number)
     .pipe(z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'))
     .default(50),
+  /** events skipped first (newest first): the register pages through them */
+  offset: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().max(1_000_000, 'must be at most 1000000'))
+    .default(0),
 });
 export type RiskEventsQuery = z.output<typeof riskEventsQuery>;
+
+/** ?days=&model= — the book-level series of the last `days` days (default 30, at most 366). */
+export const RISK_METRIC_MODELS = ['credit', 'liquidity', 'market'] as const;
+export const riskMetricHistoryQuery = z.object({
+  days: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(366, 'must be at most 366'))
+    .default(30),
+  model: z.enum(RISK_METRIC_MODELS, { error: `must be one of ${RISK_METRIC_MODELS.join(', ')}` }).optional(),
+});
+export type RiskMetricHistoryQuery = z.output<typeof riskMetricHistoryQuery>;

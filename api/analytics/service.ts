@@ -214,8 +214,63 @@ export async function latestRiskMetrics(db: Knex): Promise<RiskMetricRow[]> {
   return rows.rows.sort((a, b) => a.model.localeCompare(b.model) || Number(b.scope === 'book') - Number(a.scope === 'book') || a.metric.localeCompare(b.metric)).slice(0, 500);
 }
 
-export async function recentRiskEvents(db: Knex, opts: { category?: string; limit: number }): Promise<RiskEventRow[]> {
-  const q = db<RiskEventRow>('risk_events').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit);
-  if (opts.category) q.where({ category: opts.category });
-  return q;
+/** A page of risk events, newest first, and how many there are in all (of the category, if given). */
+export async function recentRiskEvents(db: Knex, opts: { category?: string; limit: number; offset?: number }): Promise<{ items: RiskEventRow[]; total: number }> {
+  const of = () => {
+    const q = db<RiskEventRow>('risk_events');
+    if (opts.category) q.where({ category: opts.category });
+    return q;
+  };
+  const [items, [count]] = await Promise.all([
+    of().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset ?? 0),
+    of().count<{ count: string | number }[]>({ count: '*' }),
+  ]);
+  return { items, total: Number(count?.count ?? 0) };
+}
+
+/** One computed value of a portfolio metric, with the threshold it was judged against then. */
+export interface RiskMetricPoint {
+  computedAt: string;
+  value: number;
+  threshold: number | null;
+  status: string;
+}
+export interface RiskMetricSeries {
+  model: string;
+  metric: string;
+  /** oldest first */
+  points: RiskMetricPoint[];
+}
+export interface RiskMetricHistory {
+  from: string;
+  to: string;
+  series: RiskMetricSeries[];
+}
+
+/** The most points one series answers: the latest ones (a schedule every few minutes makes thousands a month). */
+export const MAX_POINTS_PER_SERIES = 500;
+
+/**
+ * Each book-level (portfolio) metric over the last `days` days, oldest first: its trend against its
+ * threshold. Customer-level rows (scope customer:…) are left out — they are not the portfolio's.
+ */
+export async function riskMetricHistory(db: Knex, opts: { days: number; model?: string }, now = new Date()): Promise<RiskMetricHistory> {
+  const from = new Date(now.getTime() - opts.days * 86_400_000);
+  const rows = await db.raw<{ rows: { model: string; metric: string; value: string; threshold: string | null; status: string; computed_at: Date }[] }>(
+    `select model, metric, value, threshold, status, computed_at
+       from (select *, row_number() over (partition by model, metric order by computed_at desc, id desc) as newest
+               from risk_metrics
+              where scope = 'book' and computed_at >= ? and computed_at <= ?${opts.model ? ' and model = ?' : ''}) recent
+      where newest <= ?
+      order by model, metric, computed_at, id`,
+    [from, now, ...(opts.model ? [opts.model] : []), MAX_POINTS_PER_SERIES],
+  );
+  const series = new Map<string, RiskMetricSeries>();
+  for (const r of rows.rows) {
+    const key = `${r.model}|${r.metric}`;
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { model: r.model, metric: r.metric, points: [] }));
+    s.points.push({ computedAt: r.computed_at.toISOString(), value: Number(r.value), threshold: r.threshold === null ? null : Number(r.threshold), status: r.status });
+  }
+  return { from: from.toISOString(), to: now.toISOString(), series: [...series.values()] };
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { auditReportCsv, auditReportHtml, decisionsCsv } from '../../compliance/auditReport';
-import { loadDecisions } from '../../compliance/auditTrail';
+import { countDecisions, loadDecisions } from '../../compliance/auditTrail';
 import { fetchHistory, HistoryError, parseHistoryText, resolveWorkflowId, validateHistory, WorkflowNotFoundError, type HistoryJson } from '../../compliance/history';
 import type { ReplayOptions } from '../../compliance/replay';
 import { auditReportFor, exportHistory, replayAndExplain, replayFromCluster, TransactionNotFoundError, type ReplayReport } from '../../compliance/service';
@@ -98,8 +98,8 @@ export function complianceHandlers(deps: ApiDeps) {
     };
 
   const decisions: RequestHandler<Record<string, string>, unknown, unknown, DecisionsQuery> = async (req, res) => {
-    const { from, to, format, limit } = req.query;
-    const result = await loadDecisions(deps.db, { from, to, limit });
+    const { from, to, format, limit, offset } = req.query;
+    const result = await loadDecisions(deps.db, { from, to, limit, offset });
     req.log.info({ from, to, count: result.decisions.length, truncated: result.truncated, format }, 'decisions report');
     if (result.truncated) res.setHeader('X-Truncated', 'true');
     if (format === 'csv') {
@@ -107,7 +107,9 @@ export function complianceHandlers(deps: ApiDeps) {
       res.type('text/csv; charset=utf-8').send(decisionsCsv(result.decisions));
       return;
     }
-    res.json({ from: from.toISOString(), to: to.toISOString(), count: result.decisions.length, truncated: result.truncated, decisions: result.decisions });
+    // the period's total only when asked for a page: a whole report needs no second query
+    const total = offset > 0 || result.truncated ? await countDecisions(deps.db, { from, to }) : offset + result.decisions.length;
+    res.json({ from: from.toISOString(), to: to.toISOString(), count: result.decisions.length, truncated: result.truncated, offset, total, decisions: result.decisions });
   };
 
   return { history, decisionPath, replay, audit, decisions };

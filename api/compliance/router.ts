@@ -50,6 +50,10 @@ const decisions = z.object({
   to: z.string(),
   count: z.number().int(),
   truncated: z.boolean(),
+  /** the decisions skipped before this page */
+  offset: z.number().int(),
+  /** the period's decisions in all, over every page */
+  total: z.number().int(),
   decisions: z.array(z.looseObject({ eventId: z.number().int(), occurredAt: z.string(), transactionRef: z.string(), decision: z.string(), actor: z.string() })),
 });
 

@@ -63,6 +63,13 @@ export const decisionsQuery = z
       .transform(Number)
       .pipe(z.number().min(1, 'must be at least 1').max(100_000, 'must be at most 100000'))
       .default(10_000),
+    /** decisions skipped first: the UI pages through a period (limit + offset) */
+    offset: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().max(10_000_000, 'must be at most 10000000'))
+      .default(0),
   })
   .superRefine((q, ctx) => {
     if (!(q.from instanceof Date) || !(q.to instanceof Date)) return; // already reported on the field

@@ -128,5 +128,7 @@ describe('real answers match the document', () => {
     expect(conforms('get', '/api/analytics', 200, analytics.body)).toEqual([]);
     const metrics = await request(h.app).get('/api/risk/metrics').set(auth);
     expect(conforms('get', '/api/risk/metrics', 200, metrics.body)).toEqual([]);
+    const history = await request(h.app).get('/api/risk/metrics/history?days=7').set(auth);
+    expect(conforms('get', '/api/risk/metrics/history', 200, history.body)).toEqual([]);
   });
 });

@@ -291,6 +291,62 @@ describe('risk register and system', () => {
     expect((await get('/api/risk/events', 'analyst')).status).toBe(403);
   });
 
+  it("answers each portfolio metric's history against its threshold, oldest first, book level only", async () => {
+    const run = `wb-hist-${randomBytes(3).toString('hex')}`;
+    const metric = `wb_trend_${randomBytes(3).toString('hex')}`;
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    await h.db('risk_metrics').insert([
+      { model: 'credit', metric, scope: 'book', value: '0.300000', threshold: '0.500000', status: 'OK', run_id: `${run}-2`, computed_at: hoursAgo(24) },
+      { model: 'credit', metric, scope: 'book', value: '0.200000', threshold: '0.500000', status: 'OK', run_id: `${run}-1`, computed_at: hoursAgo(48) },
+      { model: 'credit', metric, scope: 'book', value: '0.600000', threshold: '0.550000', status: 'BREACH', run_id: `${run}-3`, computed_at: hoursAgo(1) },
+      // a customer's value is not the portfolio's; a value from before the window is not shown
+      { model: 'credit', metric, scope: 'customer:C-1', value: '9.000000', threshold: '0.500000', status: 'BREACH', run_id: `${run}-3`, computed_at: hoursAgo(1) },
+      { model: 'credit', metric, scope: 'book', value: '0.100000', threshold: '0.500000', status: 'OK', run_id: `${run}-0`, computed_at: hoursAgo(24 * 10) },
+    ]);
+    const res = await get('/api/risk/metrics/history?days=7&model=credit', 'senior_analyst');
+    expect(res.status).toBe(200);
+    const series = res.body.series.filter((s: { metric: string }) => s.metric === metric);
+    expect(series).toHaveLength(1);
+    expect(series[0].model).toBe('credit');
+    expect(series[0].points.map((p: { value: number; threshold: number; status: string }) => [p.value, p.threshold, p.status])).toEqual([
+      [0.2, 0.5, 'OK'],
+      [0.3, 0.5, 'OK'],
+      [0.6, 0.55, 'BREACH'],
+    ]);
+    expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBe(7 * 86_400_000);
+    // a window of 30 days takes in the older value; another model's filter leaves this one out
+    expect((await get('/api/risk/metrics/history', 'compliance')).body.series.find((s: { metric: string }) => s.metric === metric).points).toHaveLength(4);
+    expect((await get('/api/risk/metrics/history?model=market', 'compliance')).body.series.some((s: { metric: string }) => s.metric === metric)).toBe(false);
+  });
+
+  it('pages through risk events, newest first, with the total; a bad offset is refused naming the field', async () => {
+    const category = `wbpage${randomBytes(3).toString('hex')}`;
+    const base = Date.now() - 3_600_000;
+    await h.db('risk_events').insert(
+      Array.from({ length: 5 }, (_, i) => ({ event_key: `${category}-${i}`, category, severity: 'medium', title: `event ${i}`, description: 'paging', created_at: new Date(base + i * 1000) })),
+    );
+    const pages = [];
+    for (const offset of [0, 2, 4]) {
+      const res = await get(`/api/risk/events?category=${category}&limit=2&offset=${offset}`, 'compliance');
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(5);
+      pages.push(...res.body.items.map((e: { title: string }) => e.title));
+    }
+    expect(pages).toEqual(['event 4', 'event 3', 'event 2', 'event 1', 'event 0']);
+    const bad = await get(`/api/risk/events?offset=-2`, 'compliance');
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('offset');
+  });
+
+  it('refuses a bad history window or model, naming the field, and keeps it from analysts', async () => {
+    for (const [query, field] of [['days=0', 'days'], ['days=367', 'days'], ['days=week', 'days'], ['model=weather', 'model']]) {
+      const res = await get(`/api/risk/metrics/history?${query}`, 'compliance');
+      expect(res.status, query).toBe(400);
+      expect(res.body.field, query).toBe(field);
+    }
+    expect((await get('/api/risk/metrics/history', 'analyst')).status).toBe(403);
+  });
+
   it('tells the UI where Temporal Web is', async () => {
     const res = await get('/api/system', 'analyst');
     expect(res.body).toEqual({ temporalUiUrl: 'http://temporal.example:8233', temporalNamespace: h.config.temporal.namespace, timeZone: 'Africa/Nairobi' });

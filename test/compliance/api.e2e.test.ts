@@ -292,6 +292,30 @@ describe('audit report', () => {
     expect(backwards.json).toMatchObject({ field: 'to', message: 'to: must be after from' });
     expect((await api('GET', '/api/compliance/decisions?from=yesterday&to=2026-11-01', 'compliance')).json.field).toBe('from');
   });
+
+  it('decisions a page at a time: limit and offset, the total of the range, each decision on one page only', async () => {
+    const range = `from=${encodeURIComponent(started.toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+    const whole = await api('GET', `/api/compliance/decisions?${range}`, 'compliance');
+    const all = whole.json.decisions.map((d: any) => d.eventId);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(whole.json).toMatchObject({ offset: 0, total: all.length, truncated: false });
+    const first = await api('GET', `/api/compliance/decisions?${range}&limit=1`, 'compliance');
+    expect(first.json).toMatchObject({ count: 1, offset: 0, total: all.length, truncated: true });
+    const pages = [first.json.decisions[0].eventId];
+    for (let offset = 1; offset < all.length; offset++) {
+      const page = await api('GET', `/api/compliance/decisions?${range}&limit=1&offset=${offset}`, 'compliance');
+      expect(page.json).toMatchObject({ count: 1, offset, total: all.length, truncated: offset < all.length - 1 });
+      pages.push(page.json.decisions[0].eventId);
+    }
+    expect(pages).toEqual(all);
+    const past = await api('GET', `/api/compliance/decisions?${range}&limit=1&offset=${all.length}`, 'compliance');
+    expect(past.json).toMatchObject({ count: 0, offset: all.length, total: all.length, truncated: false, decisions: [] });
+    for (const bad of ['offset=-1', 'offset=two', 'limit=0']) {
+      const res = await api('GET', `/api/compliance/decisions?${range}&${bad}`, 'compliance');
+      expect(res.status, bad).toBe(400);
+      expect(res.json.field, bad).toBe(bad.split('=')[0]);
+    }
+  });
 });
 
 describe('who may use it', () => {
