@@ -34,3 +34,11 @@ export const lineOptions = {
   scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
   plugins: { legend: { position: 'bottom' as const } },
 };
+
+/** A metric over time: the value need not start at zero (a ratio near its threshold shows its moves). */
+export const trendOptions = {
+  responsive: true,
+  maintainAspectRatio: false,
+  scales: { x: { ticks: { maxTicksLimit: 8, autoSkip: true } }, y: { beginAtZero: false } },
+  plugins: { legend: { position: 'bottom' as const } },
+};

@@ -116,8 +116,12 @@ export interface DecisionsReport {
   from: string;
   to: string;
   count: number;
-  /** more decisions fell in the range than the API returns at once */
+  /** more decisions fell in the range than the API returns at once (there is a next page) */
   truncated: boolean;
+  /** decisions before this page */
+  offset: number;
+  /** the range's decisions over every page */
+  total: number;
   decisions: DecisionRecord[];
 }
 
@@ -157,8 +161,9 @@ export function getAuditPage(transactionRef: string): Promise<ApiFile> {
   return requestFile(`${transactionPath(transactionRef)}/audit.html`, `audit-${transactionRef}.html`, { accept: 'text/html' });
 }
 
-export function getDecisions(range: InstantRange, signal?: AbortSignal): Promise<DecisionsReport> {
-  return request<DecisionsReport>('/api/compliance/decisions', { query: { from: range.from, to: range.to }, signal });
+/** One page of a range's decisions, oldest first (without limit: the API's default, a whole report). */
+export function getDecisions(range: InstantRange & { limit?: number; offset?: number }, signal?: AbortSignal): Promise<DecisionsReport> {
+  return request<DecisionsReport>('/api/compliance/decisions', { query: { from: range.from, to: range.to, limit: range.limit, offset: range.offset }, signal });
 }
 
 export function downloadDecisionsCsv(range: InstantRange): Promise<ApiFile> {

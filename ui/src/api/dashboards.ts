@@ -1,5 +1,5 @@
 import { request } from './client';
-import type { Analytics, Overview, RiskEvent, RiskMetric, SystemInfo } from './types';
+import type { Analytics, Overview, RiskEvent, RiskMetric, RiskMetricHistory, SystemInfo } from './types';
 
 export function getOverview(signal?: AbortSignal): Promise<Overview> {
   return request<Overview>('/api/overview', { signal });
@@ -14,8 +14,13 @@ export function getRiskMetrics(signal?: AbortSignal): Promise<{ items: RiskMetri
   return request('/api/risk/metrics', { signal });
 }
 
-export function getRiskEvents(opts: { category?: string; limit?: number } = {}, signal?: AbortSignal): Promise<{ items: RiskEvent[] }> {
-  return request('/api/risk/events', { query: { category: opts.category, limit: opts.limit }, signal });
+/** The portfolio metrics' values over the last `days` days (1–366), for their trend against the threshold. */
+export function getRiskMetricHistory(opts: { days?: number; model?: string } = {}, signal?: AbortSignal): Promise<RiskMetricHistory> {
+  return request<RiskMetricHistory>('/api/risk/metrics/history', { query: { days: opts.days, model: opts.model }, signal });
+}
+
+export function getRiskEvents(opts: { category?: string; limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<{ items: RiskEvent[]; total: number }> {
+  return request('/api/risk/events', { query: { category: opts.category, limit: opts.limit, offset: opts.offset }, signal });
 }
 
 export function getSystemInfo(signal?: AbortSignal): Promise<SystemInfo> {

@@ -3,7 +3,7 @@ export { configureApiClient, type ApiClientHooks, type ApiFile } from './client'
 export { ApiError, NetworkError, describeError, type ApiErrorBody, type ApiErrorCode } from './errors';
 export { login, revokeSession } from './auth';
 export { assignCases, customerTransactions, decideCase, getCase, listAssignees, listCases, releaseCase, takeCase } from './cases';
-export { getAnalytics, getOverview, getRiskEvents, getRiskMetrics, getSystemInfo } from './dashboards';
+export { getAnalytics, getOverview, getRiskEvents, getRiskMetricHistory, getRiskMetrics, getSystemInfo } from './dashboards';
 export {
   downloadAuditCsv,
   downloadDecisionsCsv,

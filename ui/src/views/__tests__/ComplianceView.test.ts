@@ -53,7 +53,7 @@ function respond(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
 
-const noDecisions = { from: '2026-11-19T00:00:00.000Z', to: '2026-11-26T00:00:00.000Z', count: 0, truncated: false, decisions: [] };
+const noDecisions = { from: '2026-11-19T00:00:00.000Z', to: '2026-11-26T00:00:00.000Z', count: 0, truncated: false, offset: 0, total: 0, decisions: [] };
 
 /** The compliance API as the page meets it; `overrides` answers chosen requests differently. */
 function complianceApi(overrides: (url: string, init?: RequestInit) => Response | undefined = () => undefined) {
@@ -226,7 +226,7 @@ describe('ComplianceView', () => {
       workflowId: `txn-${REF}`,
     };
     const fetchMock = complianceApi((url) =>
-      url.startsWith('/api/compliance/decisions?') ? respond(200, { ...noDecisions, count: 1, decisions: [decision] }) : undefined,
+      url.startsWith('/api/compliance/decisions?') ? respond(200, { ...noDecisions, count: 1, total: 1, decisions: [decision] }) : undefined,
     );
     const { kinga, wrapper: w } = await openCompliance(fetchMock);
     await w.get('#decisions-from').setValue('2026-11-20');
@@ -234,7 +234,7 @@ describe('ComplianceView', () => {
     await w.get('[data-testid="decisions-form"]').trigger('submit');
     await settle(() =>
       expect(fetchMock).toHaveBeenLastCalledWith(
-        `/api/compliance/decisions?from=${encodeURIComponent('2026-11-20T00:00:00+03:00')}&to=${encodeURIComponent('2026-11-26T00:00:00+03:00')}`,
+        `/api/compliance/decisions?from=${encodeURIComponent('2026-11-20T00:00:00+03:00')}&to=${encodeURIComponent('2026-11-26T00:00:00+03:00')}&limit=50&offset=0`,
         expect.anything(),
       ),
     );
@@ -242,6 +242,8 @@ describe('ComplianceView', () => {
     expect(row.text()).toContain('Approve');
     expect(row.text()).toContain('amina (Analyst)');
     expect(row.text()).toContain('customer confirmed by phone');
+    expect(w.get('[data-testid="decisions-table"] caption').text()).toContain('Decisions 1–1 of 1');
+    expect(w.get('[data-testid="decisions-next"]').attributes('disabled')).toBeDefined();
 
     await row.get('button').trigger('click');
     await settle(() => expect(kinga.router.currentRoute.value.query).toEqual({ ref: REF }));
