@@ -2177,6 +2177,7 @@ export type paths = {
                     to: string;
                     format?: "json" | "csv";
                     limit?: string;
+                    offset?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2197,6 +2198,8 @@ export type paths = {
                             to: string;
                             count: number;
                             truncated: boolean;
+                            offset: number;
+                            total: number;
                             decisions: ({
                                 eventId: number;
                                 occurredAt: string;
@@ -2560,6 +2563,97 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/risk/metrics/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each portfolio (book-level) metric's values over the last days, oldest first, with the threshold of each value
+         * @description Bearer token; roles: senior_analyst, compliance, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    days?: string;
+                    model?: "credit" | "liquidity" | "market";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One series per model and metric (at most the latest 500 points each) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            series: {
+                                model: string;
+                                metric: string;
+                                points: {
+                                    computedAt: string;
+                                    value: number;
+                                    threshold: number | null;
+                                    status: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The input is invalid; `field` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role may not do this (senior_analyst, compliance, admin). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/risk/events": {
         parameters: {
             query?: never;
@@ -2568,7 +2662,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Recent risk events (rows of risk_events)
+         * Risk events, newest first, a page at a time (rows of risk_events)
          * @description Bearer token; roles: senior_analyst, compliance, admin.
          */
         get: {
@@ -2576,6 +2670,7 @@ export type paths = {
                 query?: {
                     category?: string;
                     limit?: string;
+                    offset?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2583,7 +2678,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description The events, newest first */
+                /** @description A page of the events, newest first, and how many there are in all */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2608,6 +2703,7 @@ export type paths = {
                             } & {
                                 [key: string]: unknown;
                             })[];
+                            total: number;
                         };
                     };
                 };

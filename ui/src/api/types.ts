@@ -201,20 +201,10 @@ export interface RiskMetric {
   computed_at: string;
 }
 
-/** One computed value of a portfolio metric, with the threshold it was judged against then. */
-export interface RiskMetricPoint {
-  computedAt: string;
-  value: number;
-  threshold: number | null;
-  status: string;
-}
-
 /** GET /api/risk/metrics/history: each book-level metric's values, oldest first. */
-export interface RiskMetricHistory {
-  from: string;
-  to: string;
-  series: { model: string; metric: string; points: RiskMetricPoint[] }[];
-}
+export type RiskMetricHistory = GetAnswer<'/api/risk/metrics/history'>;
+/** One computed value of a portfolio metric, with the threshold it was judged against then. */
+export type RiskMetricPoint = RiskMetricHistory['series'][number]['points'][number];
 
 export interface RiskEvent {
   id: number;
