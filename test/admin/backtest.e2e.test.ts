@@ -7,12 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { createUser } from '../../api/users/service';
 import { TRANSACTION_COLUMNS } from '../../activities/rows';
 import { levelFor, scoreTransaction, type RiskLevel, type ScoreBreakdown } from '../../risk';
@@ -21,16 +17,16 @@ import { generateHistory } from '../../warehouse/generator';
 import { seedBlacklist } from '../../scripts/demo/seed';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let scratch: ScratchDatabase;
 let stack: KingaTestStack;
-let server: Server;
-let baseUrl: string;
+let testApi: TestApi;
 const tokens: Record<string, string> = {};
-const api = jsonClient(() => baseUrl, tokens);
+const api = jsonClient(() => testApi.baseUrl, tokens);
 const run = randomUUID().slice(0, 8);
 const PASSWORD = 'backtest-test-password';
 const users = { admin: `bt-admin-${run}`, compliance: `bt-compliance-${run}`, analyst: `bt-analyst-${run}` };
@@ -81,15 +77,7 @@ beforeAll(async () => {
   await createUser(stack.db, { username: users.admin, displayName: 'Admin', password: PASSWORD, role: 'admin' });
   await createUser(stack.db, { username: users.compliance, displayName: 'Compliance', password: PASSWORD, role: 'compliance' });
   await createUser(stack.db, { username: users.analyst, displayName: 'Analyst', password: PASSWORD, role: 'analyst' });
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const [key, username] of Object.entries(users)) {
-    const res = await api('POST', '/api/auth/login', { username, password: PASSWORD });
-    expect(res.status, `login ${username}`).toBe(200);
-    tokens[key] = res.body.token;
-  }
+  testApi = await startTestApi(stack, { users: Object.entries(users).map(([as, username]) => ({ username, password: PASSWORD, as })), tokens });
 
   // demo-like data: the generator's history (with labelled fraud) in the warehouse; the older part
   // backfilled as the customers' past, the newest LIVE rows scored by their lifecycles
@@ -113,7 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(workers.map(kill));
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
   await scratch?.drop();
 });
@@ -239,13 +227,13 @@ describe('what-if backtests over recorded inputs', () => {
     expect(listed.body.transactions.map((t: any) => t.transactionRef).sort()).toEqual(cell.transactionRefs);
 
     // the downloads
-    const csv = await fetch(`${baseUrl}/api/admin/backtests/${backtest.id}/report.csv`, { headers: { authorization: `Bearer ${tokens.compliance}` } });
+    const csv = await fetch(`${testApi.baseUrl}/api/admin/backtests/${backtest.id}/report.csv`, { headers: { authorization: `Bearer ${tokens.compliance}` } });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const csvText = await csv.text();
     expect(csvText).toContain(cell.transactionRefs[0]);
     expect(csvText).toContain(`low,${expected.low.low},${expected.low.medium},${expected.low.high}`);
-    const html = await fetch(`${baseUrl}/api/admin/backtests/${backtest.id}/report.html`, { headers: { authorization: `Bearer ${tokens.admin}` } });
+    const html = await fetch(`${testApi.baseUrl}/api/admin/backtests/${backtest.id}/report.html`, { headers: { authorization: `Bearer ${tokens.admin}` } });
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await html.text()).toContain('Level change');

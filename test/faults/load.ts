@@ -4,8 +4,8 @@
 // applied twice — read from PostgreSQL and Temporal, never from the test's own bookkeeping alone.
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { DEMO_USERS } from '../../api/users/service';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
+import { signIn } from '../helpers/api';
 import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
 export type RiskMix = 'low' | 'medium' | 'high';
@@ -18,14 +18,7 @@ export interface LoadTarget {
 
 /** Signs in the two deciders of the load (amina, analyst; baraka, senior analyst) through the real API. */
 export async function signInDeciders(target: LoadTarget): Promise<void> {
-  for (const username of ['amina', 'baraka']) {
-    const res = await fetch(`${target.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_USERS.find((u) => u.username === username)!.password }),
-    });
-    target.tokens[username] = ((await res.json()) as { token: string }).token;
-  }
+  await signIn(target.baseUrl, ['amina', 'baraka'], target.tokens);
 }
 
 interface Sent {

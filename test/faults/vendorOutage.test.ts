@@ -4,10 +4,7 @@
 // accepted transaction has its correct end state: 0 lost, 0 duplicate cases, 0 decisions applied
 // twice, one Ballerine run per case, one risk scenario per breach. Figures are printed.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { seedDemoUsers } from '../../api/users/service';
 import { startBallerineSimulator, type BallerineSimulator } from '../../simulators/ballerine';
 import { startCisoSimulator, type CisoSimulator } from '../../simulators/ciso-assistant';
@@ -15,15 +12,17 @@ import { startTazamaSimulator, type TazamaSimulator } from '../../simulators/taz
 import { freePort } from '../../scripts/lib/ports';
 import type { portfolioRisk } from '../../workflows/portfolio/workflow';
 import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
+import { startTestApi, type TestApi } from '../helpers/api';
+import { transactionFactory } from '../helpers/transactions';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
-import { formatTally, signInDeciders, SteadyLoad, type LoadTarget, type Tally } from './load';
+import { formatTally, SteadyLoad, type LoadTarget, type Tally } from './load';
 
 let scratch: ScratchDatabase;
 let stack: KingaTestStack;
 let tazama: TazamaSimulator;
 let ballerine: BallerineSimulator;
 let ciso: CisoSimulator;
-let server: Server;
+let testApi: TestApi;
 const target: LoadTarget = { baseUrl: '', tokens: {} };
 
 beforeAll(async () => {
@@ -58,17 +57,12 @@ beforeAll(async () => {
   });
   await seedDemoUsers(stack.db);
   await stack.startWorker();
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(port, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  await signInDeciders(target);
+  // on the port the stand-ins were told (the relay and the webhook call it); the deciders signed in
+  testApi = await startTestApi(stack, { port, users: ['amina', 'baraka'], tokens: target.tokens });
 });
 
 afterAll(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  await testApi?.close();
   await stack?.close();
   await Promise.all([tazama?.stop(), ballerine?.stop(), ciso?.stop()]);
   await scratch?.drop();
@@ -123,7 +117,7 @@ describe('a vendor down for a while under load', () => {
       outcomes[status] = (outcomes[status] ?? 0) + 1;
     }
     // back: the next transaction is evaluated by Tazama again
-    const after = { ...(load.sent[0]!.body as Record<string, unknown>), transactionRef: `${load.prefix}-after`, customerId: `C${load.prefix}-after` };
+    const after = transactionFactory(load.prefix)({ transactionRef: `${load.prefix}-after`, customerId: `C${load.prefix}-after` });
     const res = await fetch(`${target.baseUrl}/api/transactions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${target.tokens.amina}` },

@@ -1,29 +1,21 @@
 // The whole path through the real API over HTTP, a real Temporal server, the real worker and a
 // real PostgreSQL: ingestion → scoring → routing → case → decision → closure.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { createUser, seedDemoUsers, DEMO_USERS } from '../../api/users/service';
+import { createUser, seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId, stateQuery, analystDecisionSignal } from '../../workflows/lifecycle/definitions';
 import { createTestStack, eventually, type KingaTestStack } from './context';
 import { saveHistoryFixture } from './fixtures';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
 let stack: KingaTestStack;
-let server: Server;
-let baseUrl: string;
+let testApi: TestApi;
 const tokens: Record<string, string> = {};
 const run = randomUUID().slice(0, 8);
 
-function password(username: string): string {
-  return DEMO_USERS.find((u) => u.username === username)?.password ?? 'second-senior-password';
-}
-
-const api = jsonClient(() => baseUrl, tokens);
+const api = jsonClient(() => testApi.baseUrl, tokens);
 const transaction = transactionFactory(`E2E-${run}`);
 
 async function ingest(txn: ReturnType<typeof transaction>, as = 'amina') {
@@ -44,19 +36,11 @@ beforeAll(async () => {
   await stack.startWorker();
   await seedDemoUsers(stack.db);
   await createUser(stack.db, { username: `senior2-${run}`, displayName: 'Second Senior', password: 'second-senior-password', role: 'senior_analyst' });
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const username of ['amina', 'juma', 'baraka', 'chebet', `senior2-${run}`]) {
-    const res = await api('POST', '/api/auth/login', { username, password: password(username) });
-    expect(res.status, `login ${username}`).toBe(200);
-    tokens[username] = res.body.token;
-  }
+  testApi = await startTestApi(stack, { users: ['amina', 'juma', 'baraka', 'chebet', { username: `senior2-${run}`, password: 'second-senior-password' }], tokens });
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
 });
 

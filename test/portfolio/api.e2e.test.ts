@@ -3,16 +3,13 @@
 // activities against a PostgreSQL database of its own (so counts are exact), the CISO Assistant
 // stand-in and a webhook receiver. One breach → one metric breach, one risk event, one risk
 // scenario, one notification; the same run again updates the scenario and notifies nobody.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { seedPortfolioInputs } from '../../scripts/demo/portfolioSeed';
 import { startCisoSimulator, type CisoSimulator } from '../../simulators/ciso-assistant';
 import type { PortfolioRiskSummary } from '../../workflows/portfolio/definitions';
 import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { startWebhookReceiver, type WebhookReceiver } from './receivers';
@@ -25,11 +22,10 @@ let scratch: ScratchDatabase;
 let sim: CisoSimulator;
 let hook: WebhookReceiver;
 let stack: KingaTestStack;
-let server: Server;
-let baseUrl: string;
+let testApi: TestApi;
 const tokens: Record<string, string> = {};
 
-const json = jsonClient(() => baseUrl, tokens);
+const json = jsonClient(() => testApi.baseUrl, tokens);
 /** Every call here is made by a named user, so `as` comes first. */
 const api = (method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}) => json(method, path, body, as, headers);
 
@@ -72,23 +68,11 @@ beforeAll(async () => {
   await stack.startWorker();
   await seedDemoUsers(stack.db);
   await seedPortfolioInputs(stack.db, { now: NOW, liquidity: 'breach' });
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const username of ['baraka', 'amina', 'chebet', 'daudi']) {
-    const res = await fetch(`${baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_USERS.find((u) => u.username === username)!.password }),
-    });
-    expect(res.status, `login ${username}`).toBe(200);
-    tokens[username] = ((await res.json()) as { token: string }).token;
-  }
+  testApi = await startTestApi(stack, { users: ['baraka', 'amina', 'chebet', 'daudi'], tokens });
 });
 
 afterAll(async () => {
-  if (server) await new Promise((r) => server.close(r));
+  await testApi?.close();
   await stack?.close();
   await Promise.all([sim?.stop(), hook?.stop()]);
   await scratch?.drop();
