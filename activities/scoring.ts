@@ -1,9 +1,10 @@
 // Scoring: gathers what the pure risk logic needs (blacklist, the customer's history, the active
 // anomaly model) and lets it decide. Runs as a local activity, so it must stay quick.
 import { ApplicationFailure } from '@temporalio/activity';
-import { anomalyFeatures, buildProfile, convertToKes, IsolationForest, needsConversion, scoreTransaction as scoreWithPolicy } from '../risk';
+import { anomalyFeatures, buildProfile, convertToKes, IsolationForest, needsConversion, profileFromWindow, scoreTransaction as scoreWithPolicy, type ProfileWindowEntry } from '../risk';
 import { findKesRate, missingRateReason } from '../db/fxRates';
-import type { ScoreBreakdown, ScoringContext, Transaction } from '../risk/types';
+import type { Knex } from 'knex';
+import type { CustomerProfile, ScoreBreakdown, ScoringContext, Transaction } from '../risk/types';
 import type { RuleSetContent } from '../risk/ruleSet';
 import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
@@ -26,6 +27,56 @@ interface LoadedRuleSet {
   version: number;
   content: RuleSetContent;
   blacklist: Map<string, { merchantId: string; reason: string }>;
+}
+
+/** The start of the period a profile looks at: PROFILE_LOOKBACK_DAYS before the transaction. */
+function lookbackStart(transaction: Pick<Transaction, 'occurredAt'>): string {
+  return new Date(Date.parse(transaction.occurredAt) - PROFILE_LOOKBACK_DAYS * 86_400_000).toISOString();
+}
+
+/**
+ * The customer's profile just before the transaction, from their window in customer_profiles,
+ * which the database keeps up to date as transactions are recorded (one row read); from their
+ * history only when the window cannot tell (a transaction far older than the customer's latest).
+ */
+export async function readProfile(
+  db: Knex,
+  transaction: Pick<Transaction, 'customerId' | 'occurredAt' | 'transactionRef'>,
+  velocityWindowMinutes: number,
+): Promise<CustomerProfile> {
+  const stored = await db('customer_profiles')
+    .where({ customer_id: transaction.customerId })
+    .first<{ entries: ProfileWindowEntry[]; evicted_through_us: string | number | null } | undefined>('entries', 'evicted_through_us');
+  const since = lookbackStart(transaction);
+  const evicted = stored?.evicted_through_us == null ? null : Number(stored.evicted_through_us);
+  return profileFromWindow(stored?.entries ?? [], evicted, transaction, Date.parse(since), velocityWindowMinutes) ?? (await profileFromHistory(db, transaction, velocityWindowMinutes));
+}
+
+/** The profile rebuilt from the customer's recorded transactions: what the window replaces, and its fallback. */
+export async function profileFromHistory(
+  db: Knex,
+  transaction: Pick<Transaction, 'customerId' | 'occurredAt' | 'transactionRef'>,
+  velocityWindowMinutes: number,
+): Promise<CustomerProfile> {
+  const earlier = await db('transactions')
+    .where({ customer_id: transaction.customerId })
+    .andWhere('occurred_at', '<', transaction.occurredAt)
+    .andWhere('occurred_at', '>=', lookbackStart(transaction))
+    .andWhereNot({ transaction_ref: transaction.transactionRef })
+    // the reference breaks ties, so the cap keeps the same rows the window keeps
+    .orderBy([
+      { column: 'occurred_at', order: 'desc' },
+      { column: 'transaction_ref', order: 'desc' },
+    ])
+    .limit(PROFILE_MAX_ROWS)
+    .select<{ amount: string; city: string; country: string; occurred_at: Date }[]>('amount', 'city', 'country', 'occurred_at');
+  // oldest first: buildProfile's stable sort keeps ties in the order given
+  earlier.reverse();
+  return buildProfile(
+    earlier.map((r) => ({ amount: String(r.amount), city: r.city, country: r.country, occurredAt: new Date(r.occurred_at).toISOString() })),
+    transaction,
+    velocityWindowMinutes,
+  );
 }
 
 export function createScoringActivities({ db, config, logger }: ActivityDeps) {
@@ -94,24 +145,11 @@ export function createScoringActivities({ db, config, logger }: ActivityDeps) {
         if (!rate) throw ApplicationFailure.create({ type: 'fx_rate_unknown', message: missingRateReason(recorded.currency, recorded.occurredAt, config.fx), nonRetryable: true });
         ({ transaction, fx } = convertToKes(recorded, rate));
       }
-      const since = new Date(Date.parse(transaction.occurredAt) - PROFILE_LOOKBACK_DAYS * 86_400_000).toISOString();
       const blacklisted = transaction.merchantId ? rules.blacklist.get(transaction.merchantId) : undefined;
-      const [earlier, model] = await Promise.all([
-        db('transactions')
-          .where({ customer_id: transaction.customerId })
-          .andWhere('occurred_at', '<', transaction.occurredAt)
-          .andWhere('occurred_at', '>=', since)
-          .andWhereNot({ transaction_ref: transaction.transactionRef })
-          .orderBy('occurred_at', 'desc')
-          .limit(PROFILE_MAX_ROWS)
-          .select<{ amount: string; city: string; country: string; occurred_at: Date }[]>('amount', 'city', 'country', 'occurred_at'),
+      const [profile, model] = await Promise.all([
+        readProfile(db, transaction, policy.rules.velocity.windowMinutes),
         !policy.anomaly.enabled ? Promise.resolve(null) : pinnedModel === null ? activeModel() : modelVersion(pinnedModel),
       ]);
-      const profile = buildProfile(
-        earlier.map((r) => ({ amount: String(r.amount), city: r.city, country: r.country, occurredAt: new Date(r.occurred_at).toISOString() })),
-        transaction,
-        policy.rules.velocity.windowMinutes,
-      );
       const context: ScoringContext = {
         blacklistedMerchant: blacklisted ? { merchantId: blacklisted.merchantId, reason: blacklisted.reason } : null,
         customer: profile,

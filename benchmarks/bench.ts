@@ -384,6 +384,7 @@ function report(r: Run) {
     row('scoring alone, one core, profile given (tx per CPU s)', '—', fmt(r.scoring.profileGiven, 0), ratio(r.scoring.profileGiven, 100_000) + ' of 100k');
     row('scoring alone, profile kept up to date (tx per CPU s)', '—', fmt(r.scoring.profileKept, 0), ratio(r.scoring.profileKept, 100_000) + ' of 100k');
     row(`scoring alone, profile built from ~${fmt(r.scoring.historyRows, 0)} rows (tx per CPU s)`, '—', fmt(r.scoring.profileBuilt, 0), '—');
+    row(`scoring alone, profile from the customer's stored window (tx per CPU s)`, '—', fmt(r.scoring.profileStored, 0), ratio(r.scoring.profileStored, r.scoring.profileBuilt) + ' of built from rows');
   }
   if (r.forest && !('error' in r.forest.sklearn)) {
     const s = r.forest.sklearn;

@@ -34,6 +34,7 @@ import * as createBacktests from './20261203090100_create_backtests';
 import * as createShadowRuns from './20261203090200_create_shadow_runs';
 import * as addNeedsAttentionToTransactions from './20261203100000_add_needs_attention_to_transactions';
 import * as addScoringFailuresToShadowRuns from './20261203120000_add_scoring_failures_to_shadow_runs';
+import * as createCustomerProfiles from './20261203130000_create_customer_profiles';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -71,6 +72,7 @@ const migrations: Record<string, Migration> = {
   '20261203090200_create_shadow_runs': createShadowRuns,
   '20261203100000_add_needs_attention_to_transactions': addNeedsAttentionToTransactions,
   '20261203120000_add_scoring_failures_to_shadow_runs': addScoringFailuresToShadowRuns,
+  '20261203130000_create_customer_profiles': createCustomerProfiles,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

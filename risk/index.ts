@@ -3,7 +3,7 @@ export * from './types';
 export { assertAmount, compareAmount, isAbove, amountToNumber, formatKes, multiplyDecimals } from './amount';
 export { BASE_CURRENCY, convertToKes, needsConversion, type FxRate } from './fx';
 export { localDate, localHour, localDayOfWeek, localTime, localTimeAt, toEpochMs, type LocalTime } from './time';
-export { buildProfile, ProfileHistory, PROFILE_HISTORY_LIMIT, RECENT_LOOKBACK_MINUTES, type ProfileEntry, type ProfileInput } from './profile';
+export { buildProfile, profileFromWindow, ProfileHistory, PROFILE_HISTORY_LIMIT, RECENT_LOOKBACK_MINUTES, type ProfileEntry, type ProfileInput, type ProfileWindowEntry } from './profile';
 export { evaluateRules, inWindow, containsWord, formatPoints, RULE_ORDER, RULE_LABELS, type RuleName } from './rules';
 export { scoreTransaction, evaluateAnomaly, anomalyPoints, levelFor, RULESET_VERSION, MAX_POINTS, type AnomalyInput } from './score';
 export { createRng, deriveSeed, type Rng } from './random';

@@ -91,7 +91,7 @@ export class ProfileHistory {
  */
 export function buildProfile(
   earlier: ReadonlyArray<ProfileInput>,
-  txn: Transaction,
+  txn: Pick<Transaction, 'occurredAt'>,
   velocityWindowMinutes: number,
   historyLimit: number = PROFILE_HISTORY_LIMIT,
 ): CustomerProfile {
@@ -106,9 +106,75 @@ export function buildProfile(
   return history.profile(at, velocityWindowMinutes);
 }
 
+/**
+ * One transaction in a customer's stored window (the customer_profiles table): occurred_at in
+ * epoch microseconds, the amount as a number (a JSON number read from the exact decimal: the same
+ * double as amountToNumber of its text, without parsing text per entry), city, country, reference.
+ */
+export type ProfileWindowEntry = [atUs: number, amount: number, city: string, country: string, transactionRef: string];
+
+/**
+ * The profile of a customer just before `txn` from their stored window (entries oldest first, in
+ * (time, reference) order), exactly as buildProfile gives it from the customer's rows that
+ * occurred in [since, txn) (other than txn itself); null when the window cannot tell, because
+ * transactions of that period fell out of it (`evictedThroughUs`) and fewer than
+ * `historyLimit` remain: the caller then reads the rows.
+ */
+export function profileFromWindow(
+  entries: ReadonlyArray<ProfileWindowEntry>,
+  evictedThroughUs: number | null,
+  txn: Pick<Transaction, 'occurredAt' | 'transactionRef'>,
+  sinceMs: number,
+  velocityWindowMinutes: number,
+  historyLimit: number = PROFILE_HISTORY_LIMIT,
+): CustomerProfile | null {
+  const at = toEpochMs(txn.occurredAt);
+  const atUs = at * 1000;
+  const sinceUs = sinceMs * 1000;
+  // the latest `historyLimit` entries in [since, at), newest first
+  const kept: ProfileWindowEntry[] = [];
+  for (let i = entries.length - 1; i >= 0 && kept.length < historyLimit; i--) {
+    const e = entries[i]!;
+    if (e[0] >= atUs || e[4] === txn.transactionRef) continue;
+    if (e[0] < sinceUs) break;
+    kept.push(e);
+  }
+  if (kept.length < historyLimit && evictedThroughUs !== null && evictedThroughUs >= sinceUs) return null;
+  const windowStart = at - velocityWindowMinutes * 60_000;
+  const lookbackStart = at - RECENT_LOOKBACK_MINUTES * 60_000;
+  const n = kept.length;
+  const amounts = new Float64Array(n);
+  const cityCounts = new Map<string, number>();
+  const countryCounts = new Map<string, number>();
+  const recentAt: number[] = [];
+  let recentCount = 0;
+  for (let i = 0; i < n; i++) {
+    const e = kept[i]!;
+    // as the rows are read: microseconds cut to the millisecond
+    const t = Math.floor(e[0] / 1000);
+    amounts[i] = e[1];
+    count(cityCounts, e[2], 1);
+    count(countryCounts, normCountry(e[3]), 1);
+    if (t >= windowStart) recentCount++;
+    if (t >= lookbackStart) recentAt.push(t);
+  }
+  amounts.sort();
+  return { ...summarise(n, amounts, cityCounts, recentCount), knownCountries: byFrequency(countryCounts), recentAt };
+}
+
+/** trim + upper case, without either call for a code that is already two capital letters. */
+function normCountry(country: string): string {
+  if (country.length === 2) {
+    const a = country.charCodeAt(0);
+    const b = country.charCodeAt(1);
+    if (a >= 65 && a <= 90 && b >= 65 && b <= 90) return country;
+  }
+  return country.trim().toUpperCase();
+}
+
 function summarise(
   historyCount: number,
-  sortedAmounts: number[],
+  sortedAmounts: ArrayLike<number>,
   cityCounts: Map<string, number>,
   recentCount: number,
 ): Omit<CustomerProfile, 'knownCountries' | 'recentAt'> {
