@@ -1,17 +1,11 @@
 // The admin area's calls: users (create, reset a password, change a role, disable), rule sets (live,
 // drafts and their diffs, propose, approve, reject, promote), backtests (start, progress, cancel,
-// report, the transactions behind a cell) and shadow runs (start, stop, live vs shadow).
-import type { RiskLevel, Role } from './types';
+// report, the transactions behind a cell) and shadow runs (start, stop, live vs shadow). The answers'
+// types are the API contract's (generated.ts) where it names them.
+import type { RiskLevel, Role, Schema } from './types';
 import { request, requestFile, type ApiFile } from './client';
 
-export interface AdminUser {
-  username: string;
-  displayName: string;
-  role: Role;
-  active: boolean;
-  email?: string | null;
-  createdAt?: string;
-}
+export type AdminUser = Schema<'AdminUser'>;
 
 export interface NewUser {
   username: string;
@@ -51,29 +45,11 @@ export interface RuleSetView {
   effectiveAt: string | null;
 }
 
-export interface RuleSetChangeView {
-  path: string;
-  from: unknown;
-  to: unknown;
-}
+export type RuleSetChangeView = Schema<'RuleSetChange'>;
 
-export type BacktestStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+export type BacktestStatus = BacktestView['status'];
 
-export interface BacktestView {
-  id: string;
-  status: BacktestStatus;
-  candidateRuleSetVersion: number | null;
-  candidateModelVersion: number | null;
-  from: string;
-  to: string;
-  note?: string | null;
-  requestedBy: string;
-  requestedAt: string;
-  finishedAt?: string | null;
-  total: number | null;
-  processed: number;
-  failure: string | null;
-}
+export type BacktestView = Schema<'Backtest'>;
 
 export interface BacktestProgressView {
   stage: 'preparing' | 'rescoring' | 'reporting' | 'completed' | 'cancelled';
@@ -101,17 +77,7 @@ export interface DetectionFigures {
 }
 
 /** The same shape for a backtest (live vs candidate) and a shadow run (live vs shadow). */
-export interface ComparisonReport {
-  transactions: number;
-  matrix: LevelMatrix;
-  changed: number;
-  cells: Array<{ live: RiskLevel; candidate: RiskLevel; count: number; transactionRefs: string[] }>;
-  labelled: { fraud: number; legitimate: number };
-  live: DetectionFigures;
-  candidate: DetectionFigures;
-  casesPerDay: Array<{ day: string; live: number; candidate: number }>;
-  ruleShifts: Array<{ rule: string; liveHits: number; candidateHits: number; liveRate: number; candidateRate: number; change: number }>;
-}
+export type ComparisonReport = Schema<'BacktestReport'>;
 
 export interface BacktestResultView {
   transactionRef: string;
@@ -125,22 +91,7 @@ export interface BacktestResultView {
   candidateHits: string[];
 }
 
-export interface ShadowRunView {
-  id: string;
-  candidateRuleSetVersion: number;
-  status: 'running' | 'stopped';
-  note: string | null;
-  startedBy: string;
-  startedAt: string;
-  endsAt: string | null;
-  stoppedBy: string | null;
-  stoppedAt: string | null;
-  transactions: number;
-  /** transactions the candidate could not score (the live score went on regardless) */
-  scoringFailures: number;
-  lastFailure: string | null;
-  lastFailureAt: string | null;
-}
+export type ShadowRunView = Schema<'ShadowRun'>;
 
 export interface ShadowDifference {
   transactionRef: string;
