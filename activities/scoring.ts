@@ -10,6 +10,7 @@ import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
 import { recordScoringInputs } from './scoringInputs';
 import { createShadowScoring } from './shadow';
+import { INVALID_DATA } from './failures';
 
 /** How far back a customer's history is read for their profile. */
 const PROFILE_LOOKBACK_DAYS = 90;
@@ -29,9 +30,21 @@ interface LoadedRuleSet {
   blacklist: Map<string, { merchantId: string; reason: string }>;
 }
 
-/** The start of the period a profile looks at: PROFILE_LOOKBACK_DAYS before the transaction. */
+/**
+ * The start of the period a profile looks at: PROFILE_LOOKBACK_DAYS before the transaction. A
+ * recorded date whose period would begin before year 1 (PostgreSQL has no year 0) is a data
+ * error that no retry mends: it fails for good, naming the field, so the lifecycle puts the
+ * transaction in needs_attention instead of scoring it on a profile nobody can read back.
+ */
 function lookbackStart(transaction: Pick<Transaction, 'occurredAt'>): string {
-  return new Date(Date.parse(transaction.occurredAt) - PROFILE_LOOKBACK_DAYS * 86_400_000).toISOString();
+  const start = new Date(Date.parse(transaction.occurredAt) - PROFILE_LOOKBACK_DAYS * 86_400_000);
+  if (Number.isNaN(start.getTime()) || start.getUTCFullYear() < 1) {
+    throw ApplicationFailure.nonRetryable(
+      `occurredAt ${JSON.stringify(transaction.occurredAt)} is out of range: the customer's ${PROFILE_LOOKBACK_DAYS}-day profile would begin before year 1`,
+      INVALID_DATA,
+    );
+  }
+  return start.toISOString();
 }
 
 /**

@@ -51,7 +51,8 @@ afterAll(async () => {
 
 /**
  * A low-risk purchase recorded (not through the API, whose input rules now refuse it) with the
- * date 0001-01-01: scoring reads the customer's 90 days before it, a date PostgreSQL cannot take.
+ * date 0001-01-01: the customer's 90-day profile before it would begin before year 1, a data error
+ * that no retry mends.
  */
 async function poisonedTransaction(): Promise<string> {
   seq += 1;
@@ -101,7 +102,7 @@ describe('a transaction whose processing fails for good', () => {
     const ref = await poisonedTransaction();
     const item = await listedNeedingAttention(ref);
     expect(item).toMatchObject({ transactionRef: ref, workflowId: lifecycleWorkflowId(ref), step: 'scoring', amount: '2500.00', currency: 'KES' });
-    expect(item.reason).toMatch(/^PostgreSQL refused the data \(SQLSTATE 22008\b.*out of range/);
+    expect(item.reason).toMatch(/^occurredAt "0001-01-01T00:00:00.000Z" is out of range: the customer's 90-day profile would begin before year 1/);
 
     const row = await stack.db('transactions').where({ transaction_ref: ref }).first();
     expect(row).toMatchObject({ status: 'needs_attention', attention_step: 'scoring' });
