@@ -5,24 +5,21 @@
 // operators' list — and waits. An operator's retry after fixing the data completes it; a close with
 // a note ends it as closed_by_operator. Both are audited with the operator; roles are enforced.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { startLifecycle } from '../../api/transactions/service';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { queryBusinessSnapshot } from '../../observability/business';
 import { lifecycleWorkflowId, retryAttentionUpdate, searchAttributes, type LifecycleState } from '../../workflows/lifecycle/definitions';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { createTestStack, eventually, type KingaTestStack } from './context';
 import { saveHistoryFixture } from './fixtures';
 
 let stack: KingaTestStack;
-let server: Server;
+let testApi: TestApi | undefined;
 let baseUrl: string;
 const tokens: Record<string, string> = {};
 const run = randomUUID().slice(0, 8);
@@ -33,19 +30,12 @@ beforeAll(async () => {
   stack = await createTestStack({ ANOMALY_ENABLED: 'false', TAZAMA_ENABLED: 'false', BALLERINE_ENABLED: 'false' });
   await stack.startWorker();
   await seedDemoUsers(stack.db);
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const username of ['amina', 'baraka', 'chebet', 'daudi']) {
-    const res = await api('POST', '/api/auth/login', { username, password: DEMO_USERS.find((u) => u.username === username)!.password });
-    expect(res.status).toBe(200);
-    tokens[username] = res.body.token;
-  }
+  testApi = await startTestApi(stack, { users: ['amina', 'baraka', 'chebet', 'daudi'], tokens });
+  baseUrl = testApi.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
 });
 

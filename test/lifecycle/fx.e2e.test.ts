@@ -4,23 +4,21 @@
 // warehouse extraction (with the reason), never scored with a guess. On a database of its own,
 // so its rates cannot change other tests' portfolio figures.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import pino from 'pino';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { createExtractionActivities, type ExtractBatchResult } from '../../activities/extraction';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from './context';
 
 let scratch: ScratchDatabase;
 let stack: KingaTestStack;
-let server: Server;
+let testApi: TestApi | undefined;
 let baseUrl: string;
 const tokens: Record<string, string> = {};
 const run = randomUUID().slice(0, 8);
@@ -36,18 +34,12 @@ beforeAll(async () => {
     { currency: 'USD', rate_date: '2026-11-18', kes_per_unit: '128.900000', source: 'CBK mean rate' },
     { currency: 'USD', rate_date: '2026-11-20', kes_per_unit: '129.456789', source: 'CBK mean rate' },
   ]);
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const amina = DEMO_USERS.find((u) => u.username === 'amina')!;
-  const login = await api('POST', '/api/auth/login', { username: amina.username, password: amina.password });
-  expect(login.status).toBe(200);
-  tokens.amina = login.body.token;
+  testApi = await startTestApi(stack, { users: ['amina'], tokens });
+  baseUrl = testApi.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
   await scratch?.drop();
 });

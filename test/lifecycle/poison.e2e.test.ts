@@ -4,8 +4,6 @@
 // recorded is refused with a clear reason, and the case stays decidable. Also: a PostgreSQL data
 // error fails an activity at once (non-retryable), instead of retrying without end.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -13,15 +11,15 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { classifyActivityFailure } from '../../activities/failures';
-import { createApp } from '../../api/app';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { analystDecisionSignal, decideUpdate, lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from './context';
 
 let stack: KingaTestStack;
-let server: Server;
+let testApi: TestApi | undefined;
 let baseUrl: string;
 const tokens: Record<string, string> = {};
 const run = randomUUID().slice(0, 8);
@@ -32,19 +30,12 @@ beforeAll(async () => {
   stack = await createTestStack({ ANOMALY_ENABLED: 'false', TAZAMA_ENABLED: 'false', BALLERINE_ENABLED: 'false' });
   await stack.startWorker();
   await seedDemoUsers(stack.db);
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const username of ['amina']) {
-    const res = await api('POST', '/api/auth/login', { username, password: DEMO_USERS.find((u) => u.username === username)!.password });
-    expect(res.status).toBe(200);
-    tokens[username] = res.body.token;
-  }
+  testApi = await startTestApi(stack, { users: ['amina'], tokens });
+  baseUrl = testApi.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
 });
 
