@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProfile, profileFromWindow, type ProfileWindowEntry } from '../../risk/profile';
 import { createRng } from '../../risk/random';
+import { toTransactionRow } from '../../activities/rows';
 import { profileFromHistory, readProfile } from '../../activities/scoring';
 import { CUSTOMER_PROFILE_WINDOW } from '../../migrations/20261203130000_create_customer_profiles';
 import { generateHistory, toTransaction } from '../../warehouse/generator';
@@ -55,21 +56,7 @@ describe('customer_profiles (PostgreSQL)', () => {
   const db = testDb();
   afterAll(() => db.destroy());
 
-  const toRow = (t: Transaction) => ({
-    transaction_ref: t.transactionRef,
-    customer_id: t.customerId,
-    account_id: t.accountId,
-    amount: t.amount,
-    currency: t.currency,
-    txn_type: t.type,
-    channel: t.channel,
-    merchant_id: t.merchantId,
-    merchant_name: t.merchantName,
-    city: t.city,
-    country: t.country,
-    occurred_at: t.occurredAt,
-    source: 'backfill',
-  });
+  const toRow = (t: Transaction) => ({ ...toTransactionRow(t), source: 'backfill' });
 
   async function expectSameProfiles(txns: Transaction[]): Promise<number> {
     let fromWindow = 0;
