@@ -2,10 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
-import { createApiHarness, insertCase, JWT_SECRET, type ApiHarness } from './helpers';
+import { createTestApp } from '../helpers/api';
+import { createApiHarness, insertCase, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 let token: string;
@@ -136,7 +135,7 @@ describe('GET /api/cases/:id', () => {
   it('links the workflow in Temporal Web when TEMPORAL_UI_URL is set', async () => {
     const { caseId, workflowId } = await insertCase(h.db);
     const config = { ...h.config, temporal: { ...h.config.temporal, uiUrl: 'http://127.0.0.1:8233/' } };
-    const app = createApp({ db: h.db, temporal: h.temporal, config, logger: pino({ level: 'silent' }), jwtSecret: JWT_SECRET });
+    const app = createTestApp({ db: h.db, client: h.temporal, config });
     const res = await get(`/api/cases/${caseId}`, app);
     expect(res.body.temporalUiUrl).toBe(`http://127.0.0.1:8233/namespaces/${h.config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`);
   });

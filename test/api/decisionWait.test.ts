@@ -6,14 +6,13 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { lifecycleWorkflowId, stateQuery, type LifecycleState } from '../../workflows/lifecycle/definitions';
 import { uniqueRef } from '../helpers';
 import { eventually } from '../lifecycle/context';
-import { createApiHarness, insertCase, JWT_SECRET, testApiConfig, type ApiHarness } from './helpers';
+import { createTestApp } from '../helpers/api';
+import { createApiHarness, insertCase, testApiConfig, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 let nativeConnection: NativeConnection;
@@ -122,7 +121,7 @@ describe('POST /api/cases/:id/decision with Temporal unreachable', () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const temporal = new Client({ connection, namespace: h.config.temporal.namespace });
     try {
-      const app = createApp({ db: h.db, temporal, config: testApiConfig({ DECISION_WAIT: '1s' }), logger: pino({ level: 'silent' }), jwtSecret: JWT_SECRET });
+      const app = createTestApp({ db: h.db, client: temporal, config: testApiConfig({ DECISION_WAIT: '1s' }) });
       const { caseId } = await insertCase(h.db);
       const token = await h.token('analyst');
       const res = await request(app).post(`/api/cases/${caseId}/decision`).set('authorization', `Bearer ${token}`).send({ decision: 'approve' });

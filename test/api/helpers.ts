@@ -4,17 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Application } from 'express';
-import { createDb } from '../../db/connection';
-import pino from 'pino';
-import request from 'supertest';
 import { inject } from 'vitest';
 import { loadConfig, type KingaConfig } from '../../config';
-import type { Db } from '../../db/connection';
-import { createApp } from '../../api/app';
+import { createDb, type Db } from '../../db/connection';
 import { createUser } from '../../api/users/service';
 import type { Role } from '../../workflows/lifecycle/definitions';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { temporalTarget, testDb, uniqueRef, uniqueTaskQueue } from '../helpers';
+import { signIn, startTestApi } from '../helpers/api';
 
 export const JWT_SECRET = 'api-test-secret-api-test-secret-0123456789';
 
@@ -53,7 +50,7 @@ export async function createApiHarness(extraEnv: Record<string, string> = {}): P
   const db = extraEnv.DATABASE_URL ? createDb(extraEnv.DATABASE_URL, 5) : testDb();
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ db, temporal, config, logger: pino({ level: 'silent' }), jwtSecret: JWT_SECRET });
+  const api = await startTestApi({ db, client: temporal, config });
   const suffix = randomBytes(3).toString('hex');
   const password = `pw-${suffix}-secret`;
   const users = {
@@ -65,10 +62,10 @@ export async function createApiHarness(extraEnv: Record<string, string> = {}): P
   for (const [role, username] of Object.entries(users) as [Role, string][]) {
     await createUser(db, { username, displayName: `Test ${role}`, password, role });
   }
-  const tokens = new Map<Role, string>();
+  const tokens: Record<string, string> = {};
   const started = new Set<string>();
   return {
-    app,
+    app: api.app,
     db,
     temporal,
     connection,
@@ -76,12 +73,8 @@ export async function createApiHarness(extraEnv: Record<string, string> = {}): P
     users,
     password,
     async token(role) {
-      if (!tokens.has(role)) {
-        const res = await request(app).post('/api/auth/login').send({ username: users[role], password });
-        if (res.status !== 200) throw new Error(`login as ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
-        tokens.set(role, res.body.token);
-      }
-      return tokens.get(role)!;
+      if (!tokens[role]) await signIn(api.baseUrl, [{ username: users[role], password, as: role }], tokens);
+      return tokens[role]!;
     },
     track(workflowId) {
       started.add(workflowId);
@@ -95,6 +88,7 @@ export async function createApiHarness(extraEnv: Record<string, string> = {}): P
             if (!(err instanceof WorkflowNotFoundError)) throw err;
           });
       }
+      await api.close();
       await connection.close();
       await db.destroy();
     },

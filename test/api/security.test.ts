@@ -6,13 +6,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { lockoutMs } from '../../api/auth/lockout';
 import { createUser } from '../../api/users/service';
 import { createApiMetrics } from '../../observability/metrics';
 import { parsePrometheusText } from '../ops/promText';
 import { uniqueRef } from '../helpers';
-import { createApiHarness, JWT_SECRET, testApiConfig, type ApiHarness } from './helpers';
+import { createTestApp, type TestAppOptions } from '../helpers/api';
+import { createApiHarness, testApiConfig, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 
@@ -24,8 +24,8 @@ afterAll(async () => {
 });
 
 /** A second app on the same database and Temporal: what a second API process is. */
-function anotherApp(env: Record<string, string> = {}, extra: Partial<Parameters<typeof createApp>[0]> = {}) {
-  return createApp({ db: h.db, temporal: h.temporal, config: testApiConfig(env), logger: pino({ level: 'silent' }), jwtSecret: JWT_SECRET, ...extra });
+function anotherApp(env: Record<string, string> = {}, options: TestAppOptions = {}) {
+  return createTestApp({ db: h.db, client: h.temporal, config: testApiConfig(env) }, options);
 }
 
 async function newUser(): Promise<{ username: string; password: string }> {
@@ -153,7 +153,7 @@ describe('POST /api/auth/login: progressive lockout per username', () => {
       },
     });
     const metrics = createApiMetrics({ processMetrics: false });
-    const app = createApp({ db: h.db, temporal: h.temporal, config: testApiConfig(), logger: pino({ level: 'info' }, sink), jwtSecret: JWT_SECRET, metrics });
+    const app = anotherApp({}, { logger: pino({ level: 'info' }, sink), metrics });
     const { username } = await newUser();
     const secret = 'Sup3r-secret-guess-that-must-not-leak';
     const res = await request(app).post('/api/auth/login').send({ username, password: secret });

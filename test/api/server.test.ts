@@ -9,9 +9,9 @@ import knex from 'knex';
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { resolveJwtSecret, startApi } from '../../api/server';
-import { createApiHarness, JWT_SECRET, testApiConfig, type ApiHarness } from './helpers';
+import { createTestApp } from '../helpers/api';
+import { createApiHarness, testApiConfig, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 const tmpDirs: string[] = [];
@@ -51,12 +51,12 @@ describe('probes', () => {
     const liveTemporal = h.temporal;
     const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }), namespace: 'default' });
     try {
-      const noDb = createApp({ db: deadDb, temporal: liveTemporal, config: h.config, logger: silent, jwtSecret: JWT_SECRET });
+      const noDb = createTestApp({ db: deadDb, client: liveTemporal, config: h.config });
       const res1 = await request(noDb).get('/readyz');
       expect(res1.status).toBe(503);
       expect(res1.body).toMatchObject({ status: 'unavailable', message: 'not ready: database does not answer', checks: { database: { ok: false }, temporal: { ok: true } } });
 
-      const neither = createApp({ db: deadDb, temporal: deadTemporal, config: h.config, logger: silent, jwtSecret: JWT_SECRET });
+      const neither = createTestApp({ db: deadDb, client: deadTemporal, config: h.config });
       const res2 = await request(neither).get('/readyz');
       expect(res2.status).toBe(503);
       expect(res2.body.message).toBe('not ready: database and temporal do not answer');

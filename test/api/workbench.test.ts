@@ -6,14 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { loadConfig } from '../../config';
 import { resolveUiServing, uiRouter } from '../../api/static';
 import { createUser } from '../../api/users/service';
 import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
-import { createApiHarness, insertCase, JWT_SECRET, type ApiHarness } from './helpers';
+import { createTestApp } from '../helpers/api';
+import { createApiHarness, insertCase, type ApiHarness } from './helpers';
 
 let h: ApiHarness;
 const tokens: Record<string, string> = {};
@@ -371,7 +370,7 @@ describe('serving the built UI', () => {
   });
 
   it('serves assets, falls back to index.html for app routes, and keeps API 404s as JSON', async () => {
-    const app = createApp({ db: h.db, temporal: h.temporal, config: { ...h.config, env: 'production' }, logger: pino({ level: 'silent' }), jwtSecret: JWT_SECRET });
+    const app = createTestApp({ db: h.db, client: h.temporal, config: { ...h.config, env: 'production' } });
     // the app built with the repository's default dist; mount one on the test build in front of it
     const express = (await import('express')).default;
     const outer = express();

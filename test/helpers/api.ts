@@ -2,12 +2,29 @@
 // through the real login route. One function for what the API tests all need.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Application } from 'express';
 import pino from 'pino';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import type { ApiDeps } from '../../api/context';
 import { DEMO_USERS } from '../../api/users/service';
 
+/** What the API runs on: a test stack's database, Temporal client and configuration. */
+export interface TestApiStack {
+  db: ApiDeps['db'];
+  client: ApiDeps['temporal'];
+  config: ApiDeps['config'];
+}
+
+/** A logger to read what the API logs, or metrics to count its requests (silent and none by default). */
+export type TestAppOptions = Partial<Pick<AppDeps, 'logger' | 'metrics'>>;
+
+/** The API app of a test stack, not listening (for supertest), signed with the configuration's JWT secret. */
+export function createTestApp(stack: TestApiStack, options: TestAppOptions = {}): Application {
+  return createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: options.logger ?? pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret!, ...(options.metrics ? { metrics: options.metrics } : {}) });
+}
+
 export interface TestApi {
+  app: Application;
   baseUrl: string;
   /** bearer tokens by username (or by the key given) */
   tokens: Record<string, string>;
@@ -38,11 +55,8 @@ function demoPassword(username: string): string {
  * The API of a test stack on a free port of 127.0.0.1 (or `port`), `users` signed in. The tokens
  * go into `tokens` when given (a jsonClient made before the API started reads them there).
  */
-export async function startTestApi(
-  stack: { db: ApiDeps['db']; client: ApiDeps['temporal']; config: ApiDeps['config'] },
-  options: { users?: SignIn[]; port?: number; tokens?: Record<string, string> } = {},
-): Promise<TestApi> {
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
+export async function startTestApi(stack: TestApiStack, options: TestAppOptions & { users?: SignIn[]; port?: number; tokens?: Record<string, string> } = {}): Promise<TestApi> {
+  const app = createTestApp(stack, options);
   const server = app.listen(options.port ?? 0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
@@ -56,7 +70,7 @@ export async function startTestApi(
   };
   try {
     const tokens = await signIn(baseUrl, options.users ?? [], options.tokens ?? {});
-    return { baseUrl, tokens, server, close };
+    return { app, baseUrl, tokens, server, close };
   } catch (err) {
     await close();
     throw err;
