@@ -3,20 +3,17 @@
 // used by transactions that start after it and is named in their breakdown; every step is audited.
 // A database of its own: approving a version here changes what is live for every transaction in it.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { createUser } from '../../api/users/service';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { transactionFactory } from '../helpers/transactions';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
 
 let scratch: ScratchDatabase;
 let stack: KingaTestStack;
-let server: Server;
+let testApi: TestApi | undefined;
 let baseUrl: string;
 const tokens: Record<string, string> = {};
 const api = jsonClient(() => baseUrl, tokens);
@@ -46,19 +43,12 @@ beforeAll(async () => {
   await createUser(stack.db, { username: users.admin2, displayName: 'Admin Two', password: PASSWORD, role: 'admin' });
   await createUser(stack.db, { username: users.compliance, displayName: 'Compliance', password: PASSWORD, role: 'compliance' });
   await createUser(stack.db, { username: users.analyst, displayName: 'Analyst', password: PASSWORD, role: 'analyst' });
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const [key, username] of Object.entries(users)) {
-    const res = await api('POST', '/api/auth/login', { username, password: PASSWORD });
-    expect(res.status, `login ${username}`).toBe(200);
-    tokens[key] = res.body.token;
-  }
+  testApi = await startTestApi(stack, { users: Object.entries(users).map(([as, username]) => ({ username, password: PASSWORD, as })), tokens });
+  baseUrl = testApi.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
   await scratch?.drop();
 });

@@ -1,17 +1,16 @@
 // Which database errors mean "unavailable, retry later" (API: 503) and which do not (bad data,
 // a constraint): the real errors of node-postgres and knex where they can be provoked here.
-import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import pg from 'pg';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../api/errors';
 import { loadConfig } from '../../config';
 import { createDb } from '../../db/connection';
 import { isDatabaseUnavailable } from '../../db/availability';
 import { freePort } from '../../scripts/lib/ports';
 import { testDb } from '../helpers';
+import { startTestApi } from '../helpers/api';
+import { jsonClient } from '../helpers/http';
 
 describe('isDatabaseUnavailable', () => {
   it('a refused connection and a pool that cannot get one in time are unavailability', async () => {
@@ -68,20 +67,14 @@ describe('the API while PostgreSQL does not answer', () => {
     const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789', LOG_LEVEL: 'silent' });
     const db = createDb(url, 1);
     // the login only reads PostgreSQL; the Temporal client is lazy and never connects here
-    const app = createApp({ db, temporal: new Client(), config, logger: pino({ level: 'silent' }), jwtSecret: config.api.jwtSecret! });
-    const server = app.listen(0, '127.0.0.1');
+    const testApi = await startTestApi({ db, client: new Client(), config });
     try {
-      await new Promise<void>((r) => server.once('listening', () => r()));
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'amina', password: 'kinga-analyst' }),
-      });
+      const res = await jsonClient(() => testApi.baseUrl, {})('POST', '/api/auth/login', { username: 'amina', password: 'kinga-analyst' });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe(String(DATABASE_RETRY_AFTER_SECONDS));
-      expect(await res.json()).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/database is not answering/) });
+      expect(res.body).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/database is not answering/) });
     } finally {
-      await new Promise((r) => server.close(r));
+      await testApi.close();
       await db.destroy();
     }
   });

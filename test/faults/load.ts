@@ -5,7 +5,6 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
-import { signIn } from '../helpers/api';
 import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
 export type RiskMix = 'low' | 'medium' | 'high';
@@ -14,11 +13,6 @@ export interface LoadTarget {
   baseUrl: string;
   /** bearer tokens by username: amina (analyst) ingests and decides medium cases; baraka (senior) decides high ones */
   tokens: Record<string, string>;
-}
-
-/** Signs in the two deciders of the load (amina, analyst; baraka, senior analyst) through the real API. */
-export async function signInDeciders(target: LoadTarget): Promise<void> {
-  await signIn(target.baseUrl, ['amina', 'baraka'], target.tokens);
 }
 
 interface Sent {

@@ -3,22 +3,19 @@
 // (its own process) processes and analysts decide. Afterwards every accepted transaction has its
 // correct end state: 0 lost, 0 duplicate cases, 0 decisions applied twice. Figures are printed.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { seedDemoUsers } from '../../api/users/service';
 import { createDb, migrateLatest } from '../../db/connection';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../scripts/lib/throwawayPostgres';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { killAllWorkers, startWorkerProcess, type WorkerProcess } from '../ops/workerProcess';
-import { formatTally, signInDeciders, SteadyLoad, type LoadTarget } from './load';
+import { formatTally, SteadyLoad, type LoadTarget } from './load';
 
 let cluster: ThrowawayPostgres;
 let stack: KingaTestStack;
 let worker: WorkerProcess;
-let server: Server;
+let testApi: TestApi | undefined;
 const target: LoadTarget = { baseUrl: '', tokens: {} };
 
 beforeAll(async () => {
@@ -39,18 +36,13 @@ beforeAll(async () => {
     TEMPORAL_TASK_QUEUE: stack.taskQueue,
     KINGA_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
   });
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  target.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await signInDeciders(target);
+  // the deciders of the load signed in
+  testApi = await startTestApi(stack, { users: ['amina', 'baraka'], tokens: target.tokens });
+  target.baseUrl = testApi.baseUrl;
 });
 
 afterAll(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  await testApi?.close();
   await killAllWorkers();
   await stack?.close();
   await cluster?.stop();

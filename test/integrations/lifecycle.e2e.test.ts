@@ -2,11 +2,10 @@
 // Ballerine mirrors the case and hears the decision — and when either fails, slows down or goes
 // away, no transaction is lost or decided twice.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { seedDemoUsers, DEMO_USERS } from '../../api/users/service';
+import { toTransactionRow } from '../../activities/rows';
+import { transactionInput } from '../../api/transactions/schemas';
+import { seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId, stateQuery } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import { startTazamaSimulator, type TazamaSimulator } from '../../simulators/tazama/server';
@@ -14,13 +13,14 @@ import { startBallerineSimulator, type BallerineSimulator } from '../../simulato
 import { freePort } from '../../scripts/lib/ports';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { saveHistoryFixture } from '../lifecycle/fixtures';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
 let stack: KingaTestStack;
 let tazama: TazamaSimulator;
 let ballerine: BallerineSimulator;
-let server: Server;
+let testApi: TestApi | undefined;
 let baseUrl: string;
 const tokens: Record<string, string> = {};
 const run = randomUUID().slice(0, 8);
@@ -64,17 +64,11 @@ beforeAll(async () => {
   });
   await stack.startWorker();
   await seedDemoUsers(stack.db);
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(port, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  for (const username of ['amina', 'baraka']) {
-    const res = await api('POST', '/api/auth/login', { username, password: DEMO_USERS.find((u) => u.username === username)!.password });
-    tokens[username] = res.body.token;
-  }
+  testApi = await startTestApi(stack, { port, users: ['amina', 'baraka'], tokens });
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
   await tazama?.stop();
   await ballerine?.stop();
@@ -162,29 +156,10 @@ describe('the lifecycle with Tazama and Ballerine', () => {
     expect(first.score!.level).toBe('low');
 
     // The API (the relay's target) is away: the workflow polls Tazama's admin report instead.
-    await new Promise((r) => {
-      server.close(r);
-      server.closeAllConnections();
-    });
+    await testApi!.close();
     try {
       const polled = transaction();
-      await stack.db('transactions').insert({
-        transaction_ref: polled.transactionRef,
-        customer_id: polled.customerId,
-        account_id: polled.accountId,
-        amount: polled.amount,
-        currency: 'KES',
-        txn_type: polled.type,
-        channel: polled.channel,
-        merchant_id: polled.merchantId,
-        merchant_name: polled.merchantName,
-        city: polled.city,
-        country: polled.country,
-        occurred_at: polled.occurredAt,
-        source: 'api',
-        status: 'received',
-        workflow_id: lifecycleWorkflowId(polled.transactionRef),
-      });
+      await stack.db('transactions').insert({ ...toTransactionRow(transactionInput.parse(polled)), source: 'api', status: 'received', workflow_id: lifecycleWorkflowId(polled.transactionRef) });
       const result = await stack.client.workflow.execute<typeof transactionLifecycle>('transactionLifecycle', {
         workflowId: lifecycleWorkflowId(polled.transactionRef),
         taskQueue: stack.taskQueue,
@@ -192,8 +167,8 @@ describe('the lifecycle with Tazama and Ballerine', () => {
       });
       expect(result.score!.tazama).toMatchObject({ status: 'NALT', receivedVia: 'poll' });
     } finally {
-      server.listen(Number(new URL(baseUrl).port), '127.0.0.1');
-      await new Promise<void>((r) => server.once('listening', () => r()));
+      // back on the same port (the relay's target), the tokens still valid
+      testApi = await startTestApi(stack, { port: Number(new URL(baseUrl).port), tokens });
     }
   });
 

@@ -4,22 +4,19 @@
 // while most of that backfill is still waiting, on the interactive queue; the backfill still
 // finishes. (The latency figures are in `npm run bench -- --only backlog`, not asserted here.)
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import { transactionInput } from '../../api/transactions/schemas';
 import { ingestTransactions } from '../../api/transactions/service';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { createTestStack, eventually, type KingaTestStack } from './context';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { transactionFactory } from '../helpers/transactions';
 
 const BACKFILL_ROWS = 300;
 let stack: KingaTestStack;
-let server: Server | undefined;
+let testApi: TestApi | undefined;
 const tokens: Record<string, string> = {};
 let baseUrl = '';
 const run = randomUUID().slice(0, 8);
@@ -37,18 +34,12 @@ beforeAll(async () => {
     WORKER_LOCAL_ACTIVITY_SLOTS: '2',
   });
   await seedDemoUsers(stack.db);
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server!.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const amina = DEMO_USERS.find((u) => u.username === 'amina')!;
-  const res = await api('POST', '/api/auth/login', { username: amina.username, password: amina.password });
-  expect(res.status).toBe(200);
-  tokens.amina = res.body.token;
+  testApi = await startTestApi(stack, { users: ['amina'], tokens });
+  baseUrl = testApi.baseUrl;
 });
 
 afterAll(async () => {
-  if (server) await new Promise((r) => server!.close(r));
+  await testApi?.close();
   await stack?.close();
 });
 

@@ -3,20 +3,17 @@
 // the same again for a retry, and a clear 202 pending when the bound passes first (after which
 // the API stops waiting for the lifecycle, which still runs).
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import pino from 'pino';
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
-import { createApp } from '../../api/app';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { createTestStack, testConfig, type KingaTestStack } from './context';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
 let stack: KingaTestStack;
-const servers: Server[] = [];
+const apis: TestApi[] = [];
 const tokens: Record<string, string> = {};
 let baseUrl = '';
 let unpolledUrl = '';
@@ -44,32 +41,22 @@ const countWaits: WorkflowClientInterceptor = {
   },
 };
 
-async function listen(config: KingaTestStack['config'], temporal: Client = stack.client): Promise<string> {
-  const app = createApp({ db: stack.db, temporal, config, logger: pino({ level: 'silent' }), jwtSecret: config.api.jwtSecret! });
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 beforeAll(async () => {
   // A bound far above any answer time on a busy machine: these tests check answers, not speed.
   stack = await createTestStack({ ANOMALY_ENABLED: 'false', REALTIME_ANSWER_BOUND: '120s' });
   await stack.startWorker();
   await seedDemoUsers(stack.db);
-  baseUrl = await listen(stack.config);
+  apis.push(await startTestApi(stack, { users: ['amina'], tokens }));
+  baseUrl = apis[0]!.baseUrl;
   // The same API on a task queue no worker polls, with a short bound: nothing can answer in time.
   const unpolledConfig = testConfig({ TEMPORAL_TASK_QUEUE: unpolledQueue, REALTIME_ANSWER_BOUND: '300ms' });
   const countingClient = new Client({ connection: stack.client.connection, namespace: unpolledConfig.temporal.namespace, interceptors: { workflow: [countWaits] } });
-  unpolledUrl = await listen(unpolledConfig, countingClient);
-  const amina = DEMO_USERS.find((u) => u.username === 'amina')!;
-  const res = await api('POST', '/api/auth/login', { username: amina.username, password: amina.password });
-  expect(res.status).toBe(200);
-  tokens.amina = res.body.token;
+  apis.push(await startTestApi({ db: stack.db, client: countingClient, config: unpolledConfig }));
+  unpolledUrl = apis[1]!.baseUrl;
 });
 
 afterAll(async () => {
-  for (const s of servers) await new Promise((r) => s.close(r));
+  for (const testApi of apis) await testApi.close();
   await stack?.close();
 });
 

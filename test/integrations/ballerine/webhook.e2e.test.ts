@@ -2,20 +2,20 @@
 // PostgreSQL, and the Ballerine stand-in sending signed webhooks to Kinga's receiver. A decision
 // taken in Ballerine's back office closes the Kinga case as the matching Kinga user; a decision
 // taken in Kinga and sent to Ballerine comes back as an echo that changes nothing.
-import type { Server } from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballerineCorrelationId, createBallerineActivities } from '../../../activities/ballerine';
 import { signBallerineBody } from '../../../api/integrations/ballerine/signature';
-import { createApp } from '../../../api/app';
 import { createUser, seedDemoUsers } from '../../../api/users/service';
 import { loadBallerineConfig, type BallerineConfig } from '../../../config/ballerine';
 import { lifecycleWorkflowId, stateQuery } from '../../../workflows/lifecycle/definitions';
 import { startBallerineSimulator, type BallerineSimulator, type WebhookDelivery } from '../../../simulators/ballerine';
 import { uniqueRef } from '../../helpers';
 import { freePort } from '../../../scripts/lib/ports';
+import { startTestApi, type TestApi } from '../../helpers/api';
 import { jsonClient } from '../../helpers/http';
+import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../../lifecycle/context';
 
 const API_KEY = 'lifecycle-test-key-2b8d';
@@ -27,7 +27,7 @@ const SENIOR2 = `bsenior2-${run}`;
 
 let sim: BallerineSimulator;
 let stack: KingaTestStack;
-let server: Server;
+let testApi: TestApi | undefined;
 let baseUrl: string;
 let ballerine: BallerineConfig;
 let activities: ReturnType<typeof createBallerineActivities>;
@@ -64,25 +64,7 @@ function completedWebhook(runtimeId: string, finalState: string, email: string |
   });
 }
 
-let seq = 0;
-function transaction(overrides: Record<string, unknown>) {
-  seq += 1;
-  return {
-    transactionRef: `BAL-${run}-${seq}`,
-    customerId: `CUST-BAL-${run}-${seq}`,
-    accountId: `ACC-BAL-${run}-${seq}`,
-    currency: 'KES',
-    merchantId: null,
-    merchantName: null,
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z', // 10:15 in Nairobi
-    ...overrides,
-  };
-}
-const HIGH = { amount: '12000000.00', type: 'transfer', channel: 'online' };
-// amount 1.5M (0.20) + a first transaction in GB (0.45) + 23:40 in Nairobi (0.10) = 0.75: medium
-const MEDIUM = { amount: '1500000.00', type: 'purchase', channel: 'pos', city: 'London', country: 'GB', occurredAt: '2026-11-20T20:40:00.000Z' };
+const transaction = transactionFactory(`BAL-${run}`);
 
 /** Ingests through the API and waits for the lifecycle to open the case and its Ballerine run. */
 async function caseWithBallerineRun(txn: ReturnType<typeof transaction>): Promise<{ caseId: number; runtimeId: string }> {
@@ -129,27 +111,19 @@ beforeAll(async () => {
   await createUser(stack.db, { username: ANALYST_BY_USERNAME, displayName: 'Otieno Analyst', password: 'ballerine-analyst-password', role: 'analyst' });
 
   const logger = pino({ level: 'silent' });
-  const app = createApp({ db: stack.db, temporal: stack.client, config: { ...stack.config, ballerine }, logger, jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(port, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
+  testApi = await startTestApi({ db: stack.db, client: stack.client, config: { ...stack.config, ballerine } }, { port, users: ['amina', { username: SENIOR.username, password: SENIOR.password }], tokens });
   activities = createBallerineActivities({ db: stack.db, logger, ballerine });
-
-  for (const [username, password] of [['amina', 'kinga-analyst'], [SENIOR.username, SENIOR.password]]) {
-    const res = await api('POST', '/api/auth/login', { username, password });
-    expect(res.status, `login ${username}`).toBe(200);
-    tokens[username!] = res.body.token;
-  }
 });
 
 afterAll(async () => {
   await sim?.stop();
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
 });
 
 describe('Ballerine webhooks into the lifecycle', () => {
   it('refuses bad signatures and unknown users, then applies a back-office decision once as the matching Kinga user', async () => {
-    const txn = transaction(HIGH);
+    const txn = transaction(HIGH_RISK);
     const { caseId, runtimeId } = await caseWithBallerineRun(txn);
     const ballerineRun = sim.run(runtimeId)!;
     expect(ballerineRun.context).toMatchObject({
@@ -206,7 +180,7 @@ describe('Ballerine webhooks into the lifecycle', () => {
   });
 
   it('sends a decision taken in Kinga to the Ballerine run; its echo changes nothing, and a contrary event is a conflict', async () => {
-    const txn = transaction(HIGH);
+    const txn = transaction(HIGH_RISK);
     const { caseId, runtimeId } = await caseWithBallerineRun(txn);
     const decided = await api('POST', `/api/cases/${caseId}/decision`, { decision: 'block', note: 'customer denies the transfer' }, SENIOR.username);
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
@@ -237,7 +211,7 @@ describe('Ballerine webhooks into the lifecycle', () => {
   });
 
   it('escalates from Ballerine (the user matched by username), and a second senior blocks there', async () => {
-    const txn = transaction(MEDIUM);
+    const txn = transaction(MEDIUM_RISK);
     const { caseId, runtimeId } = await caseWithBallerineRun(txn);
 
     await sim.decide(runtimeId, 'ESCALATE', { email: ANALYST_BY_USERNAME, firstName: 'Otieno', lastName: 'Analyst' });
@@ -260,7 +234,7 @@ describe('Ballerine webhooks into the lifecycle', () => {
   });
 
   it('a back-office decision without an assignee counts as the Kinga user who took the case; with nobody to take it, it is refused and the refusal is on the timeline', async () => {
-    const txn = transaction(MEDIUM);
+    const txn = transaction(MEDIUM_RISK);
     const { caseId, runtimeId } = await caseWithBallerineRun(txn);
     const body = completedWebhook(runtimeId, 'approved', null);
 

@@ -3,8 +3,6 @@
 // signals the transaction's workflow. The workflow here is a tiny recorder (the lifecycle's own
 // handling of the signal is tested with the lifecycle).
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -12,15 +10,16 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTazamaActivities } from '../../../activities/tazama';
 import { toTransactionRow } from '../../../activities/rows';
-import { createApp } from '../../../api/app';
 import type { KingaConfig } from '../../../config';
 import { loadTazamaConfig } from '../../../config/tazama';
 import type { Db } from '../../../db/connection';
 import type { Transaction } from '../../../risk/types';
 import { startTazamaSimulator, type TazamaSimulator } from '../../../simulators/tazama/server';
 import { lifecycleWorkflowId } from '../../../workflows/lifecycle/definitions';
-import { JWT_SECRET, testApiConfig } from '../../api/helpers';
+import { testApiConfig } from '../../api/helpers';
 import { testDb, uniqueRef } from '../../helpers';
+import { startTestApi, type TestApi } from '../../helpers/api';
+import { jsonClient } from '../../helpers/http';
 import { eventually } from '../../lifecycle/context';
 
 const RELAY_TOKEN = 'relay-shared-secret-for-route-tests';
@@ -33,20 +32,16 @@ let client: Client;
 let nativeConnection: NativeConnection;
 let worker: Worker;
 let workerRun: Promise<void>;
-let server: Server;
+let testApi: TestApi | undefined;
 let baseUrl: string;
 let sim: TazamaSimulator;
 let config: KingaConfig;
 const started: string[] = [];
 
-async function push(body: unknown, token: string | null = RELAY_TOKEN) {
-  const res = await fetch(`${baseUrl}/api/integrations/tazama/relay`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+// the relay signs in with its shared token, not as a user
+const relay = jsonClient(() => baseUrl, {});
+function push(body: unknown, token: string | null = RELAY_TOKEN) {
+  return relay('POST', '/api/integrations/tazama/relay', body, undefined, token ? { authorization: `Bearer ${token}` } : {});
 }
 
 async function newTransaction(overrides: Partial<Transaction> = {}): Promise<Transaction> {
@@ -88,10 +83,8 @@ beforeAll(async () => {
   const tazama = loadTazamaConfig({ TAZAMA_RELAY_TOKEN: RELAY_TOKEN });
   connection = await Connection.connect({ address: config.temporal.address });
   client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ db, temporal: client, config: { ...config, tazama }, logger, jwtSecret: JWT_SECRET });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  testApi = await startTestApi({ db, client, config: { ...config, tazama } });
+  baseUrl = testApi.baseUrl;
 
   // the relay's default: protobuf (OUTPUT_TO_JSON unset), interdictions relayed too
   sim = await startTazamaSimulator({ evaluationDelayMs: 100, relay: { url: `${baseUrl}/api/integrations/tazama/relay`, token: RELAY_TOKEN }, evaluator: { alertDebtorIds: [WATCHED] } });
@@ -116,7 +109,7 @@ afterAll(async () => {
       });
   }
   await sim?.stop();
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   if (worker) {
     worker.shutdown();
     await workerRun;
