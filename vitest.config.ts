@@ -16,6 +16,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     teardownTimeout: 15_000,
+    // expect.poll waits for what the UI or a workflow does next: 1 s (vitest's default) is not
+    // enough when both cores are busy; a poll that succeeds returns as soon as it does.
+    expect: { poll: { timeout: 30_000, interval: 50 } },
     pool: 'forks',
     maxWorkers: 2,
     watch: false,

@@ -38,16 +38,40 @@ export async function createDatabase(serverUrl: string, name: string): Promise<{
   return { name, url: withDatabase(serverUrl, name) };
 }
 
-/** DROP DATABASE `name` (if it exists), disconnecting whoever still uses it. */
+/**
+ * DROP DATABASE `name` (if it exists), disconnecting whoever still uses it.
+ *
+ * WITH (FORCE) refuses a role without superuser when a superuser-owned process is connected
+ * (SQLSTATE 42501) — and an autovacuum worker that happens to be vacuuming the database is one.
+ * A plain DROP DATABASE does stop autovacuum workers itself, so on that refusal the role's own
+ * sessions are terminated and the plain form is tried, a few times (a session may be reconnecting).
+ */
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   assertName(name);
   await withClient(serverUrl, async (c) => {
     const version = Number((await c.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
     if (version >= 130000) {
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    } else {
-      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      await c.query(`DROP DATABASE IF EXISTS "${name}"`);
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '42501') throw err;
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      await c.query(
+        `SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
+          WHERE a.datname = $1 AND a.pid <> pg_backend_pid() AND NOT r.rolsuper`,
+        [name],
+      );
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}"`);
+        return;
+      } catch (err) {
+        // 55006: still in use by a session that reconnected or has not exited yet
+        if ((err as { code?: string }).code !== '55006' || attempt === 5) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
     }
   });
 }
