@@ -9,7 +9,7 @@ import type { transactionLifecycle } from '../workflows/lifecycle/workflow';
 import { findKesRate, missingRateReason } from '../db/fxRates';
 import { needsConversion } from '../risk';
 import type { ActivityDeps } from './deps';
-import { TRANSACTION_COLUMNS, toTransactionRow, type TransactionRow } from './rows';
+import { COLUMN_OF_FIELD, fieldsOf, TRANSACTION_COLUMNS, toTransactionRow, type TransactionRow } from '../db/transactionRows';
 
 /**
  * The default source: the local transaction_history table. A bank's own query must return a
@@ -35,35 +35,15 @@ export interface ExtractBatchResult {
   hasMore: boolean;
 }
 
-/** Kinga's field names → the warehouse's column names, so that a reason names the column at fault. */
-const COLUMN_OF: Record<string, string> = {
-  transactionRef: 'transaction_ref',
-  customerId: 'customer_id',
-  accountId: 'account_id',
-  type: 'txn_type',
-  merchantId: 'merchant_id',
-  merchantName: 'merchant_name',
-  occurredAt: 'occurred_at',
-};
-
 type SourceRow = TransactionRow & { cursor: string | number };
 
 /** A warehouse row in Kinga's field names, values as read, for the same check the API runs. */
 function candidateOf(row: SourceRow): Record<string, unknown> {
   const at = row.occurred_at as unknown;
   return {
-    transactionRef: row.transaction_ref,
-    customerId: row.customer_id,
-    accountId: row.account_id,
+    ...fieldsOf(row),
     // numeric comes back as a string; a bank's query may return a number or a bigint
     amount: typeof row.amount === 'bigint' ? String(row.amount) : row.amount,
-    currency: row.currency,
-    type: row.txn_type,
-    channel: row.channel,
-    merchantId: row.merchant_id,
-    merchantName: row.merchant_name,
-    city: row.city,
-    country: row.country,
     occurredAt: at instanceof Date ? (Number.isNaN(at.getTime()) ? 'an invalid date' : at.toISOString()) : at,
   };
 }
@@ -121,7 +101,8 @@ export function createExtractionActivities({ db, warehouse, temporal, config, lo
           accepted.push(toTransactionRow(check.transaction));
           continue;
         }
-        const column = COLUMN_OF[failure!.field] ?? failure!.field;
+        // the reason names the warehouse's column at fault, not Kinga's field
+        const column: string = COLUMN_OF_FIELD[failure!.field as keyof typeof COLUMN_OF_FIELD] ?? failure!.field;
         const reason = failure!.field === column ? failure!.reason : `${column}${failure!.reason.slice(failure!.field.length)}`;
         const ref = typeof row.transaction_ref === 'string' ? escapeControl(row.transaction_ref) : null;
         const entry = { ref, cursor: String(row.cursor), field: column, reason };

@@ -7,7 +7,7 @@ import type { AttentionStep, CaseEventView, CasePolicy, CaseView, TransactionSta
 import { MAX_ESCALATION_LEVEL } from '../workflows/lifecycle/definitions';
 import { createRuleSetStore } from '../admin/ruleSets';
 import type { ActivityDeps } from './deps';
-import { toTransaction, type TransactionRow } from './rows';
+import { toTransaction, type TransactionRow } from '../db/transactionRows';
 
 export interface CaseNotification {
   kind: string;

@@ -3,7 +3,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { buildTrainingMatrix, trainIsolationForest } from '../risk';
 import type { ActivityDeps } from './deps';
-import { toTransaction, TRANSACTION_COLUMNS, type TransactionRow } from './rows';
+import { toTransaction, TRANSACTION_COLUMNS, type TransactionRow } from '../db/transactionRows';
 
 export const ANOMALY_ENGINE = 'kinga-iforest/1';
 

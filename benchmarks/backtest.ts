@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { createRuleSetStore } from '../admin/ruleSets';
-import { TRANSACTION_COLUMNS } from '../activities/rows';
+import { TRANSACTION_COLUMNS } from '../db/transactionRows';
 import { toRecordedInputs, type ScoringInputsRow } from '../activities/scoringInputs';
 import { amountToNumber, anomalyFeatures, buildTrainingMatrix, ProfileHistory, scoreTransaction, toEpochMs, trainIsolationForest } from '../risk';
 import { prepareCandidate, recordedTazama, rescore } from '../risk/backtest';

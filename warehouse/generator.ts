@@ -2,6 +2,7 @@
 // customers with personal habits in Kenyan cities, merchants, day/night rhythm in East Africa
 // Time, and a labelled minority of injected fraud so that models can be measured.
 // Pure: no I/O, no clock, no Math.random(); the same options always give the same rows.
+import { fieldsOf, type TransactionRow } from '../db/transactionRows';
 import { createRng, deriveSeed, type Rng } from '../risk/random';
 import { CHANNELS, TRANSACTION_TYPES, type Channel, type Transaction, type TransactionType } from '../risk/types';
 
@@ -9,19 +10,11 @@ export const FRAUD_PATTERNS = ['amount_spike', 'new_foreign_location', 'blacklis
 export type FraudPattern = (typeof FRAUD_PATTERNS)[number];
 
 /** One row of transaction_history, column for column (id and loaded_at are set by the database). */
-export interface WarehouseRow {
-  transaction_ref: string;
-  customer_id: string;
-  account_id: string;
+export interface WarehouseRow extends TransactionRow {
   /** KES, decimal string with 2 places */
   amount: string;
-  currency: string;
   txn_type: TransactionType;
   channel: Channel;
-  merchant_id: string | null;
-  merchant_name: string | null;
-  city: string;
-  country: string;
   /** ISO 8601, UTC */
   occurred_at: string;
   is_fraud: boolean;
@@ -348,17 +341,10 @@ export function toTransaction(
   if (!(TRANSACTION_TYPES as readonly string[]).includes(row.txn_type)) throw new Error(`${row.transaction_ref}: unknown txn_type "${row.txn_type}"`);
   if (!(CHANNELS as readonly string[]).includes(row.channel)) throw new Error(`${row.transaction_ref}: unknown channel "${row.channel}"`);
   return {
-    transactionRef: row.transaction_ref,
-    customerId: row.customer_id,
-    accountId: row.account_id,
+    ...fieldsOf(row),
     amount: typeof row.amount === 'number' ? row.amount.toFixed(2) : row.amount,
-    currency: row.currency,
     type: row.txn_type as TransactionType,
     channel: row.channel as Channel,
-    merchantId: row.merchant_id,
-    merchantName: row.merchant_name,
-    city: row.city,
-    country: row.country,
     occurredAt: typeof row.occurred_at === 'string' ? row.occurred_at : row.occurred_at.toISOString(),
   };
 }

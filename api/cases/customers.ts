@@ -3,12 +3,12 @@ import { Router, type RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { singleLineText } from '../../boundary/inputRules';
+import { fieldsOf } from '../../db/transactionRows';
 import type { ApiDeps } from '../context';
 import { requireAuth } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
-import { RISK_LEVELS } from '../../risk/types';
-import { decimalJson, isoTime, timestampJson, type TransactionRecord } from '../transactions/views';
+import { isoTime, transactionJson, type TransactionRecord } from '../transactions/views';
 
 export const customerParams = z.object({
   id: singleLineText(64),
@@ -29,22 +29,8 @@ type CustomerTransactionsQuery = z.output<typeof customerTransactionsQuery>;
 /** The row columns the list reads. */
 type CustomerTransactionRow = Pick<TransactionRecord, 'transaction_ref' | 'amount' | 'currency' | 'txn_type' | 'channel' | 'merchant_name' | 'city' | 'country' | 'occurred_at' | 'status' | 'risk_level' | 'risk_score' | 'source'>;
 
-export const customerTransactionJson = z
-  .object({
-    transactionRef: z.string(),
-    amount: decimalJson,
-    currency: z.string(),
-    type: z.string(),
-    channel: z.string(),
-    merchantName: z.string().nullable(),
-    city: z.string(),
-    country: z.string(),
-    occurredAt: timestampJson,
-    status: z.string(),
-    riskLevel: z.enum(RISK_LEVELS).nullable(),
-    riskScore: decimalJson.nullable(),
-    source: z.string(),
-  })
+export const customerTransactionJson = transactionJson
+  .pick({ transactionRef: true, amount: true, currency: true, type: true, channel: true, merchantName: true, city: true, country: true, occurredAt: true, status: true, riskLevel: true, riskScore: true, source: true })
   .meta({ id: 'CustomerTransaction', description: "One of a customer's recent transactions" });
 export type CustomerTransaction = z.infer<typeof customerTransactionJson>;
 
@@ -55,14 +41,7 @@ export interface CustomerTransactions {
 
 function customerTransactionView(row: CustomerTransactionRow): CustomerTransaction {
   return {
-    transactionRef: row.transaction_ref,
-    amount: row.amount,
-    currency: row.currency,
-    type: row.txn_type,
-    channel: row.channel,
-    merchantName: row.merchant_name,
-    city: row.city,
-    country: row.country,
+    ...fieldsOf(row),
     occurredAt: isoTime(row.occurred_at),
     status: row.status,
     riskLevel: row.risk_level as CustomerTransaction['riskLevel'],

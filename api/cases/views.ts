@@ -3,8 +3,9 @@
 // case_events rows by the functions below only. Each case carries what the caller may do with it
 // (permissions.ts), so the UI never re-derives the decision rules.
 import { z } from 'zod';
+import { fieldsOf } from '../../db/transactionRows';
 import { ROLES } from '../../workflows/lifecycle/definitions';
-import { decimalJson, isoTime, timestampJson } from '../transactions/views';
+import { isoTime, timestampJson, transactionJson, type TransactionRecord } from '../transactions/views';
 import { casePermissionsJson, type CasePermissions } from './permissions';
 
 export interface CaseRecord {
@@ -29,18 +30,9 @@ export interface CaseRecord {
 }
 
 /** A case in the queue with the transaction facts an analyst triages by. */
-export interface CaseListItem extends CaseRecord {
-  customer_id: string;
-  account_id: string;
-  amount: string;
-  currency: string;
-  txn_type: string;
-  channel: string;
-  merchant_name: string | null;
-  city: string;
-  country: string;
-  occurred_at: Date;
-  risk_score: string | null;
+export interface CaseListItem
+  extends CaseRecord,
+    Pick<TransactionRecord, 'customer_id' | 'account_id' | 'amount' | 'currency' | 'txn_type' | 'channel' | 'merchant_name' | 'city' | 'country' | 'occurred_at' | 'risk_score'> {
   /** the transaction's status (held, flagged, approved, blocked); `status` is the case's */
   transaction_status: string;
 }
@@ -84,17 +76,7 @@ export type CaseJson = z.infer<typeof caseJson>;
 
 export const caseListItemJson = caseJson
   .extend({
-    customerId: z.string(),
-    accountId: z.string(),
-    amount: decimalJson,
-    currency: z.string(),
-    type: z.string(),
-    channel: z.string(),
-    merchantName: z.string().nullable(),
-    city: z.string(),
-    country: z.string(),
-    occurredAt: timestampJson,
-    riskScore: decimalJson.nullable(),
+    ...transactionJson.pick({ customerId: true, accountId: true, amount: true, currency: true, type: true, channel: true, merchantName: true, city: true, country: true, occurredAt: true, riskScore: true }).shape,
     transactionStatus: z.string().meta({ description: "the transaction's status (held, flagged, approved, blocked); `status` is the case's" }),
   })
   .meta({ id: 'CaseListItem', description: 'A case with the transaction facts an analyst triages by' });
@@ -143,15 +125,7 @@ export function caseView(row: CaseRecord, permissions: CasePermissions): CaseJso
 export function caseListItemView(row: CaseListItem, permissions: CasePermissions): CaseListItemJson {
   return {
     ...caseView(row, permissions),
-    customerId: row.customer_id,
-    accountId: row.account_id,
-    amount: row.amount,
-    currency: row.currency,
-    type: row.txn_type,
-    channel: row.channel,
-    merchantName: row.merchant_name,
-    city: row.city,
-    country: row.country,
+    ...fieldsOf(row),
     occurredAt: isoTime(row.occurred_at),
     riskScore: row.risk_score,
     transactionStatus: row.transaction_status,

@@ -7,6 +7,7 @@ import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import { casePermissions, type Caller } from '../cases/permissions';
 import { caseView, type CaseJson, type CaseRecord } from '../cases/views';
 import { findKesRate, missingRateReason, type FxLookup } from '../../db/fxRates';
+import { COLUMN_OF_FIELD, fieldsOf, toTransactionRow, type TransactionRow } from '../../db/transactionRows';
 import { needsConversion } from '../../risk';
 import { ConflictError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import type { TransactionInput } from './schemas';
@@ -30,25 +31,11 @@ export interface IngestDeps {
 /** Workflow starts run this many at a time, so a batch of 500 does not open 500 RPCs at once. */
 const START_CONCURRENCY = 16;
 
-type ComparableRow = Pick<
-  TransactionRecord,
-  'transaction_ref' | 'customer_id' | 'account_id' | 'amount' | 'currency' | 'txn_type' | 'channel' | 'merchant_id' | 'merchant_name' | 'city' | 'country' | 'occurred_at' | 'workflow_id'
->;
+type ComparableRow = Pick<TransactionRecord, keyof TransactionRow | 'workflow_id'>;
 
 function toRow(t: TransactionInput, requestId: string | undefined) {
   return {
-    transaction_ref: t.transactionRef,
-    customer_id: t.customerId,
-    account_id: t.accountId,
-    amount: t.amount,
-    currency: t.currency,
-    txn_type: t.type,
-    channel: t.channel,
-    merchant_id: t.merchantId,
-    merchant_name: t.merchantName,
-    city: t.city,
-    country: t.country,
-    occurred_at: t.occurredAt,
+    ...toTransactionRow(t),
     source: 'api',
     status: 'received',
     workflow_id: lifecycleWorkflowId(t.transactionRef),
@@ -58,21 +45,14 @@ function toRow(t: TransactionInput, requestId: string | undefined) {
 
 /** The fields in which a recorded transaction differs from the submitted one. */
 export function differingFields(row: ComparableRow, t: TransactionInput): string[] {
-  const pairs: [string, unknown, unknown][] = [
-    ['customerId', row.customer_id, t.customerId],
-    ['accountId', row.account_id, t.accountId],
+  const recorded = fieldsOf(row);
+  const same = (field: keyof typeof COLUMN_OF_FIELD): boolean => {
     // numeric(18,2) comes back with two decimals, the same normal form the schema produces
-    ['amount', String(row.amount), t.amount],
-    ['currency', row.currency, t.currency],
-    ['type', row.txn_type, t.type],
-    ['channel', row.channel, t.channel],
-    ['merchantId', row.merchant_id, t.merchantId],
-    ['merchantName', row.merchant_name, t.merchantName],
-    ['city', row.city, t.city],
-    ['country', row.country, t.country],
-    ['occurredAt', new Date(row.occurred_at).getTime(), new Date(t.occurredAt).getTime()],
-  ];
-  return pairs.filter(([, a, b]) => a !== b).map(([name]) => name);
+    if (field === 'amount') return String(recorded.amount) === t.amount;
+    if (field === 'occurredAt') return new Date(recorded.occurredAt).getTime() === new Date(t.occurredAt).getTime();
+    return recorded[field] === t[field];
+  };
+  return (Object.keys(COLUMN_OF_FIELD) as (keyof typeof COLUMN_OF_FIELD)[]).filter((field) => field !== 'transactionRef' && !same(field));
 }
 
 /**

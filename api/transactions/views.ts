@@ -4,21 +4,11 @@
 // timestamps are ISO 8601 strings in UTC. The rows themselves (snake_case, as in the schema) never
 // leave the API, except in the compliance evidence formats (see README, "Compliance").
 import { z } from 'zod';
+import { fieldsOf, type TransactionRow } from '../../db/transactionRows';
 import { RISK_LEVELS, type ScoreBreakdown } from '../../risk/types';
 
-export interface TransactionRecord {
-  transaction_ref: string;
-  customer_id: string;
-  account_id: string;
-  /** decimal string, 2 decimals */
-  amount: string;
-  currency: string;
-  txn_type: string;
-  channel: string;
-  merchant_id: string | null;
-  merchant_name: string | null;
-  city: string;
-  country: string;
+/** A transactions row as read: the transaction's columns (amount: decimal string, 2 decimals) and the lifecycle's. */
+export interface TransactionRecord extends TransactionRow {
   occurred_at: Date;
   source: string;
   status: string;
@@ -78,17 +68,7 @@ export type TransactionJson = z.infer<typeof transactionJson>;
 /** The one mapping from a transactions row to its API view. */
 export function transactionView(row: TransactionRecord): TransactionJson {
   return {
-    transactionRef: row.transaction_ref,
-    customerId: row.customer_id,
-    accountId: row.account_id,
-    amount: row.amount,
-    currency: row.currency,
-    type: row.txn_type,
-    channel: row.channel,
-    merchantId: row.merchant_id,
-    merchantName: row.merchant_name,
-    city: row.city,
-    country: row.country,
+    ...fieldsOf(row),
     occurredAt: isoTime(row.occurred_at),
     source: row.source,
     status: row.status,

@@ -4,7 +4,7 @@
 import type { Db } from '../../db/connection';
 import { buildTrainingMatrix, trainIsolationForest, type Transaction } from '../../risk';
 import { generateHistory, toTransaction, type WarehouseRow } from '../../warehouse/generator';
-import { TRANSACTION_COLUMNS } from '../../activities/rows';
+import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
 import { loadDefaults } from '../support';
 
 export const BENCH_SEED = 20261203;

@@ -2,7 +2,7 @@
 // History older than the go-live point is backfilled as already-processed (the bank's past, used
 // for customer profiles and model training); the rest waits in the warehouse for extraction.
 import type { Db } from '../../db/connection';
-import { TRANSACTION_COLUMNS } from '../../activities/rows';
+import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
 import { BLACKLISTED_MERCHANTS, generateHistory, type WarehouseRow } from '../../warehouse/generator';
 import { seedDemoUsers } from '../../api/users/service';
 

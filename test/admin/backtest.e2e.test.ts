@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser } from '../../api/users/service';
-import { TRANSACTION_COLUMNS } from '../../activities/rows';
+import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
 import { levelFor, scoreTransaction, type RiskLevel, type ScoreBreakdown } from '../../risk';
 import type { RuleSetContent } from '../../risk/ruleSet';
 import { generateHistory } from '../../warehouse/generator';

@@ -8,7 +8,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExtractionActivities, type ExtractBatchResult } from '../../activities/extraction';
-import { TRANSACTION_COLUMNS } from '../../activities/rows';
+import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
 import { signBallerineBody } from '../../api/integrations/ballerine/signature';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { apiTransaction, createApiHarness, type ApiHarness } from './helpers';

@@ -3,7 +3,7 @@
 // away, no transaction is lost or decided twice.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toTransactionRow } from '../../activities/rows';
+import { toTransactionRow } from '../../db/transactionRows';
 import { transactionInput } from '../../api/transactions/schemas';
 import { seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId, stateQuery } from '../../workflows/lifecycle/definitions';

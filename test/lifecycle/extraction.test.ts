@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createExtractionActivities, type ExtractBatchResult } from '../../activities/extraction';
-import { TRANSACTION_COLUMNS } from '../../activities/rows';
+import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { queryBusinessSnapshot } from '../../observability/business';
 import { createTestStack, type KingaTestStack } from './context';

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProfile, profileFromWindow, type ProfileWindowEntry } from '../../risk/profile';
 import { createRng } from '../../risk/random';
-import { toTransactionRow } from '../../activities/rows';
+import { toTransactionRow } from '../../db/transactionRows';
 import { profileFromHistory, readProfile } from '../../activities/scoring';
 import { CUSTOMER_PROFILE_WINDOW } from '../../migrations/20261203130000_create_customer_profiles';
 import { generateHistory, toTransaction } from '../../warehouse/generator';

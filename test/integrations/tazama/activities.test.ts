@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTazamaActivities, TAZAMA_FAILURE } from '../../../activities/tazama';
 import { tazamaMessageIds } from '../../../activities/tazama/messages';
-import { toTransactionRow } from '../../../activities/rows';
+import { toTransactionRow } from '../../../db/transactionRows';
 import { loadTazamaConfig } from '../../../config/tazama';
 import type { Db } from '../../../db/connection';
 import { tazamaOutcome } from '../../../risk/tazama';

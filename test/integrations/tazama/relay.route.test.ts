@@ -9,7 +9,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTazamaActivities } from '../../../activities/tazama';
-import { toTransactionRow } from '../../../activities/rows';
+import { toTransactionRow } from '../../../db/transactionRows';
 import type { KingaConfig } from '../../../config';
 import { loadTazamaConfig } from '../../../config/tazama';
 import type { Db } from '../../../db/connection';

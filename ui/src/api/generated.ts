@@ -6506,8 +6506,10 @@ export type components = {
             permissions: components["schemas"]["CasePermissions"];
             customerId: string;
             accountId: string;
+            /** @description decimal string, 2 decimals */
             amount: string;
             currency: string;
+            /** @description the transaction type (transfer, payment, withdrawal, ...) */
             type: string;
             channel: string;
             merchantName: string | null;
@@ -6515,6 +6517,7 @@ export type components = {
             country: string;
             /** Format: date-time */
             occurredAt: string;
+            /** @description decimal string, 4 decimals */
             riskScore: string | null;
             /** @description the transaction's status (held, flagged, approved, blocked); `status` is the case's */
             transactionStatus: string;
@@ -6661,8 +6664,10 @@ export type components = {
         /** @description One of a customer's recent transactions */
         CustomerTransaction: {
             transactionRef: string;
+            /** @description decimal string, 2 decimals */
             amount: string;
             currency: string;
+            /** @description the transaction type (transfer, payment, withdrawal, ...) */
             type: string;
             channel: string;
             merchantName: string | null;
@@ -6670,9 +6675,11 @@ export type components = {
             country: string;
             /** Format: date-time */
             occurredAt: string;
+            /** @description received, scored, held, flagged, approved, blocked, ... */
             status: string;
             /** @enum {string|null} */
             riskLevel: "low" | "medium" | "high" | null;
+            /** @description decimal string, 4 decimals */
             riskScore: string | null;
             source: string;
         };
