@@ -120,13 +120,7 @@ export function createPortfolioActivities({ db, portfolio, notifications, logger
       const eventKey = breachEventKey(m, period);
       const rating = rateBreach(m);
       const details = {
-        model: m.model,
-        metric: m.metric,
-        scope: m.scope,
-        value: m.value,
-        threshold: m.threshold,
-        critical: m.details.critical,
-        status: m.status,
+        ...breachFacts(m),
         period,
         asOf: args.asOf,
         lastRunId: args.runId,
@@ -258,13 +252,7 @@ export function createPortfolioActivities({ db, portfolio, notifications, logger
           body: lines.join('\n'),
           payload: {
             eventKey: args.eventKey,
-            model: m.model,
-            metric: m.metric,
-            scope: m.scope,
-            value: m.value,
-            threshold: m.threshold,
-            critical: m.details.critical,
-            status: m.status,
+            ...breachFacts(m),
             asOf: args.asOf,
             ciso,
           },
@@ -276,3 +264,8 @@ export function createPortfolioActivities({ db, portfolio, notifications, logger
 }
 
 export type PortfolioActivities = ReturnType<typeof createPortfolioActivities>;
+
+/** What a breach is, as the risk event's details and the notification's payload both state it. */
+function breachFacts(m: PortfolioMetric) {
+  return { model: m.model, metric: m.metric, scope: m.scope, value: m.value, threshold: m.threshold, critical: m.details.critical, status: m.status };
+}
