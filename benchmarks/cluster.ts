@@ -9,7 +9,6 @@
 // Everything it starts (PostgreSQL, the four Temporal services, the workers) is stopped and its
 // files removed at the end, also on failure and on Ctrl-C. Not part of `npm test`: figures are
 // printed and written to .kinga/bench/cluster-last.json, nothing is asserted.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +24,7 @@ import { startThrowawayPostgres } from '../scripts/lib/throwawayPostgres';
 import { lifecycleWorkflowId, type LifecycleState } from '../workflows/lifecycle/definitions';
 import type { bareWorkflow } from './baseline/workflows';
 import { findProcess, machineSummary, processCpuMs, treeCpuMs } from './lib/procStat';
+import { spawnTsx, type TsxProcess } from './lib/spawnTsx';
 import { fmt, ratio, runLimited } from './lib/stats';
 import { everydayTransaction, seedWorkload, type Workload } from './lib/workload';
 
@@ -63,14 +63,6 @@ interface StepFigures {
   loadAverage: number;
 }
 
-interface NodeProcess {
-  name: string;
-  pid: number;
-  tail(): string;
-  exited(): boolean;
-  stop(): Promise<void>;
-}
-
 // What is running, stopped in reverse order at the end, on failure and on Ctrl-C.
 const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
 let stopping: Promise<void> | undefined;
@@ -85,38 +77,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function spawnNode(name: string, scriptArgs: string[], env: Record<string, string>): NodeProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...scriptArgs], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const record = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 100) lines.splice(0, lines.length - 100);
-  };
-  child.stdout!.on('data', record);
-  child.stderr!.on('data', record);
-  let exited = false;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const killOnExit = () => !exited && child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const proc: NodeProcess = {
-    name,
-    pid: child.pid!,
-    tail: () => lines.join('\n'),
-    exited: () => exited,
-    stop: async () => {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        await gone;
-        clearTimeout(t);
-      }
-      process.removeListener('exit', killOnExit);
-    },
-  };
+function spawnNode(name: string, scriptArgs: string[], env: Record<string, string>): TsxProcess {
+  const proc = spawnTsx(name, scriptArgs, env);
   stoppers.push(proc);
   return proc;
 }
@@ -171,7 +133,7 @@ async function main() {
   const fx = loadConfig(kingaEnv).fx;
 
   /** Waits until `count` distinct worker processes poll the task queue for workflow tasks. */
-  const waitForPollers = async (taskQueue: string, count: number, procs: NodeProcess[]) => {
+  const waitForPollers = async (taskQueue: string, count: number, procs: TsxProcess[]) => {
     const deadline = Date.now() + 300_000;
     for (;;) {
       const dead = procs.find((p) => p.exited());
@@ -185,7 +147,7 @@ async function main() {
 
   const baseline = spawnNode('baseline worker', ['benchmarks/baseline/worker.ts', cluster.address, NAMESPACE, BASELINE_TASK_QUEUE], {});
   await waitForPollers(BASELINE_TASK_QUEUE, 1, [baseline]);
-  const kingaWorkers: NodeProcess[] = [];
+  const kingaWorkers: TsxProcess[] = [];
 
   const pidOf = (service: TemporalService) => cluster.services.find((s) => s.service === service)!.pid;
   const cpuNow = (): Cpu => {

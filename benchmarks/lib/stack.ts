@@ -1,7 +1,6 @@
 // What a benchmark run needs, started here and stopped at the end: a throwaway PostgreSQL (the
 // machine's own server binaries), a Temporal dev server, Kinga's worker as its own process and the
 // baseline worker as another, each polling its own task queue on the same Temporal server.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,9 +8,10 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb, migrateLatest, type Db } from '../../db/connection';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../scripts/lib/throwawayPostgres';
 import { freePort } from '../../scripts/lib/ports';
-import { REPO_ROOT, resolveTemporalCli } from '../../scripts/lib/temporalCli';
+import { resolveTemporalCli } from '../../scripts/lib/temporalCli';
 import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/lib/temporalDevServer';
 import { findProcess } from './procStat';
+import { spawnTsx } from './spawnTsx';
 
 export const KINGA_TASK_QUEUE = 'kinga-bench';
 export const BASELINE_TASK_QUEUE = 'baseline-bench';
@@ -89,34 +89,9 @@ export async function startBenchStack(): Promise<BenchStack> {
     };
 
     const spawnWorker = async (name: string, args: string[], env: Record<string, string>, taskQueue: string): Promise<WorkerProcess> => {
-      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const lines: string[] = [];
-      const record = (chunk: Buffer) => {
-        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        if (lines.length > 100) lines.splice(0, lines.length - 100);
-      };
-      child.stdout!.on('data', record);
-      child.stderr!.on('data', record);
-      let exited = false;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-      const worker: WorkerProcess = {
-        name,
-        pid: child.pid!,
-        tail: () => lines.join('\n'),
-        stop: async () => {
-          if (exited) return;
-          child.kill('SIGTERM');
-          const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
-          await gone;
-          clearTimeout(t);
-        },
-      };
+      const worker = spawnTsx(name, args, env);
       stoppers.push(worker.stop);
-      await waitForPoller(taskQueue, worker, () => exited);
+      await waitForPoller(taskQueue, worker, worker.exited);
       return worker;
     };
 

@@ -17,7 +17,7 @@ const ENTRY_POINTS: { pattern: RegExp; why: string }[] = [
 /** Not configuration: the environment of child processes (PATH to find binaries, passed on). */
 const PROCESS_PLUMBING: { path: string; why: string }[] = [
   { path: 'scripts/lib/throwawayPostgres.ts', why: 'finds initdb/postgres on PATH and passes the environment to them' },
-  { path: 'benchmarks/lib/stack.ts', why: 'gives the benchmark workers PATH and HOME' },
+  { path: 'benchmarks/lib/spawnTsx.ts', why: 'gives the benchmark workers PATH and HOME' },
 ];
 
 // process.env, process['env'], const { env } = process
