@@ -2,6 +2,7 @@
 // promises here, so no route formats its own error response.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z, ZodError } from 'zod';
+import { fieldPath } from '../boundary/inputRules';
 import { isDatabaseUnavailable } from '../db/availability';
 
 /** The one error shape every route answers with (also in the OpenAPI document, as `Error`). */
@@ -104,16 +105,6 @@ export const requestErrorMap: z.core.$ZodErrorMap = (issue) => {
 /** A schema-level error message that still says "is required" when the value is missing. */
 export function requiredOr(message: string): (issue: { input?: unknown }) => string {
   return (issue) => (issue.input === undefined ? 'is required' : message);
-}
-
-/** `['transactions', 3, 'channel']` → `transactions[3].channel`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
 }
 
 function issueField(issue: z.core.$ZodIssue, location: string): string {

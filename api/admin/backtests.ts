@@ -91,6 +91,8 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
   const tags = ['backtests'];
   const readers = { auth: 'bearer', roles: ['admin', 'compliance'] } as const;
   const text = (description: string, contentType: string) => ({ description, contentType, body: z.string() });
+  const notFound = { description: 'No such backtest' };
+  const notCompleted = { description: 'Not completed' };
   documentRoute(registry, {
     method: 'post',
     path: '/api/admin/backtests',
@@ -116,7 +118,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     summary: 'One backtest with its live progress (from the workflow while it runs)',
     access: readers,
     request: { params: idParams },
-    responses: { 200: { description: 'The backtest', body: z.object({ backtest: backtestView, progress: progressView }) }, 404: { description: 'No such backtest' } },
+    responses: { 200: { description: 'The backtest', body: z.object({ backtest: backtestView, progress: progressView }) }, 404: notFound },
   });
   documentRoute(registry, {
     method: 'get',
@@ -125,26 +127,22 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     summary: 'The report: level-change matrix, labelled fraud caught and missed, false-positive rate, cases per day, rules whose hit rate moved most',
     access: readers,
     request: { params: idParams },
-    responses: { 200: { description: 'The report', body: z.object({ backtest: backtestView, report: reportView }) }, 404: { description: 'No such backtest' }, 409: { description: 'Not completed' } },
+    responses: { 200: { description: 'The report', body: z.object({ backtest: backtestView, report: reportView }) }, 404: notFound, 409: notCompleted },
   });
-  documentRoute(registry, {
-    method: 'get',
-    path: '/api/admin/backtests/:id/report.csv',
-    tags,
-    summary: 'The report as CSV',
-    access: readers,
-    request: { params: idParams },
-    responses: { 200: text('The report', 'text/csv'), 404: { description: 'No such backtest' }, 409: { description: 'Not completed' } },
-  });
-  documentRoute(registry, {
-    method: 'get',
-    path: '/api/admin/backtests/:id/report.html',
-    tags,
-    summary: 'The printable report',
-    access: readers,
-    request: { params: idParams },
-    responses: { 200: text('The page', 'text/html'), 404: { description: 'No such backtest' }, 409: { description: 'Not completed' } },
-  });
+  for (const [format, summary, description, contentType] of [
+    ['csv', 'The report as CSV', 'The report', 'text/csv'],
+    ['html', 'The printable report', 'The page', 'text/html'],
+  ] as const) {
+    documentRoute(registry, {
+      method: 'get',
+      path: `/api/admin/backtests/:id/report.${format}`,
+      tags,
+      summary,
+      access: readers,
+      request: { params: idParams },
+      responses: { 200: text(description, contentType), 404: notFound, 409: notCompleted },
+    });
+  }
   documentRoute(registry, {
     method: 'get',
     path: '/api/admin/backtests/:id/transactions',
@@ -152,7 +150,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     summary: 'The transactions behind the matrix: filter by live and candidate level (default: those that change level)',
     access: readers,
     request: { params: idParams, query: cellQuery },
-    responses: { 200: { description: 'Re-scored transactions', body: z.object({ total: z.number(), transactions: z.array(resultView) }) }, 404: { description: 'No such backtest' } },
+    responses: { 200: { description: 'Re-scored transactions', body: z.object({ total: z.number(), transactions: z.array(resultView) }) }, 404: notFound },
   });
   documentRoute(registry, {
     method: 'post',
@@ -161,7 +159,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     summary: 'Cancel a running backtest',
     access: { auth: 'bearer', roles: ['admin'] },
     request: { params: idParams },
-    responses: { 202: { description: 'Cancellation requested', body: z.object({ backtest: backtestView }) }, 404: { description: 'No such backtest' }, 409: { description: 'Not running' } },
+    responses: { 202: { description: 'Cancellation requested', body: z.object({ backtest: backtestView }) }, 404: notFound, 409: { description: 'Not running' } },
   });
 }
 

@@ -22,6 +22,9 @@ import { createUserByAdmin, listUsers, resetPasswordByAdmin, updateUserByAdmin }
 export const adminRegistry = featureRegistry();
 
 const TAGS = ['admin'];
+const ADMINS = { auth: 'bearer', roles: ['admin'] } as const;
+const READERS = { auth: 'bearer', roles: ['admin', 'compliance'] } as const;
+const NO_SUCH_USER = { description: 'No such user' };
 
 documentRuleSetRoutes(adminRegistry);
 documentBacktestRoutes(adminRegistry);
@@ -32,7 +35,7 @@ documentRoute(adminRegistry, {
   path: '/api/admin/users',
   tags: TAGS,
   summary: 'Every user, with role and whether the account is active',
-  access: { auth: 'bearer', roles: ['admin', 'compliance'] },
+  access: READERS,
   responses: { 200: { description: 'The users', body: z.object({ users: z.array(adminUserView) }) } },
 });
 documentRoute(adminRegistry, {
@@ -40,7 +43,7 @@ documentRoute(adminRegistry, {
   path: '/api/admin/users',
   tags: TAGS,
   summary: 'Create a user',
-  access: { auth: 'bearer', roles: ['admin'] },
+  access: ADMINS,
   request: { body: createUserBody },
   responses: {
     201: { description: 'Created', body: z.object({ user: adminUserView }) },
@@ -53,11 +56,11 @@ documentRoute(adminRegistry, {
   tags: TAGS,
   summary: "Change a user's role or name, disable or re-enable the account",
   description: "An admin cannot change their own role or disable their own account (403). A disabled user's tokens stop working at once.",
-  access: { auth: 'bearer', roles: ['admin'] },
+  access: ADMINS,
   request: { params: userParams, body: updateUserBody },
   responses: {
     200: { description: 'The user after the change', body: z.object({ user: adminUserView }) },
-    404: { description: 'No such user' },
+    404: NO_SUCH_USER,
   },
 });
 documentRoute(adminRegistry, {
@@ -65,11 +68,11 @@ documentRoute(adminRegistry, {
   path: '/api/admin/users/:username/password',
   tags: TAGS,
   summary: "Reset a user's password",
-  access: { auth: 'bearer', roles: ['admin'] },
+  access: ADMINS,
   request: { params: userParams, body: resetPasswordBody },
   responses: {
     200: { description: 'Reset', body: z.object({ user: adminUserView }) },
-    404: { description: 'No such user' },
+    404: NO_SUCH_USER,
   },
 });
 
@@ -96,7 +99,7 @@ documentRoute(adminRegistry, {
   path: '/api/admin/events',
   tags: TAGS,
   summary: 'The administration audit trail, newest first',
-  access: { auth: 'bearer', roles: ['admin', 'compliance'] },
+  access: READERS,
   request: { query: adminEventsQuery },
   responses: { 200: { description: 'Events', body: z.object({ events: z.array(adminEventView) }) } },
 });

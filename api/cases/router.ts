@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
-import { documentRoute, featureRegistry } from '../openapi/route';
+import { documentRoute, featureRegistry, RETRY_AFTER_SECONDS } from '../openapi/route';
 import { transactionJson } from '../transactions/views';
 import { assignmentHandlers, assignmentResultJson, bulkAssignmentBody } from './assignment';
 import { caseHandlers } from './handlers';
@@ -107,7 +107,7 @@ documentRoute(casesRegistry, {
     404: caseNotFound,
     409: { description: 'The case is closed, or another decision is being recorded' },
     422: { description: 'The workflow refused the decision (e.g. four-eyes)' },
-    503: { description: 'Temporal cannot be reached; retry after Retry-After seconds', headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } } },
+    503: { description: 'Temporal cannot be reached; retry after Retry-After seconds', headers: RETRY_AFTER_SECONDS },
   },
 });
 documentRoute(casesRegistry, {
@@ -135,7 +135,7 @@ documentRoute(casesRegistry, {
         .meta({ id: 'DecisionStatus' }),
     },
     404: { description: 'No such case, or no decision with this request id reached it' },
-    503: { description: 'Temporal cannot be reached', headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } } },
+    503: { description: 'Temporal cannot be reached', headers: RETRY_AFTER_SECONDS },
   },
 });
 documentRoute(casesRegistry, {

@@ -45,6 +45,9 @@ export interface ResponseDoc {
   headers?: Record<string, { description: string; schema?: { type: 'string' | 'integer' } }>;
 }
 
+/** The Retry-After header of a 503 answered while Temporal cannot be reached. */
+export const RETRY_AFTER_SECONDS: ResponseDoc['headers'] = { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } };
+
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** the full path, Express style: /api/cases/:id/decision */

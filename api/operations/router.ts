@@ -8,7 +8,7 @@ import { requestIdOf, type ApiDeps } from '../context';
 import { UnauthorizedError } from '../errors';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { parseOrThrow, validate } from '../middleware/validate';
-import { documentRoute, featureRegistry } from '../openapi/route';
+import { documentRoute, featureRegistry, RETRY_AFTER_SECONDS } from '../openapi/route';
 import {
   attentionCloseBody,
   attentionList,
@@ -61,7 +61,7 @@ const resolutionDoc = (action: 'retry' | 'close') => ({
   404: { description: 'No such transaction' },
   409: { description: 'The transaction does not need attention (any more), or another operator action is being recorded' },
   422: { description: 'The workflow refused it (the note)' },
-  503: { description: 'Temporal cannot be reached; nothing was done', headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' as const } } } },
+  503: { description: 'Temporal cannot be reached; nothing was done', headers: RETRY_AFTER_SECONDS },
   504: { description: 'Not confirmed within DECISION_WAIT (the worker may be down); send it again with the same X-Request-Id' },
 });
 documentRoute(operationsRegistry, {

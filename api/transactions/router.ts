@@ -11,6 +11,9 @@ import { realtimeAnswerJson, realtimeBodySchema, realtimePendingJson } from './r
 import { transactionJson } from './views';
 
 export const transactionsRegistry = featureRegistry();
+/** Who may submit transactions, and the refusal both ingestion routes share. */
+const INGESTERS = { auth: 'bearer', roles: ['analyst', 'senior_analyst', 'admin'] } as const;
+const DIFFERENT_CONTENT = { description: 'The reference exists with different content' };
 
 const ingestResult = z
   .object({
@@ -26,12 +29,12 @@ documentRoute(transactionsRegistry, {
   tags: ['transactions'],
   summary: 'Ingest one transaction or a batch',
   description: 'Idempotent on transactionRef: the same content again answers created: false; different content is refused (409) and nothing is recorded.',
-  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst', 'admin'] },
+  access: INGESTERS,
   // ingestBody parses exactly these two (it picks one by the `transactions` key, so errors name the field)
   request: { body: z.union([transactionInput.meta({ id: 'TransactionInput' }), transactionBatch.meta({ id: 'TransactionBatch' })]) },
   responses: {
     202: { description: 'Recorded and handed to the workflows; the answer mirrors the request', body: z.union([ingestResult, z.object({ transactions: z.array(ingestResult) })]) },
-    409: { description: 'The reference exists with different content' },
+    409: DIFFERENT_CONTENT,
     422: { description: 'An amount in another currency without a stored KES rate for its date (FX_RATE_MAX_AGE_DAYS): nothing is recorded; the field names the currency' },
     503: { description: 'Recorded, but the workflows could not all be started: send the same request again' },
   },
@@ -45,12 +48,12 @@ documentRoute(transactionsRegistry, {
     "For a payment switch that waits: records the transaction (idempotent, as POST /api/transactions) and answers routing's decision within REALTIME_ANSWER_BOUND (default 2 s): " +
     'approved for low risk; flagged (medium) or held (high) with the case reference. The same request again gets the same answer. ' +
     'When the bound passes first the answer is 202 with status pending: the transaction is recorded and is being scored; send the same request again or read GET /api/transactions/{ref}.',
-  access: { auth: 'bearer', roles: ['analyst', 'senior_analyst', 'admin'] },
+  access: INGESTERS,
   request: { body: transactionInput.meta({ id: 'TransactionInput' }) },
   responses: {
     200: { description: 'Routing has decided', body: realtimeAnswerJson },
     202: { description: 'Recorded, but not routed within the bound', body: realtimePendingJson },
-    409: { description: 'The reference exists with different content' },
+    409: DIFFERENT_CONTENT,
     422: { description: 'An amount in another currency without a stored KES rate for its date: nothing is recorded; the field names the currency' },
   },
 });
