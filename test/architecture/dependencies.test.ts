@@ -1,126 +1,107 @@
-// Keeps DESIGN.md's "who may import whom" true as the code grows: every product source file is
-// scanned, and a forbidden import fails the suite with the file, line and rule it breaks.
+// Keeps DESIGN.md's "who may import whom" true as the code grows. The rules are one table,
+// .dependency-cruiser.cjs, enforced by dependency-cruiser (also run by `npm run lint`): a forbidden
+// import fails here with depcruise's own message (file → import, the rule and why).
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
-import { checkImports, findImports, formatViolations, type SourceFile } from './importRules';
-import { repoRoot, sourceTree } from './sourceTree';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './sourceTree';
 
-describe('dependency rules (DESIGN.md)', () => {
-  it('no product file imports what its folder may not', () => {
-    const files = sourceTree();
-    const folders = new Set(files.map((f) => f.path.split('/')[0]));
-    // a scan that found nothing would pass vacuously
-    for (const expected of ['workflows', 'risk', 'config']) expect(folders, `scanned folders: ${[...folders].join(', ')}`).toContain(expected);
+const CONFIG = path.join(repoRoot, '.dependency-cruiser.cjs');
+const DEPCRUISE = path.join(repoRoot, 'node_modules', '.bin', 'depcruise');
+const { layers, notSource } = createRequire(import.meta.url)(CONFIG) as { layers: Record<string, unknown>; notSource: string[] };
 
-    const violations = checkImports(files);
-    expect(violations, `forbidden imports (see DESIGN.md, "Dependency rules"):\n${formatViolations(violations)}\n`).toEqual([]);
+/** depcruise over `targets`, from `cwd`, with the repository's rules; `err-long`: a line a violation, with the rule's reason. */
+function depcruise(cwd: string, targets: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(DEPCRUISE, ['--config', CONFIG, '--output-type', 'err-long', ...targets], { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}`.trim() });
+    });
+  });
+}
+
+// A cruise of the whole tree parses every file: generous on a busy machine.
+const CRUISE_TIMEOUT = 300_000;
+
+describe('dependency rules (DESIGN.md, .dependency-cruiser.cjs)', () => {
+  it('no file imports what its folder may not', { timeout: CRUISE_TIMEOUT }, async () => {
+    const { code, output } = await depcruise(repoRoot, ['.']);
+    expect(code, `forbidden imports (see .dependency-cruiser.cjs and DESIGN.md, "Dependency rules"):\n${output}\n`).toBe(0);
+    // a cruise that found nothing would pass vacuously
+    const cruised = /(\d+) modules, (\d+) dependencies cruised/.exec(output);
+    expect(Number(cruised?.[1]), output).toBeGreaterThan(300);
+  });
+
+  it('every top-level folder has a row in the table', () => {
+    const folders = readdirSync(repoRoot).filter((name) => !name.startsWith('.') && !notSource.includes(name) && statSync(path.join(repoRoot, name)).isDirectory());
+    expect(folders.filter((f) => !(f in layers)), 'add a row to LAYERS in .dependency-cruiser.cjs').toEqual([]);
+    expect(Object.keys(layers).filter((f) => !folders.includes(f)), 'a row for a folder that does not exist').toEqual([]);
   });
 });
 
-describe('the import checker itself', () => {
-  it('finds static, re-export, side-effect and dynamic imports, ignoring comments', () => {
-    const refs = findImports(
+describe('the rules catch each kind of forbidden import', () => {
+  // A small tree of its own (with the repository's packages), so the real tree stays clean.
+  const fixture = mkdtempSync(path.join(os.tmpdir(), 'kinga-depcruise-'));
+  afterAll(() => rmSync(fixture, { recursive: true, force: true }));
+
+  const files: Record<string, string> = {
+    'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler', target: 'es2022' } }),
+    'workflows/lifecycle/workflow.ts': [
+      "import { proxyActivities } from '@temporalio/workflow';",
+      "import type { Activities } from '../../activities/index';",
+      "import { score } from '../../risk/score';",
+      "import { helper } from './helper';",
+      "import { createActivities } from '../../activities/index';",
+      "import { readFileSync } from 'node:fs';",
+      "import knex from 'knex';",
+      "import { loadConfig } from '../../config/index';",
+      'export const all = [proxyActivities, score, helper, createActivities, readFileSync, knex, loadConfig];',
+      'export type A = Activities;',
+    ].join('\n'),
+    'workflows/lifecycle/helper.ts': 'export const helper = 1;',
+    'activities/index.ts': "import { router } from '../api/router';\nimport { score } from '../risk/score';\nexport const createActivities = [router, score];\nexport type Activities = number;",
+    'api/router.ts': "import { createActivities } from '../activities/index';\nimport { start } from '../simulators/tazama';\nexport const router = [createActivities, start];",
+    'risk/score.ts': "import { hostname } from 'node:os';\nimport pg from 'pg';\nimport { loadConfig } from '../config/index';\nexport const score = [hostname, pg, loadConfig];",
+    'config/index.ts': 'export const loadConfig = 1;',
+    'simulators/tazama.ts': 'export const start = 1;',
+    'ui/src/client.ts': "import { score } from '../../risk/score';\nimport { readFileSync } from 'node:fs';\nexport const c = [score, readFileSync];",
+    'ui/vite.config.ts': "import { fileURLToPath } from 'node:url';\nexport const v = fileURLToPath;",
+    'newfolder/tool.ts': "import { loadConfig } from '../config/index';\nexport const t = loadConfig;",
+    'test/anything.ts': "import { router } from '../api/router';\nimport { start } from '../simulators/tazama';\nexport const t = [router, start];",
+  };
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(fixture, file)), { recursive: true });
+    writeFileSync(path.join(fixture, file), text);
+  }
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(fixture, 'node_modules'), 'dir');
+
+  it('names the rule, the file and the import for each', { timeout: CRUISE_TIMEOUT }, async () => {
+    const { code, output } = await depcruise(fixture, ['workflows', 'activities', 'api', 'risk', 'config', 'simulators', 'ui', 'newfolder', 'test']);
+    expect(code, output).not.toBe(0);
+    // a package's resolved file (…/node_modules/knex/knex.js, through the link) shortened to the package
+    const found = [...output.matchAll(/error ([\w-]+): (\S+) → (\S+)/g)]
+      .map((m) => `${m[1]}: ${m[2]} → ${m[3]!.replace(/^(?:.*\/)?(node_modules\/(?:@[^/]+\/)?[^/]+)\/.*$/, '$1')}`)
+      .sort();
+    expect(found).toEqual(
       [
-        "import type { Activities } from '../../activities';",
-        "import {",
-        "  type A,",
-        "  type B,",
-        "} from './types';",
-        "import { type C, d } from './mixed';",
-        "// import fs from 'node:fs';",
-        "/* import pg from 'pg'; */",
-        "export * from './reexported';",
-        "export type { Shape } from './shapes';",
-        "import './polyfill';",
-        "const lazy = () => import('./lazy');",
-        "type Acts = typeof import('../../activities');",
-        "const url = 'http://example.test/x'; import knex from 'knex';",
-      ].join('\n'),
+        'workflows-activities-types-only: workflows/lifecycle/workflow.ts → activities/index.ts',
+        'workflows-imports: workflows/lifecycle/workflow.ts → config/index.ts',
+        'workflow-sandbox: workflows/lifecycle/workflow.ts → fs',
+        'workflow-sandbox: workflows/lifecycle/workflow.ts → node_modules/knex',
+        'activities-imports: activities/index.ts → api/router.ts',
+        'api-imports: api/router.ts → activities/index.ts',
+        'api-imports: api/router.ts → simulators/tazama.ts',
+        'risk-imports: risk/score.ts → config/index.ts',
+        'risk-no-node-builtins: risk/score.ts → os',
+        'risk-no-io-packages: risk/score.ts → node_modules/pg',
+        'ui-imports: ui/src/client.ts → risk/score.ts',
+        'ui-no-node-builtins: ui/src/client.ts → fs',
+        'folder-without-layer: newfolder/tool.ts → config/index.ts',
+      ].sort(),
     );
-    expect(refs.map((r) => [r.line, r.specifier, r.typeOnly])).toEqual([
-      [1, '../../activities', true],
-      [2, './types', true],
-      [6, './mixed', false],
-      [9, './reexported', false],
-      [10, './shapes', true],
-      [11, './polyfill', false],
-      [12, './lazy', false],
-      [13, '../../activities', true],
-      [14, 'knex', false],
-    ]);
-  });
-
-  it('reports each kind of forbidden import and lets allowed ones pass', () => {
-    const fake: SourceFile[] = [
-      {
-        path: 'workflows/lifecycle/workflow.ts',
-        text: [
-          "import { proxyActivities } from '@temporalio/workflow';",
-          "import type { LifecycleActivities } from '../../activities/lifecycle';",
-          "import { scoreTransaction } from '../../risk/score';",
-          "import { createActivities } from '../../activities';",
-          "import { readFileSync } from 'node:fs';",
-          "import crypto from 'crypto';",
-          "import knex from 'knex';",
-          "import axios from 'axios';",
-          "import { loadConfig } from '../../config';",
-          "import { createDb } from '../../db/connection';",
-          "import { app } from '../../api/app';",
-          "import { definitions } from './definitions';",
-        ].join('\n'),
-      },
-      { path: 'activities/lifecycle.ts', text: "import { router } from '../api/cases/router';\nimport knex from 'knex';\nimport { score } from '../risk';" },
-      { path: 'api/cases/handlers.ts', text: "import { createActivities } from '../../activities';\nimport { stateQuery } from '../../workflows/lifecycle/definitions';" },
-      { path: 'risk/rules.ts', text: "import { loadConfig } from '../config';\nimport { hostname } from 'node:os';\nimport { clamp } from './amount';" },
-      { path: 'scripts/start.ts', text: "import { runWorker } from '../workers/worker';\nimport { startTazama } from '../simulators/tazama';" },
-      { path: 'workers/worker.ts', text: "import { Worker } from '@temporalio/worker';\nimport { createActivities } from '../activities';\nimport { schedules } from './schedules';" },
-      { path: 'ui/src/api/client.ts', text: "import type { Role } from '../../../workflows/lifecycle/definitions';" },
-      { path: 'compliance/replay.ts', text: "import { createActivities } from '../activities';\nimport { Client } from '@temporalio/client';\nimport { historyOf } from './history';" },
-      { path: 'boundary/input.ts', text: "import type { Transaction } from '../risk/types';\nimport { createDb } from '../db/connection';\nimport { readFileSync } from 'node:fs';\nimport knex from 'knex';" },
-      // build tooling beside the UI runs in Node; only the browser code under ui/src is restricted
-      { path: 'ui/vite.config.ts', text: "import { fileURLToPath } from 'node:url';" },
-    ];
-
-    const found = checkImports(fake).map((v) => `${v.file}:${v.line} ${v.specifier}`);
-    expect(found).toEqual([
-      'workflows/lifecycle/workflow.ts:4 ../../activities',
-      'workflows/lifecycle/workflow.ts:5 node:fs',
-      'workflows/lifecycle/workflow.ts:6 crypto',
-      'workflows/lifecycle/workflow.ts:7 knex',
-      'workflows/lifecycle/workflow.ts:8 axios',
-      'workflows/lifecycle/workflow.ts:9 ../../config',
-      'workflows/lifecycle/workflow.ts:10 ../../db/connection',
-      'workflows/lifecycle/workflow.ts:11 ../../api/app',
-      'activities/lifecycle.ts:1 ../api/cases/router',
-      'api/cases/handlers.ts:1 ../../activities',
-      'risk/rules.ts:1 ../config',
-      'risk/rules.ts:2 node:os',
-      'scripts/start.ts:1 ../workers/worker',
-      'scripts/start.ts:2 ../simulators/tazama',
-      'ui/src/api/client.ts:1 ../../../workflows/lifecycle/definitions',
-      'compliance/replay.ts:1 ../activities',
-      'boundary/input.ts:2 ../db/connection',
-      'boundary/input.ts:3 node:fs',
-      'boundary/input.ts:4 knex',
-    ]);
-
-    const message = formatViolations(checkImports(fake));
-    expect(message).toContain('workflows/ may import activities/ only with `import type`');
-    expect(message).toContain('nothing imports workers/');
-  });
-});
-
-describe('one copy of the rules', () => {
-  it('eslint reads dependency-rules.json too: the same forbidden imports show in the editor', async () => {
-    const eslint = new ESLint({ cwd: repoRoot });
-    const lint = async (filePath: string, code: string) =>
-      (await eslint.lintText(code, { filePath: path.join(repoRoot, filePath) }))[0]!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
-    expect(await lint('compliance/example.js', "import { createActivities } from '../activities/index.js';\n")).toEqual([expect.stringContaining('compliance/ may not import activities/: compliance logic is shared')]);
-    expect(await lint('boundary/example.js', "import { createDb } from '../db/connection.js';\nimport fs from 'node:fs';\nimport { money } from '../risk/money.js';\n")).toEqual([
-      expect.stringContaining('boundary/ may not import db/: the input rules are pure'),
-      expect.stringContaining('Node built-ins are not allowed in boundary/'),
-    ]);
-    expect(await lint('api/example.js', "import { startTazama } from '../simulators/tazama/index.js';\n")).toEqual([expect.stringContaining('Nothing imports simulators/: ')]);
+    // err-long carries each rule's reason (wrapped over lines)
+    expect(output.replace(/\s+/g, ' ')).toContain("workflow code runs in Temporal's sandbox");
   });
 });

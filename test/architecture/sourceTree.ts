@@ -2,7 +2,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SourceFile } from './importRules';
+
+export interface SourceFile {
+  /** repository-relative, forward slashes: "workflows/lifecycle/workflow.ts" */
+  path: string;
+  text: string;
+}
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
