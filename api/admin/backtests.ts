@@ -18,6 +18,7 @@ import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from
 import { requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
+import { ADMIN_READERS, ADMINS } from './access';
 import { plainInstant as instant, ruleSetVersion as version } from './fields';
 
 const startBody = z
@@ -89,7 +90,6 @@ const resultView = z.object({
 
 export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
   const tags = ['backtests'];
-  const readers = { auth: 'bearer', roles: ['admin', 'compliance'] } as const;
   const text = (description: string, contentType: string) => ({ description, contentType, body: z.string() });
   const notFound = { description: 'No such backtest' };
   const notCompleted = { description: 'Not completed' };
@@ -98,7 +98,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/backtests',
     tags,
     summary: 'Start a what-if backtest: the recorded scoring inputs in a date range re-scored with a candidate',
-    access: { auth: 'bearer', roles: ['admin'] },
+    access: ADMINS,
     request: { body: startBody },
     responses: { 201: { description: 'Started', body: z.object({ backtest: backtestView }) }, 404: { description: 'No such rule-set or model version' } },
   });
@@ -107,7 +107,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/backtests',
     tags,
     summary: 'Backtests, newest first',
-    access: readers,
+    access: ADMIN_READERS,
     request: { query: listQuery },
     responses: { 200: { description: 'Backtests', body: z.object({ backtests: z.array(backtestView) }) } },
   });
@@ -116,7 +116,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/backtests/:id',
     tags,
     summary: 'One backtest with its live progress (from the workflow while it runs)',
-    access: readers,
+    access: ADMIN_READERS,
     request: { params: idParams },
     responses: { 200: { description: 'The backtest', body: z.object({ backtest: backtestView, progress: progressView }) }, 404: notFound },
   });
@@ -125,7 +125,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/backtests/:id/report',
     tags,
     summary: 'The report: level-change matrix, labelled fraud caught and missed, false-positive rate, cases per day, rules whose hit rate moved most',
-    access: readers,
+    access: ADMIN_READERS,
     request: { params: idParams },
     responses: { 200: { description: 'The report', body: z.object({ backtest: backtestView, report: reportView }) }, 404: notFound, 409: notCompleted },
   });
@@ -138,7 +138,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
       path: `/api/admin/backtests/:id/report.${format}`,
       tags,
       summary,
-      access: readers,
+      access: ADMIN_READERS,
       request: { params: idParams },
       responses: { 200: text(description, contentType), 404: notFound, 409: notCompleted },
     });
@@ -148,7 +148,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/backtests/:id/transactions',
     tags,
     summary: 'The transactions behind the matrix: filter by live and candidate level (default: those that change level)',
-    access: readers,
+    access: ADMIN_READERS,
     request: { params: idParams, query: cellQuery },
     responses: { 200: { description: 'Re-scored transactions', body: z.object({ total: z.number(), transactions: z.array(resultView) }) }, 404: notFound },
   });
@@ -157,7 +157,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/backtests/:id/cancel',
     tags,
     summary: 'Cancel a running backtest',
-    access: { auth: 'bearer', roles: ['admin'] },
+    access: ADMINS,
     request: { params: idParams },
     responses: { 202: { description: 'Cancellation requested', body: z.object({ backtest: backtestView }) }, 404: notFound, 409: { description: 'Not running' } },
   });

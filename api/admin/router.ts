@@ -7,6 +7,7 @@ import { UnauthorizedError } from '../errors';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
+import { ADMIN_READERS, ADMINS } from './access';
 import {
   adminUserView,
   createUserBody,
@@ -22,8 +23,6 @@ import { createUserByAdmin, listUsers, resetPasswordByAdmin, updateUserByAdmin }
 export const adminRegistry = featureRegistry();
 
 const TAGS = ['admin'];
-const ADMINS = { auth: 'bearer', roles: ['admin'] } as const;
-const READERS = { auth: 'bearer', roles: ['admin', 'compliance'] } as const;
 const NO_SUCH_USER = { description: 'No such user' };
 
 documentRuleSetRoutes(adminRegistry);
@@ -35,7 +34,7 @@ documentRoute(adminRegistry, {
   path: '/api/admin/users',
   tags: TAGS,
   summary: 'Every user, with role and whether the account is active',
-  access: READERS,
+  access: ADMIN_READERS,
   responses: { 200: { description: 'The users', body: z.object({ users: z.array(adminUserView) }) } },
 });
 documentRoute(adminRegistry, {
@@ -99,7 +98,7 @@ documentRoute(adminRegistry, {
   path: '/api/admin/events',
   tags: TAGS,
   summary: 'The administration audit trail, newest first',
-  access: READERS,
+  access: ADMIN_READERS,
   request: { query: adminEventsQuery },
   responses: { 200: { description: 'Events', body: z.object({ events: z.array(adminEventView) }) } },
 });

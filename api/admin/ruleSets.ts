@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from 
 import { requireRole } from '../middleware/auth';
 import { parseOrThrow, validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
+import { ADMIN_READERS, ADMINS } from './access';
 
 // at most PostgreSQL's integer: a larger number is no version, not a database error (found by Schemathesis)
 const ruleSetParams = z.object({
@@ -44,13 +45,12 @@ const withChanges = z.object({ ruleSet: ruleSetView, live: z.number().describe('
 
 export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
   const tags = ['rule sets'];
-  const readers = ['admin', 'compliance'] as const;
   documentRoute(registry, {
     method: 'get',
     path: '/api/admin/rule-sets',
     tags,
     summary: 'Every rule-set version, newest first (drafts waiting for approval among them)',
-    access: { auth: 'bearer', roles: readers },
+    access: ADMIN_READERS,
     responses: { 200: { description: 'Versions', body: z.object({ live: z.number(), ruleSets: z.array(ruleSetView) }) } },
   });
   documentRoute(registry, {
@@ -58,7 +58,7 @@ export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/rule-sets/live',
     tags,
     summary: 'The live rule set (version 1 is seeded from the environment on first use)',
-    access: { auth: 'bearer', roles: readers },
+    access: ADMIN_READERS,
     responses: { 200: { description: 'The live version', body: z.object({ ruleSet: ruleSetView }) } },
   });
   documentRoute(registry, {
@@ -66,7 +66,7 @@ export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/rule-sets/:version',
     tags,
     summary: 'One version with its changes against the live one',
-    access: { auth: 'bearer', roles: readers },
+    access: ADMIN_READERS,
     request: { params: ruleSetParams },
     responses: { 200: { description: 'The version', body: withChanges }, 404: { description: 'No such version' } },
   });
@@ -75,7 +75,7 @@ export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/rule-sets',
     tags,
     summary: 'Propose a new version (a draft; nothing changes until a second person approves it)',
-    access: { auth: 'bearer', roles: ['admin'] },
+    access: ADMINS,
     request: { body: proposeBody },
     responses: { 201: { description: 'The draft and its diff against the live version', body: withChanges }, 409: { description: 'Identical to the live version' } },
   });
@@ -85,7 +85,7 @@ export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
     tags,
     summary: 'Approve a draft: it becomes the live version for transactions that start from now on',
     description: 'Four-eyes: the proposer may not approve their own draft (403). A draft proposed against a version that is no longer live is refused (409).',
-    access: { auth: 'bearer', roles: ['admin', 'compliance'] },
+    access: ADMIN_READERS,
     request: { params: ruleSetParams, body: approveBody, bodyRequired: false },
     responses: { 200: { description: 'Now live', body: z.object({ ruleSet: ruleSetView }) }, 404: { description: 'No such version' }, 409: { description: 'Not a draft, or proposed against an older live version' } },
   });
@@ -94,7 +94,7 @@ export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/rule-sets/:version/reject',
     tags,
     summary: 'Reject a draft (or withdraw your own)',
-    access: { auth: 'bearer', roles: ['admin', 'compliance'] },
+    access: ADMIN_READERS,
     request: { params: ruleSetParams, body: rejectBody },
     responses: { 200: { description: 'Rejected', body: z.object({ ruleSet: ruleSetView }) }, 404: { description: 'No such version' }, 409: { description: 'Not a draft' } },
   });

@@ -16,6 +16,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from 
 import { requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
+import { ADMIN_READERS, ADMINS } from './access';
 import { plainInstant as instant, ruleSetVersion as version } from './fields';
 
 const startBody = z.strictObject({
@@ -57,13 +58,12 @@ const difference = z.object({
 
 export function documentShadowRunRoutes(registry: OpenAPIRegistry): void {
   const tags = ['shadow runs'];
-  const readers = { auth: 'bearer', roles: ['admin', 'compliance'] } as const;
   documentRoute(registry, {
     method: 'post',
     path: '/api/admin/shadow-runs',
     tags,
     summary: 'Put a candidate rule-set version in shadow: live transactions are also scored with it, never acted on',
-    access: { auth: 'bearer', roles: ['admin'] },
+    access: ADMINS,
     request: { body: startBody },
     responses: { 201: { description: 'Running', body: z.object({ shadowRun: shadowRunView }) }, 404: { description: 'No such rule-set version' }, 409: { description: 'The version is live' } },
   });
@@ -72,7 +72,7 @@ export function documentShadowRunRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/shadow-runs',
     tags,
     summary: 'Shadow runs, newest first',
-    access: readers,
+    access: ADMIN_READERS,
     responses: { 200: { description: 'Shadow runs', body: z.object({ shadowRuns: z.array(shadowRunView) }) } },
   });
   documentRoute(registry, {
@@ -80,7 +80,7 @@ export function documentShadowRunRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/shadow-runs/:id',
     tags,
     summary: 'One shadow run',
-    access: readers,
+    access: ADMIN_READERS,
     request: { params: idParams },
     responses: { 200: { description: 'The shadow run', body: z.object({ shadowRun: shadowRunView }) }, 404: { description: 'No such shadow run' } },
   });
@@ -89,7 +89,7 @@ export function documentShadowRunRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/shadow-runs/:id/stop',
     tags,
     summary: 'Stop a shadow run',
-    access: { auth: 'bearer', roles: ['admin'] },
+    access: ADMINS,
     request: { params: idParams },
     responses: { 200: { description: 'Stopped', body: z.object({ shadowRun: shadowRunView }) }, 404: { description: 'No such shadow run' }, 409: { description: 'Already stopped' } },
   });
@@ -98,7 +98,7 @@ export function documentShadowRunRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/shadow-runs/:id/comparison',
     tags,
     summary: "Live vs shadow: the backtest report's figures (matrix, fraud caught and missed, false positives, cases per day, rule shifts) and the transactions that differ",
-    access: readers,
+    access: ADMIN_READERS,
     request: { params: idParams },
     responses: {
       200: { description: 'The comparison', body: z.object({ shadowRun: shadowRunView, report: z.looseObject({}).describe('see BacktestReport'), differing: z.array(difference) }) },
@@ -110,7 +110,7 @@ export function documentShadowRunRoutes(registry: OpenAPIRegistry): void {
     path: '/api/admin/rule-sets/:version/promote',
     tags: ['rule sets'],
     summary: 'Promote a backtested or shadowed candidate: its content proposed as a new draft against the live version (a second person approves it)',
-    access: { auth: 'bearer', roles: ['admin'] },
+    access: ADMINS,
     request: { params: versionParams, body: promoteBody },
     responses: {
       201: { description: 'The new draft and its diff against the live version', body: z.object({ ruleSet: z.looseObject({}), live: z.number(), changes: z.array(z.looseObject({})) }) },
