@@ -6,7 +6,7 @@ import { singleLineText } from '../../boundary/inputRules';
 import { fieldsOf } from '../../db/transactionRows';
 import type { ApiDeps } from '../context';
 import { requireAuth } from '../middleware/auth';
-import { validate } from '../middleware/validate';
+import { validate, wholeNumberParam } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
 import { isoTime, transactionJson, type TransactionRecord } from '../transactions/views';
 
@@ -14,12 +14,7 @@ export const customerParams = z.object({
   id: singleLineText(64),
 });
 export const customerTransactionsQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'))
-    .default(20),
+  limit: wholeNumberParam(1, 100).default(20),
   /** leave this transaction out (the one the case is about) */
   exclude: z.string().max(64, 'must be at most 64 characters').optional(),
 });

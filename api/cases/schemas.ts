@@ -3,24 +3,18 @@ import { multiLineText, singleLineText } from '../../boundary/inputRules';
 import { DECISIONS } from '../../workflows/lifecycle/definitions';
 import { REQUEST_ID_PATTERN } from '../context';
 import { requiredOr } from '../errors';
+import { wholeNumberParam } from '../middleware/validate';
 
 export const CASE_STATUS_FILTERS = ['open', 'assigned', 'escalated', 'closed'] as const;
 export type CaseStatusFilter = (typeof CASE_STATUS_FILTERS)[number];
-
-const intParam = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 export const listCasesQuery = z.object({
   /** `open` means assigned or escalated */
   status: z.enum(CASE_STATUS_FILTERS, { error: `must be one of ${CASE_STATUS_FILTERS.join(', ')}` }).optional(),
   level: z.enum(['medium', 'high'], { error: 'must be one of medium, high' }).optional(),
   assignee: singleLineText(64).optional(),
-  limit: intParam(1, 200).default(50),
-  offset: intParam(0, 1_000_000).default(0),
+  limit: wholeNumberParam(1, 200).default(50),
+  offset: wholeNumberParam(0, 1_000_000).default(0),
 });
 export type ListCasesQuery = z.output<typeof listCasesQuery>;
 

@@ -7,6 +7,18 @@ import { BadRequestError, requestErrorMap, ValidationError } from '../errors';
 
 type Location = 'params' | 'query' | 'body';
 
+/**
+ * A whole-number query or path parameter (digits only, so "1.5", "-1" and "1e3" are refused)
+ * within [min, max], as a number.
+ */
+export function wholeNumberParam(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
 export interface RequestSchemas<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
   params?: P;
   query?: Q;

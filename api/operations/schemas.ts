@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { multiLineText, transactionRef } from '../../boundary/inputRules';
-
-const intParam = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+import { wholeNumberParam } from '../middleware/validate';
 
 export const quarantineQuery = z.strictObject({
-  limit: intParam(1, 200).default(50),
-  offset: intParam(0, 1_000_000).default(0),
+  limit: wholeNumberParam(1, 200).default(50),
+  offset: wholeNumberParam(0, 1_000_000).default(0),
 });
 export type QuarantineQuery = z.output<typeof quarantineQuery>;
 
@@ -37,8 +31,8 @@ export type QuarantineList = z.output<typeof quarantineList>;
 // ---- needs_attention: transactions whose processing failed for good, waiting for an operator
 
 export const attentionQuery = z.strictObject({
-  limit: intParam(1, 200).default(50),
-  offset: intParam(0, 1_000_000).default(0),
+  limit: wholeNumberParam(1, 200).default(50),
+  offset: wholeNumberParam(0, 1_000_000).default(0),
 });
 export type AttentionQuery = z.output<typeof attentionQuery>;
 
