@@ -16,6 +16,7 @@ import {
   type Channel,
   type QueueSort,
 } from '../api';
+import { pagerBinding } from './usePagedList';
 
 export const PAGE_SIZE = 25;
 const LEVELS: readonly CaseRiskLevel[] = ['medium', 'high'];
@@ -160,8 +161,10 @@ export function useCaseQueue() {
     setFilter({ offset: filter.value.offset + PAGE_SIZE });
   }
 
+  const pager = pagerBinding({ rangeStart, rangeEnd, total, hasPrevious, hasNext, loading }, { previous: previousPage, next: nextPage });
+
   watch(filter, () => void load(), { immediate: true, deep: true });
   onBeforeUnmount(() => inFlight?.abort());
 
-  return { items, total, loading, loaded, error, filter, setFilter, sortBy, load, rangeStart, rangeEnd, hasPrevious, hasNext, previousPage, nextPage };
+  return { items, total, loading, loaded, error, filter, setFilter, sortBy, load, rangeStart, rangeEnd, hasPrevious, hasNext, previousPage, nextPage, pager };
 }

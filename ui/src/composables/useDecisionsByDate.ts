@@ -5,6 +5,7 @@ import { describeError, downloadDecisionsCsv, getDecisions, type DecisionsReport
 import { saveFile } from '../download';
 import { bankDate, bankDayStart } from '../format';
 import { announce } from './useAnnouncer';
+import { pagerBinding } from './usePagedList';
 
 /** Decisions on one page: a screen's worth to read, not the whole range. */
 export const DECISIONS_PAGE_SIZE = 50;
@@ -75,6 +76,7 @@ export function useDecisionsByDate(pageSize = DECISIONS_PAGE_SIZE) {
   }
   const nextPage = () => turn(offset.value + pageSize);
   const previousPage = () => turn(offset.value - pageSize);
+  const pager = pagerBinding({ rangeStart, rangeEnd, total, hasPrevious, hasNext, loading }, { previous: previousPage, next: nextPage });
 
   /** The whole range (every page) as a CSV file. */
   async function downloadCsv(): Promise<void> {
@@ -92,5 +94,5 @@ export function useDecisionsByDate(pageSize = DECISIONS_PAGE_SIZE) {
   }
 
   if (getCurrentInstance()) onBeforeUnmount(() => inFlight?.abort());
-  return { rangeFrom, rangeTo, report, loading, error, rangeProblem, csvWorking, load, nextPage, previousPage, downloadCsv, rangeStart, rangeEnd, total, hasPrevious, hasNext };
+  return { rangeFrom, rangeTo, report, loading, error, rangeProblem, csvWorking, load, nextPage, previousPage, downloadCsv, rangeStart, rangeEnd, total, hasPrevious, hasNext, pager };
 }

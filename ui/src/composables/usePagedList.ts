@@ -1,7 +1,7 @@
 // A list the API answers a page at a time ({ items, total } for limit + offset): the page shown,
 // where it is in the whole, and turning pages. A newer load aborts an older one; leaving the page
 // aborts what is in flight. A page beyond the end (rows went away meanwhile) steps back to the last.
-import { computed, getCurrentInstance, onBeforeUnmount, ref, shallowRef } from 'vue';
+import { computed, getCurrentInstance, onBeforeUnmount, ref, shallowRef, type ComputedRef, type Ref } from 'vue';
 import { describeError } from '../api';
 import { announce } from './useAnnouncer';
 
@@ -11,6 +11,35 @@ export interface Page<T> {
 }
 
 export const LIST_PAGE_SIZE = 50;
+
+/** ListPager's props and listeners for one list: `<ListPager label="…" v-bind="pager" />`. */
+export interface PagerBinding {
+  start: number;
+  end: number;
+  total: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  busy: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+}
+
+/** Where a paged list stands, as ListPager shows it; every paged list (queue, decisions, lists) binds its pager through this. */
+export function pagerBinding(
+  list: { rangeStart: Ref<number>; rangeEnd: Ref<number>; total: Ref<number>; hasPrevious: Ref<boolean>; hasNext: Ref<boolean>; loading: Ref<boolean> },
+  turn: { previous: () => unknown; next: () => unknown },
+): ComputedRef<PagerBinding> {
+  return computed(() => ({
+    start: list.rangeStart.value,
+    end: list.rangeEnd.value,
+    total: list.total.value,
+    hasPrevious: list.hasPrevious.value,
+    hasNext: list.hasNext.value,
+    busy: list.loading.value,
+    onPrevious: () => void turn.previous(),
+    onNext: () => void turn.next(),
+  }));
+}
 
 export function usePagedList<T>(fetchPage: (page: { limit: number; offset: number }, signal: AbortSignal) => Promise<Page<T>>, opts: { pageSize?: number; noun?: string } = {}) {
   const pageSize = opts.pageSize ?? LIST_PAGE_SIZE;
@@ -64,6 +93,10 @@ export function usePagedList<T>(fetchPage: (page: { limit: number; offset: numbe
     return load();
   }
 
+  const next = () => turn(1);
+  const previous = () => turn(-1);
+  const pager = pagerBinding({ rangeStart, rangeEnd, total, hasPrevious, hasNext, loading }, { previous, next });
+
   if (getCurrentInstance()) onBeforeUnmount(() => inFlight?.abort());
-  return { items, total, offset, error, loading, load, first, next: () => turn(1), previous: () => turn(-1), rangeStart, rangeEnd, hasPrevious, hasNext, paged, pageSize };
+  return { items, total, offset, error, loading, load, first, next, previous, rangeStart, rangeEnd, hasPrevious, hasNext, paged, pageSize, pager };
 }

@@ -1,14 +1,17 @@
-// Something read from the API for a view: its value, the error that stopped it, whether the first
-// answer is still coming, and load() to (re)read it. A newer load() aborts the older one, so a slow
-// answer never overwrites a newer one; leaving the page aborts what is in flight.
+// Something read from the API for a view: its value, the error that stopped it, whether an answer
+// is still coming while none is shown, and load() to (re)read it. A reload keeps the value on
+// screen until the new one comes. A newer load() aborts the older one, so a slow answer never
+// overwrites a newer one; leaving the page aborts what is in flight.
 import { getCurrentInstance, onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { describeError } from '../api';
 
 export interface Resource<T> {
   data: ShallowRef<T | null>;
   error: Ref<string | null>;
-  /** true until the first answer (or error) */
+  /** true while an answer is coming and no value is shown yet (the first load, a retry after an error) */
   loading: Ref<boolean>;
+  /** true while any load is in flight, a reload behind a shown value too */
+  busy: Ref<boolean>;
   load: () => Promise<void>;
 }
 
@@ -16,12 +19,15 @@ export function useResource<T>(fetch: (signal: AbortSignal) => Promise<T>): Reso
   const data = shallowRef<T | null>(null);
   const error = ref<string | null>(null);
   const loading = ref(true);
+  const busy = ref(false);
   let inFlight: AbortController | null = null;
 
   async function load(): Promise<void> {
     inFlight?.abort();
     const controller = new AbortController();
     inFlight = controller;
+    busy.value = true;
+    if (data.value === null) loading.value = true;
     try {
       const value = await fetch(controller.signal);
       if (controller.signal.aborted) return;
@@ -34,10 +40,11 @@ export function useResource<T>(fetch: (signal: AbortSignal) => Promise<T>): Reso
       if (inFlight === controller) {
         inFlight = null;
         loading.value = false;
+        busy.value = false;
       }
     }
   }
 
   if (getCurrentInstance()) onBeforeUnmount(() => inFlight?.abort());
-  return { data, error, loading, load };
+  return { data, error, loading, busy, load };
 }

@@ -63,7 +63,7 @@ async function openQueue(fetchMock: ReturnType<typeof vi.fn>) {
   await vi.waitFor(async () => {
     await flushPromises();
     expect(wrapper.find('[role="status"], [role="alert"], table').exists()).toBe(true);
-    expect(wrapper.text()).not.toContain('Loading cases');
+    expect(wrapper.text()).not.toContain('Loading the case queue');
   });
   return { kinga, wrapper };
 }
