@@ -1,7 +1,7 @@
 // The case queue's data: filters and sort order live in the URL (so a filtered queue can be
 // bookmarked and the back button works), every change reloads, and a newer request cancels an
 // older one. Live changes reload quietly, keeping the rows on screen meanwhile.
-import { computed, onBeforeUnmount, ref, watch } from 'vue';
+import { computed, ref, watch } from 'vue';
 import { useRoute, useRouter, type LocationQuery } from 'vue-router';
 import {
   CASE_STATUS_FILTERS,
@@ -16,6 +16,7 @@ import {
   type Channel,
   type QueueSort,
 } from '../api';
+import { useLatestRequest } from './useLatestRequest';
 import { pagerBinding } from './usePagedList';
 
 export const PAGE_SIZE = 25;
@@ -99,30 +100,25 @@ export function useCaseQueue() {
   const loading = ref(false);
   const error = ref<string | null>(null);
   const loaded = ref(false);
-  let inFlight: AbortController | null = null;
+  const request = useLatestRequest();
 
   const filter = computed(() => filterFromQuery(route.query));
 
   async function load(opts: { quiet?: boolean } = {}): Promise<void> {
-    inFlight?.abort();
-    const controller = new AbortController();
-    inFlight = controller;
+    const signal = request.begin();
     if (!opts.quiet) loading.value = true;
     if (!opts.quiet) error.value = null;
     try {
-      const page = await listCases(toApiFilter(filter.value), controller.signal);
+      const page = await listCases(toApiFilter(filter.value), signal);
       items.value = page.items;
       total.value = page.total;
       loaded.value = true;
       error.value = null;
     } catch (err) {
-      if (controller.signal.aborted) return;
+      if (signal.aborted) return;
       error.value = describeError(err);
     } finally {
-      if (inFlight === controller) {
-        loading.value = false;
-        inFlight = null;
-      }
+      if (request.end(signal)) loading.value = false;
     }
   }
 
@@ -164,7 +160,6 @@ export function useCaseQueue() {
   const pager = pagerBinding({ rangeStart, rangeEnd, total, hasPrevious, hasNext, loading }, { previous: previousPage, next: nextPage });
 
   watch(filter, () => void load(), { immediate: true, deep: true });
-  onBeforeUnmount(() => inFlight?.abort());
 
   return { items, total, loading, loaded, error, filter, setFilter, sortBy, load, rangeStart, rangeEnd, hasPrevious, hasNext, previousPage, nextPage, pager };
 }

@@ -1,10 +1,11 @@
 // The compliance "decisions by date" list: a range of whole bank days, read a page at a time
 // (a busy week holds more than a thousand decisions), and the whole range as a CSV.
-import { computed, getCurrentInstance, onBeforeUnmount, ref } from 'vue';
+import { computed, ref } from 'vue';
 import { describeError, downloadDecisionsCsv, getDecisions, type DecisionsReport } from '../api';
 import { saveFile } from '../download';
 import { bankDate, bankDayStart } from '../format';
 import { announce } from './useAnnouncer';
+import { useLatestRequest } from './useLatestRequest';
 import { pagerBinding } from './usePagedList';
 
 /** Decisions on one page: a screen's worth to read, not the whole range. */
@@ -20,7 +21,7 @@ export function useDecisionsByDate(pageSize = DECISIONS_PAGE_SIZE) {
   const csvWorking = ref(false);
   /** the range of the page shown: paging keeps it even while the date fields are being edited */
   let shownRange: { from: string; to: string; label: string } | null = null;
-  let inFlight: AbortController | undefined;
+  const request = useLatestRequest();
 
   /** The chosen bank days as the API's instants: `to` is inclusive here, exclusive there. */
   function instantRange(): { from: string; to: string } | null {
@@ -37,21 +38,19 @@ export function useDecisionsByDate(pageSize = DECISIONS_PAGE_SIZE) {
   }
 
   async function loadPage(range: { from: string; to: string; label: string }, offset: number, say: (r: DecisionsReport) => string): Promise<void> {
-    inFlight?.abort();
-    const abort = new AbortController();
-    inFlight = abort;
+    const signal = request.begin();
     loading.value = true;
     error.value = null;
     try {
-      const result = await getDecisions({ from: range.from, to: range.to, limit: pageSize, offset }, abort.signal);
-      if (abort.signal.aborted) return;
+      const result = await getDecisions({ from: range.from, to: range.to, limit: pageSize, offset }, signal);
+      if (signal.aborted) return;
       report.value = result;
       shownRange = range;
       announce(say(result));
     } catch (err) {
-      if (!abort.signal.aborted) error.value = describeError(err);
+      if (!signal.aborted) error.value = describeError(err);
     } finally {
-      if (inFlight === abort) loading.value = false;
+      if (request.end(signal)) loading.value = false;
     }
   }
 
@@ -93,6 +92,5 @@ export function useDecisionsByDate(pageSize = DECISIONS_PAGE_SIZE) {
     }
   }
 
-  if (getCurrentInstance()) onBeforeUnmount(() => inFlight?.abort());
   return { rangeFrom, rangeTo, report, loading, error, rangeProblem, csvWorking, load, nextPage, previousPage, downloadCsv, rangeStart, rangeEnd, total, hasPrevious, hasNext, pager };
 }

@@ -1,9 +1,10 @@
 // A list the API answers a page at a time ({ items, total } for limit + offset): the page shown,
 // where it is in the whole, and turning pages. A newer load aborts an older one; leaving the page
 // aborts what is in flight. A page beyond the end (rows went away meanwhile) steps back to the last.
-import { computed, getCurrentInstance, onBeforeUnmount, ref, shallowRef, type ComputedRef, type Ref } from 'vue';
+import { computed, ref, shallowRef, type ComputedRef, type Ref } from 'vue';
 import { describeError } from '../api';
 import { announce } from './useAnnouncer';
+import { useLatestRequest } from './useLatestRequest';
 
 export interface Page<T> {
   items: T[];
@@ -48,7 +49,7 @@ export function usePagedList<T>(fetchPage: (page: { limit: number; offset: numbe
   const offset = ref(0);
   const error = ref<string | null>(null);
   const loading = ref(false);
-  let inFlight: AbortController | null = null;
+  const request = useLatestRequest();
 
   const rangeStart = computed(() => (total.value === 0 || !items.value?.length ? 0 : offset.value + 1));
   const rangeEnd = computed(() => offset.value + (items.value?.length ?? 0));
@@ -58,27 +59,22 @@ export function usePagedList<T>(fetchPage: (page: { limit: number; offset: numbe
   const paged = computed(() => total.value > pageSize || offset.value > 0);
 
   async function load(): Promise<void> {
-    inFlight?.abort();
-    const controller = new AbortController();
-    inFlight = controller;
+    const signal = request.begin();
     loading.value = true;
     try {
-      let page = await fetchPage({ limit: pageSize, offset: offset.value }, controller.signal);
+      let page = await fetchPage({ limit: pageSize, offset: offset.value }, signal);
       if (page.items.length === 0 && offset.value > 0 && page.total > 0) {
         offset.value = Math.floor((page.total - 1) / pageSize) * pageSize;
-        page = await fetchPage({ limit: pageSize, offset: offset.value }, controller.signal);
+        page = await fetchPage({ limit: pageSize, offset: offset.value }, signal);
       }
-      if (controller.signal.aborted) return;
+      if (signal.aborted) return;
       items.value = page.items;
       total.value = page.total;
       error.value = null;
     } catch (err) {
-      if (!controller.signal.aborted) error.value = describeError(err);
+      if (!signal.aborted) error.value = describeError(err);
     } finally {
-      if (inFlight === controller) {
-        inFlight = null;
-        loading.value = false;
-      }
+      if (request.end(signal)) loading.value = false;
     }
   }
 
@@ -97,6 +93,5 @@ export function usePagedList<T>(fetchPage: (page: { limit: number; offset: numbe
   const previous = () => turn(-1);
   const pager = pagerBinding({ rangeStart, rangeEnd, total, hasPrevious, hasNext, loading }, { previous, next });
 
-  if (getCurrentInstance()) onBeforeUnmount(() => inFlight?.abort());
   return { items, total, offset, error, loading, load, first, next, previous, rangeStart, rangeEnd, hasPrevious, hasNext, paged, pageSize, pager };
 }

@@ -2,8 +2,9 @@
 // is still coming while none is shown, and load() to (re)read it. A reload keeps the value on
 // screen until the new one comes. A newer load() aborts the older one, so a slow answer never
 // overwrites a newer one; leaving the page aborts what is in flight.
-import { getCurrentInstance, onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { describeError } from '../api';
+import { useLatestRequest } from './useLatestRequest';
 
 export interface Resource<T> {
   data: ShallowRef<T | null>;
@@ -20,31 +21,27 @@ export function useResource<T>(fetch: (signal: AbortSignal) => Promise<T>): Reso
   const error = ref<string | null>(null);
   const loading = ref(true);
   const busy = ref(false);
-  let inFlight: AbortController | null = null;
+  const request = useLatestRequest();
 
   async function load(): Promise<void> {
-    inFlight?.abort();
-    const controller = new AbortController();
-    inFlight = controller;
+    const signal = request.begin();
     busy.value = true;
     if (data.value === null) loading.value = true;
     try {
-      const value = await fetch(controller.signal);
-      if (controller.signal.aborted) return;
+      const value = await fetch(signal);
+      if (signal.aborted) return;
       data.value = value;
       error.value = null;
     } catch (err) {
-      if (controller.signal.aborted) return;
+      if (signal.aborted) return;
       error.value = describeError(err);
     } finally {
-      if (inFlight === controller) {
-        inFlight = null;
+      if (request.end(signal)) {
         loading.value = false;
         busy.value = false;
       }
     }
   }
 
-  if (getCurrentInstance()) onBeforeUnmount(() => inFlight?.abort());
   return { data, error, loading, busy, load };
 }

@@ -1,9 +1,10 @@
 // One transaction for compliance: its decision path read from the workflow history, the history and
 // the audit report to take away, and the replay against the current code. A newer reference aborts
 // the older one's read; answers for a reference no longer shown are dropped.
-import { computed, getCurrentInstance, onBeforeUnmount, ref } from 'vue';
+import { computed, ref } from 'vue';
 import { ApiError, describeError, downloadAuditCsv, downloadHistory, getAuditPage, getDecisionPath, replayTransaction, type ApiFile, type DecisionPath, type ReplayReport } from '../api';
 import { openPendingTab, saveFile, showFile } from '../download';
+import { useLatestRequest } from './useLatestRequest';
 
 export function useTransactionProof() {
   /** the reference whose path is shown (or loading) */
@@ -18,12 +19,10 @@ export function useTransactionProof() {
   /** which download is running, so its button says so and none starts twice */
   const working = ref<'history' | 'csv' | 'print' | null>(null);
   const actionError = ref<string | null>(null);
-  let loadAbort: AbortController | undefined;
+  const request = useLatestRequest();
 
   async function load(txnRef: string): Promise<void> {
-    loadAbort?.abort();
-    const abort = new AbortController();
-    loadAbort = abort;
+    const signal = request.begin();
     currentRef.value = txnRef;
     path.value = null;
     replay.value = null;
@@ -33,15 +32,15 @@ export function useTransactionProof() {
     notFound.value = false;
     loading.value = true;
     try {
-      const result = await getDecisionPath(txnRef, abort.signal);
-      if (abort.signal.aborted) return;
+      const result = await getDecisionPath(txnRef, signal);
+      if (signal.aborted) return;
       path.value = result;
     } catch (err) {
-      if (abort.signal.aborted) return;
+      if (signal.aborted) return;
       notFound.value = err instanceof ApiError && err.status === 404;
       loadError.value = describeError(err);
     } finally {
-      if (loadAbort === abort) loading.value = false;
+      if (request.end(signal)) loading.value = false;
     }
   }
 
@@ -94,6 +93,5 @@ export function useTransactionProof() {
 
   const outcome = computed(() => path.value?.outcome ?? null);
 
-  if (getCurrentInstance()) onBeforeUnmount(() => loadAbort?.abort());
   return { currentRef, path, loading, loadError, notFound, replay, replaying, replayError, working, actionError, outcome, load, runReplay, download, openPrintable };
 }
