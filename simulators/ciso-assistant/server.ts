@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
-  createHandler,
+  createCisoApp,
   createState,
   faultsFromEnv,
   setFaults,
@@ -69,13 +69,7 @@ export async function startCisoSimulator(options: CisoSimulatorOptions = {}): Pr
     cancelledTreatment: options.cancelledTreatment,
     faults: options.faults ?? faultsFromEnv(process.env),
   });
-  const handler = createHandler(state);
-  const server: Server = createServer((req, res) => {
-    handler(req, res).catch((err: Error) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ detail: `simulator error: ${err.message}` }));
-    });
-  });
+  const server: Server = createServer(createCisoApp(state));
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -182,11 +182,12 @@ describe('set-up and risk scenarios', () => {
     expect(missing).toMatchObject({ status: 400, body: { name: ['This field is required.'], risk_assessment: ['This field is required.'] } });
     const bad = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: 'x', risk_assessment: assessmentId, treatment: 'ignore' }) });
     expect(bad).toMatchObject({ status: 400, body: { treatment: ['"ignore" is not a valid choice.'] } });
-    const outside = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: 'outside', risk_assessment: assessmentId, current_proba: 5 }) });
+    // the level is computed (and fails) when both the likelihood and the impact are rated, as RiskScenario.save() does
+    const outside = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: 'outside', risk_assessment: assessmentId, current_proba: 5, current_impact: 0 }) });
     expect(outside).toMatchObject({ status: 500, body: expect.stringContaining('Server Error (500)') });
     expect(sim.state().riskScenarios.filter((s) => s.name === 'outside')).toEqual([]);
     // the client takes a 500 for a passing fault: retryable
-    const err = await rejection(client.request('POST', '/risk-scenarios/', { body: { name: 'outside', risk_assessment: assessmentId, current_impact: -2 } }));
+    const err = await rejection(client.request('POST', '/risk-scenarios/', { body: { name: 'outside', risk_assessment: assessmentId, current_proba: 0, current_impact: 5 } }));
     expect(err).toMatchObject({ status: 500, retryable: true });
   });
 

@@ -141,8 +141,8 @@ describe(`CISO Assistant contract (${againstRealServer ? 'CISO_CONTRACT_URL' : '
     expect(previous.host).toBe(new URL(base).host);
   });
 
-  it('a likelihood outside the matrix is a server error: Django’s HTML 500', async () => {
-    const res = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: `Kinga: contract out of range ${run}`, risk_assessment: register.assessmentId, current_proba: 7 }) });
+  it('a rated likelihood outside the matrix is a server error: Django’s HTML 500', async () => {
+    const res = await raw('/api/risk-scenarios/', { method: 'POST', body: JSON.stringify({ name: `Kinga: contract out of range ${run}`, risk_assessment: register.assessmentId, current_proba: 7, current_impact: 1 }) });
     expect(res.status).toBe(500);
     expect(res.contentType).toMatch(/text\/html/);
   });
