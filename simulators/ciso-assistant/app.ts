@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { anyOf, boolean, choice, choicesOf, DrfError, exact, integer, list, notFound, oneOf, parse, pk, text, uuid, validationError, type Filter } from './drf';
+import { anyOf, boolean, choice, choicesOf, DrfError, exact, integer, list, notFound, oneOf, parse, pk, text, uuid, validationError, type Filters, type Searchable } from './drf';
 import { CRITICAL_5X5_LIBRARY, type StoredLibraryDefinition } from './matrix';
 
 export interface CisoFaults {
@@ -305,69 +305,62 @@ function readScenario(s: CisoSimulatorState, r: RiskScenarioRecord) {
 
 // ---- write serializers (zod) ---------------------------------------------------------------------
 
-const description = text({ blank: true }).nullable().optional();
-const refId = text({ max: 100, blank: true }).optional();
+const description = text({ blank: true }).nullable();
+const refId = text({ max: 100, blank: true });
 
-const folderSchema = (s: CisoSimulatorState) => z.object({ name: text({ max: 200, slash: 'Folder' }), parent_folder: pk(has(s.folders)).nullable().optional(), description });
+const folderSchema = (s: CisoSimulatorState) => z.object({ name: text({ max: 200, slash: 'Folder' }), parent_folder: pk(has(s.folders)).nullable().default(null), description: description.default(null) });
 
 const perimeterSchema = (s: CisoSimulatorState) =>
-  z.object({ name: text({ max: 200, slash: 'Perimeter' }), folder: pk(has(s.folders)), description, ref_id: refId, lc_status: choice(LC_STATUSES).optional() });
+  z.object({ name: text({ max: 200, slash: 'Perimeter' }), folder: pk(has(s.folders)), description: description.default(null), ref_id: refId.default(''), lc_status: choice(LC_STATUSES).default('in_design') });
 
 const assessmentSchema = (s: CisoSimulatorState) =>
   z.object({
     name: text({ max: 200 }),
     risk_matrix: pk(has(s.riskMatrices)),
-    perimeter: pk(has(s.perimeters)).nullable().optional(),
-    folder: pk(has(s.folders)).nullable().optional(),
-    version: text({ max: 100 }).optional(),
-    status: choice(ASSESSMENT_STATUSES).optional(),
-    description,
-    ref_id: refId,
-    risk_tolerance: integer(-1, 4).optional(),
+    perimeter: pk(has(s.perimeters)).nullable().default(null),
+    folder: pk(has(s.folders)).nullable().default(null),
+    version: text({ max: 100 }).default('1.0'),
+    status: choice(ASSESSMENT_STATUSES).default('planned'),
+    description: description.default(null),
+    ref_id: refId.default(''),
+    risk_tolerance: integer(-1, 4).default(-1),
   });
 
-const assessmentPatchSchema = z.object({ status: choice(ASSESSMENT_STATUSES).optional(), description, is_locked: boolean().optional() });
+const assessmentPatchSchema = z.object({ status: choice(ASSESSMENT_STATUSES), description, is_locked: boolean() }).partial();
 
-/** RiskScenarioWriteSerializer; `partial` for PATCH, and the scenario's name and assessment required otherwise. */
-const scenarioSchema = (s: CisoSimulatorState, partial: boolean) => {
-  const fields = z.object({
+/** RiskScenarioWriteSerializer: name and assessment required (a PATCH takes it .partial()). */
+const scenarioSchema = (s: CisoSimulatorState) =>
+  z.object({
     name: text({ max: 200 }),
     risk_assessment: pk(has(s.riskAssessments)),
-    ref_id: refId,
-    description,
+    ref_id: refId.optional(),
+    description: description.optional(),
     treatment: choice(s.treatments).optional(),
-    // SmallIntegerField: only the range of the column; an index outside the matrix fails when saved
+    // SmallIntegerField: only the column's range; an index outside the matrix fails when saved
     ...(Object.fromEntries(INDEXES.map((k) => [k, integer(-32768, 32767).optional()])) as Record<(typeof INDEXES)[number], z.ZodOptional<ReturnType<typeof integer>>>),
     justification: text({ max: 2000, blank: true }).optional(),
     strength_of_knowledge: integer(-1, 2).optional(),
   });
-  return partial ? fields.partial() : fields;
-};
-
-type ScenarioInput = Partial<z.output<ReturnType<typeof scenarioSchema>>>;
 
 /** The model's clean(): a name unique in its scope, case-insensitively. */
 function unique<T extends { id: string; name: string }>(items: T[], name: string, except?: string): void {
   if (items.some((o) => o.id !== except && sameName(o.name, name))) throw new DrfError(400, { name: [taken(name)] });
 }
 
-function lockedError(what: 'assessment' | 'scenario'): DrfError {
-  const message =
-    what === 'assessment'
-      ? "⚠️ Cannot modify the risk assessment attributes when it is locked. Only the 'Locked' field can be modified."
-      : '⚠️ Cannot modify the risk scenario when the risk assessment is locked.';
-  return new DrfError(400, { non_field_errors: [message] });
-}
+const LOCKED = {
+  assessment: "⚠️ Cannot modify the risk assessment attributes when it is locked. Only the 'Locked' field can be modified.",
+  scenario: '⚠️ Cannot modify the risk scenario when the risk assessment is locked.',
+};
+const locked = (what: keyof typeof LOCKED) => new DrfError(400, { non_field_errors: [LOCKED[what]] });
 
-/** Saves a scenario as RiskScenario.save(): levels computed first (a pair outside the grid fails), then its name checked. */
-function saveScenario(s: CisoSimulatorState, r: RiskScenarioRecord, input: ScenarioInput): RiskScenarioRecord {
-  // risk_assessment is not moved: a new value is ignored
+/** RiskScenario.save(): the levels computed first (a pair outside the grid fails), then the name checked; risk_assessment never moves. */
+function saveScenario(s: CisoSimulatorState, r: RiskScenarioRecord, input: Partial<z.output<ReturnType<typeof scenarioSchema>>>) {
   const { risk_assessment: _ignored, ...given } = input;
   const next = { ...r, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)), updated_at: new Date().toISOString() } as RiskScenarioRecord;
   levels(matrixOf(s, s.riskAssessments.get(r.risk_assessment)!), next);
   unique(values(s.riskScenarios).filter((o) => o.risk_assessment === r.risk_assessment), next.name, r.id);
   s.riskScenarios.set(next.id, next);
-  return next;
+  return writtenScenario(s, next);
 }
 
 // ---- the routes ----------------------------------------------------------------------------------
@@ -378,73 +371,42 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const ok = (body: unknown, status = 200): Answer => ({ status, body });
 
 function routes(s: CisoSimulatorState): Record<string, Partial<Record<Method, Handler>>> {
-  const now = () => new Date().toISOString();
+  const born = () => ({ id: randomUUID(), created_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+  const create = <T extends { id: string }>(map: Map<string, T>, record: T) => ok(map.set(record.id, record).get(record.id), 201);
   const byId = <T>(map: Map<string, T>, req: Request): T => map.get(String(req.params.id)) ?? notFound();
-  const eq = <T>(get: (item: T) => string | null) => (item: T, v: string) => get(item) === v;
+  const listed =
+    <T extends object>(items: () => T[], search: (item: T) => Searchable, filters: Filters, show: (item: T) => unknown = (i) => i): Handler =>
+    (req) =>
+      ok(list(req, items(), search, filters, show));
+  const updateScenario = (req: Request, partial: boolean) => {
+    const r = byId(s.riskScenarios, req);
+    const body = parse(partial ? scenarioSchema(s).partial() : scenarioSchema(s), req.body);
+    if (s.riskAssessments.get(r.risk_assessment)!.is_locked) throw locked('scenario');
+    return ok(saveScenario(s, r, body));
+  };
   return {
     '/api/folders/': {
-      GET: (req) =>
-        ok(
-          list(
-            req,
-            values(s.folders),
-            {
-              search: (f) => [f.name],
-              filters: { parent_folder: [anyOf(has(s.folders)), eq((f) => f.parent_folder)], content_type: [choicesOf(['GLOBAL', 'DOMAIN', 'ENCLAVE']), eq((f) => f.content_type)], name: [exact(), eq((f) => f.name)] },
-            },
-            (f) => readFolder(s, f),
-          ),
-        ),
+      GET: listed(() => values(s.folders), (f) => [f.name], { parent_folder: anyOf(has(s.folders)), content_type: choicesOf(['GLOBAL', 'DOMAIN', 'ENCLAVE']), name: exact() }, (f) => readFolder(s, f)),
       POST: (req) => {
         const body = parse(folderSchema(s), req.body);
         const parent = body.parent_folder ?? s.rootId;
         unique(values(s.folders).filter((f) => f.parent_folder === parent), body.name);
-        const f: FolderRecord = { id: randomUUID(), name: body.name, description: body.description ?? null, parent_folder: parent, content_type: 'DOMAIN', builtin: false, created_at: now(), updated_at: now() };
-        s.folders.set(f.id, f);
-        return ok(f, 201);
+        return create(s.folders, { ...born(), ...body, parent_folder: parent, content_type: 'DOMAIN', builtin: false });
       },
     },
     '/api/folders/:id/': { GET: (req) => ok(readFolder(s, byId(s.folders, req))) },
     '/api/perimeters/': {
-      GET: (req) =>
-        ok(
-          list(
-            req,
-            values(s.perimeters),
-            {
-              search: (p) => [p.name, p.ref_id, p.description],
-              filters: { folder: [anyOf(has(s.folders)), eq((p) => p.folder)], lc_status: [choicesOf(LC_STATUSES), eq((p) => p.lc_status)], name: [exact(), eq((p) => p.name)] },
-            },
-            (p) => readPerimeter(s, p),
-          ),
-        ),
+      GET: listed(() => values(s.perimeters), (p) => [p.name, p.ref_id, p.description], { folder: anyOf(has(s.folders)), lc_status: choicesOf(LC_STATUSES), name: exact() }, (p) => readPerimeter(s, p)),
       POST: (req) => {
         const body = parse(perimeterSchema(s), req.body);
         unique(values(s.perimeters).filter((p) => p.folder === body.folder), body.name);
-        const p: PerimeterRecord = {
-          id: randomUUID(),
-          name: body.name,
-          description: body.description ?? null,
-          folder: body.folder,
-          ref_id: body.ref_id ?? '',
-          lc_status: body.lc_status ?? 'in_design',
-          created_at: now(),
-          updated_at: now(),
-        };
-        s.perimeters.set(p.id, p);
-        return ok(p, 201);
+        return create(s.perimeters, { ...born(), ...body });
       },
     },
     '/api/perimeters/:id/': { GET: (req) => ok(readPerimeter(s, byId(s.perimeters, req))) },
-    '/api/risk-matrices/': {
-      GET: (req) =>
-        ok(list(req, values(s.riskMatrices), { search: (m) => [m.name, m.description], filters: { folder: [oneOf(has(s.folders)), eq((m) => m.folder)] } }, (m) => readMatrix(s, m))),
-    },
+    '/api/risk-matrices/': { GET: listed(() => values(s.riskMatrices), (m) => [m.name, m.description], { folder: oneOf(has(s.folders)) }, (m) => readMatrix(s, m)) },
     '/api/risk-matrices/:id/': { GET: (req) => ok(readMatrix(s, byId(s.riskMatrices, req))) },
-    '/api/stored-libraries/': {
-      GET: (req) =>
-        ok(list(req, values(s.libraries), { search: ({ definition: d }) => [d.name, d.description, d.urn, d.ref_id], filters: { urn: [exact(), eq((l) => l.definition.urn)] } }, readLibrary)),
-    },
+    '/api/stored-libraries/': { GET: listed(() => values(s.libraries).map(readLibrary), (l) => [l.name, l.description, l.urn, l.ref_id], { urn: exact() }) },
     // the lookup accepts an id or a URN
     '/api/stored-libraries/:id/import/': {
       POST: (req) => {
@@ -457,51 +419,21 @@ function routes(s: CisoSimulatorState): Record<string, Partial<Record<Method, Ha
       },
     },
     '/api/risk-assessments/': {
-      GET: (req) =>
-        ok(
-          list(
-            req,
-            values(s.riskAssessments),
-            {
-              search: (a) => [a.name, a.description, a.ref_id],
-              filters: {
-                perimeter: [anyOf(has(s.perimeters)), eq((a) => a.perimeter)],
-                folder: [anyOf(has(s.folders)), eq((a) => a.folder)],
-                risk_matrix: [anyOf(has(s.riskMatrices)), eq((a) => a.risk_matrix)],
-                status: [choicesOf(ASSESSMENT_STATUSES), eq((a) => a.status)],
-                name: [exact(), eq((a) => a.name)],
-              },
-            },
-            (a) => readAssessment(s, a),
-          ),
-        ),
+      GET: listed(
+        () => values(s.riskAssessments),
+        (a) => [a.name, a.description, a.ref_id],
+        { perimeter: anyOf(has(s.perimeters)), folder: anyOf(has(s.folders)), risk_matrix: anyOf(has(s.riskMatrices)), status: choicesOf(ASSESSMENT_STATUSES), name: exact() },
+        (a) => readAssessment(s, a),
+      ),
       POST: (req) => {
-        const body = parse(assessmentSchema(s), req.body);
-        const perimeter = body.perimeter ?? null;
-        const version = body.version ?? '1.0';
+        const { folder, ...body } = parse(assessmentSchema(s), req.body);
         // unique in its perimeter by name and version together
-        if (values(s.riskAssessments).some((a) => a.perimeter === perimeter && sameName(a.name, body.name) && sameName(a.version, version))) {
-          throw new DrfError(400, { name: [taken(body.name)], version: [taken(version)] });
+        if (values(s.riskAssessments).some((a) => a.perimeter === body.perimeter && sameName(a.name, body.name) && sameName(a.version, body.version))) {
+          throw new DrfError(400, { name: [taken(body.name)], version: [taken(body.version)] });
         }
-        const a: RiskAssessmentRecord = {
-          id: randomUUID(),
-          name: body.name,
-          description: body.description ?? null,
-          perimeter,
-          folder: perimeter ? s.perimeters.get(perimeter)!.folder : (body.folder ?? s.rootId),
-          risk_matrix: body.risk_matrix,
-          version,
-          status: body.status ?? 'planned',
-          ref_id: body.ref_id ?? '',
-          risk_tolerance: body.risk_tolerance ?? -1,
-          is_locked: false,
-          eta: null,
-          due_date: null,
-          created_at: now(),
-          updated_at: now(),
-        };
-        s.riskAssessments.set(a.id, a);
-        return ok(a, 201);
+        // the perimeter's folder, when it has one
+        const home = body.perimeter ? s.perimeters.get(body.perimeter)!.folder : (folder ?? s.rootId);
+        return create(s.riskAssessments, { ...born(), ...body, folder: home, is_locked: false, eta: null, due_date: null });
       },
     },
     '/api/risk-assessments/:id/': {
@@ -510,61 +442,35 @@ function routes(s: CisoSimulatorState): Record<string, Partial<Record<Method, Ha
         const a = byId(s.riskAssessments, req);
         const body = parse(assessmentPatchSchema, req.body);
         // locked: only the lock itself may change, unless it is being lifted
-        if (a.is_locked && body.is_locked !== false && Object.keys(body).some((k) => k !== 'is_locked')) throw lockedError('assessment');
+        if (a.is_locked && body.is_locked !== false && Object.keys(body).some((k) => k !== 'is_locked')) throw locked('assessment');
         // the real update() locks an assessment that becomes deprecated
         const lock = body.status === 'deprecated' && a.status !== 'deprecated' ? { is_locked: true } : {};
-        Object.assign(a, body, lock, { updated_at: now() });
-        return ok(a);
+        return ok(Object.assign(a, body, lock, { updated_at: new Date().toISOString() }));
       },
     },
     '/api/risk-scenarios/': {
-      GET: (req) => {
-        // RiskScenarioViewSet orders by ref_id
-        const ordered = values(s.riskScenarios).sort((x, y) => (x.ref_id < y.ref_id ? -1 : x.ref_id > y.ref_id ? 1 : 0));
-        return ok(
-          list(
-            req,
-            ordered,
-            {
-              search: (r) => [r.name, r.description, r.ref_id],
-              filters: {
-                risk_assessment: [anyOf(has(s.riskAssessments)), eq((r) => r.risk_assessment)],
-                folder: [uuid(), eq((r) => r.folder)],
-                treatment: [choicesOf(s.treatments), eq((r) => r.treatment)],
-                name: [exact(), eq((r) => r.name)],
-              },
-            },
-            (r) => readScenario(s, r),
-          ),
-        );
-      },
+      // RiskScenarioViewSet orders by ref_id
+      GET: listed(
+        () => values(s.riskScenarios).sort((x, y) => (x.ref_id < y.ref_id ? -1 : x.ref_id > y.ref_id ? 1 : 0)),
+        (r) => [r.name, r.description, r.ref_id],
+        { risk_assessment: anyOf(has(s.riskAssessments)), folder: uuid(), treatment: choicesOf(s.treatments), name: exact() },
+        (r) => readScenario(s, r),
+      ),
       POST: (req) => {
-        const body = parse(scenarioSchema(s, false), req.body);
-        const a = s.riskAssessments.get(body.risk_assessment!)!;
+        const body = parse(scenarioSchema(s), req.body);
+        const a = s.riskAssessments.get(body.risk_assessment)!;
         const count = values(s.riskScenarios).filter((o) => o.risk_assessment === a.id).length;
-        const blank: RiskScenarioRecord = {
-          id: randomUUID(),
-          name: body.name!,
-          risk_assessment: a.id,
-          folder: a.folder,
-          ref_id: `R.${String(count + 1).padStart(2, '0')}`,
-          description: null,
-          treatment: 'open',
-          ...(Object.fromEntries(INDEXES.map((k) => [k, -1])) as Record<(typeof INDEXES)[number], number>),
-          justification: '',
-          strength_of_knowledge: -1,
-          created_at: now(),
-          updated_at: now(),
-        };
-        return ok(writtenScenario(s, saveScenario(s, blank, body)), 201);
+        const unrated = Object.fromEntries(INDEXES.map((k) => [k, -1])) as Record<(typeof INDEXES)[number], number>;
+        const blank: RiskScenarioRecord = { ...born(), name: body.name, risk_assessment: a.id, folder: a.folder, ref_id: `R.${String(count + 1).padStart(2, '0')}`, description: null, treatment: 'open', ...unrated, justification: '', strength_of_knowledge: -1 };
+        return ok(saveScenario(s, blank, body), 201);
       },
     },
     // the treatment choices, {value: label}, as the real viewset's `treatment` action answers
     '/api/risk-scenarios/treatment/': { GET: () => ok(Object.fromEntries(s.treatments.map((t) => [t, TREATMENTS[t]!]))) },
     '/api/risk-scenarios/:id/': {
       GET: (req) => ok(readScenario(s, byId(s.riskScenarios, req))),
-      PATCH: (req) => updateScenario(s, req, true),
-      PUT: (req) => updateScenario(s, req, false),
+      PATCH: (req) => updateScenario(req, true),
+      PUT: (req) => updateScenario(req, false),
       DELETE: (req) => {
         s.riskScenarios.delete(byId(s.riskScenarios, req).id);
         return ok(null, 204);
@@ -573,25 +479,21 @@ function routes(s: CisoSimulatorState): Record<string, Partial<Record<Method, Ha
   };
 }
 
-function updateScenario(s: CisoSimulatorState, req: Request, partial: boolean): Answer {
-  const r = s.riskScenarios.get(String(req.params.id)) ?? notFound();
-  const body = parse(scenarioSchema(s, partial), req.body);
-  if (s.riskAssessments.get(r.risk_assessment)!.is_locked) throw lockedError('scenario');
-  return ok(writtenScenario(s, saveScenario(s, r, body)));
-}
-
 // ---- the app -------------------------------------------------------------------------------------
 
-/** DRF's JSONRenderer: "application/json" without a charset (res.end, not res.json), nothing for a 204. */
-function send(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (status === 204 || body === null) res.status(status).set(headers).end();
-  else res.status(status).set({ 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+/** The answer as given: headers set raw (Express's res.set would add a charset to the content type). */
+function answer(res: Response, status: number, body: string | undefined, headers: Record<string, string>): void {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(body);
 }
 
+/** DRF's JSONRenderer: "application/json" without a charset, nothing for a 204. */
+const send = (res: Response, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  status === 204 || body === null ? answer(res, status, undefined, headers) : answer(res, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+
 /** A page that is not DRF's: Django's HTML pages, its debug text, a proxy's 503. */
-function sendPage(res: Response, status: number, text: string, type = HTML): void {
-  res.status(status).set('content-type', type).end(text);
-}
+const sendPage = (res: Response, status: number, text: string, type = HTML) => answer(res, status, text, { 'content-type': type });
 
 function authOf(s: CisoSimulatorState, header: string | undefined): RequestRecord['auth'] {
   // Knox: "Token <key>"; any other scheme is "no credentials" for it
@@ -677,7 +579,7 @@ export function createCisoApp(s: CisoSimulatorState): express.Express {
       return sendPage(res, 500, `RuntimeError: You called this URL via ${m}, but the URL doesn't end in a slash and you have APPEND_SLASH set. Django can't redirect to the slash URL while maintaining ${m} data.`, 'text/plain');
     }
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    res.status(301).set({ location: `${req.path}/${search}`, 'content-type': HTML }).end();
+    answer(res, 301, '', { location: `${req.path}/${search}`, 'content-type': HTML });
   });
 
   // AllowAny, yet DRF still authenticates the credentials that come with it
@@ -696,13 +598,13 @@ export function createCisoApp(s: CisoSimulatorState): express.Express {
   for (const [path, methods] of Object.entries(table)) {
     const route = app.route(path).all(authenticate);
     for (const [method, handler] of Object.entries(methods) as [Method, Handler][]) {
-      const answer: RequestHandler = (req, res) => {
+      const handle: RequestHandler = (req, res) => {
         const { status, body } = handler(req);
         send(res, status, body);
       };
       const key = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-      if (method === 'GET') route.get(answer);
-      else route[key](jsonBody, answer);
+      if (method === 'GET') route.get(handle);
+      else route[key](jsonBody, handle);
     }
     route.all((req, res) => send(res, 405, { detail: `Method "${req.method}" not allowed.` }, { allow: Object.keys(methods).join(', ') }));
   }

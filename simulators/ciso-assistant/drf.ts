@@ -135,29 +135,29 @@ export function matchesSearch(search: string | undefined, fields: (string | null
   return terms.every((t) => fields.some((f) => f?.toLowerCase().includes(t.toLowerCase())));
 }
 
-/** A filter of a list: its query-string schema and whether an item matches one of its values. */
-export type Filter<T> = [z.ZodType<string[]>, (item: T, value: string) => boolean];
+/** A list's filters by query parameter, each compared with the item's field of that name. */
+export type Filters = Record<string, z.ZodType<string[]>>;
+export type Searchable = (string | null | undefined)[];
 
 /**
  * A list answered as the real one: its query validated (a bad filter is a 400 naming it), filtered
  * (a filter given several values matches any), one limit/offset page whose links are absolute URLs
  * on the host the request came to.
  */
-export function list<T>(req: Request, items: T[], spec: { search: (item: T) => (string | null | undefined)[]; filters: Record<string, Filter<T>> }, show: (item: T) => unknown) {
+export function list<T extends object>(req: Request, items: T[], search: (item: T) => Searchable, filters: Filters, show: (item: T) => unknown) {
   const schema = z.object({
     limit: positive(PAGE_SIZE, true).optional(),
     offset: positive(0, false).optional(),
     search: z.string().optional().catch(undefined),
-    ...Object.fromEntries(Object.entries(spec.filters).map(([param, [filter]]) => [param, filter.optional()])),
+    ...Object.fromEntries(Object.entries(filters).map(([param, filter]) => [param, filter.optional()])),
   });
   const parsed = schema.safeParse(req.query);
   if (!parsed.success) throw validationError(parsed.error);
-  const q = parsed.data as { limit?: number; offset?: number; search?: string } & Record<string, string[] | undefined>;
-  const filtered = items.filter(
-    (item) => matchesSearch(q.search, spec.search(item)) && Object.entries(spec.filters).every(([param, [, test]]) => !q[param]?.length || q[param].some((v) => test(item, v))),
-  );
-  const limit = q.limit ?? PAGE_SIZE;
-  const offset = q.offset ?? 0;
+  const { limit: l, offset: o, search: terms, ...given } = parsed.data as { limit?: number; offset?: number; search?: string } & Record<string, string[]>;
+  const field = (item: T, name: string) => String((item as Record<string, unknown>)[name]);
+  const filtered = items.filter((item) => matchesSearch(terms, search(item)) && Object.entries(given).every(([name, vs]) => vs.length === 0 || vs.includes(field(item, name))));
+  const limit = l ?? PAGE_SIZE;
+  const offset = o ?? 0;
   const link = (o: number) => {
     const u = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`);
     u.searchParams.set('limit', String(limit));
