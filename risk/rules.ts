@@ -91,94 +91,113 @@ function kes(a: string | number): string {
 function amountRule({ txn, policy, levels, amountText }: RuleInput): RuleResult {
   const p = policy.amount;
   if (isAbove(txn.amount, p.highAmount)) {
-    return hit('amount', p.highPoints, `amount ${amountText} is above ${kes(p.highAmount)}${alone(p.highPoints, levels)}`);
+    return hit('amount', RULE_LABELS.amount, p.highPoints, `amount ${amountText} is above ${kes(p.highAmount)}${alone(p.highPoints, levels)}`);
   }
   if (isAbove(txn.amount, p.elevatedAmount)) {
-    return hit('amount', p.elevatedPoints, `amount ${amountText} is above ${kes(p.elevatedAmount)}${alone(p.elevatedPoints, levels)}`);
+    return hit('amount', RULE_LABELS.amount, p.elevatedPoints, `amount ${amountText} is above ${kes(p.elevatedAmount)}${alone(p.elevatedPoints, levels)}`);
   }
-  return miss('amount', `amount ${amountText} is not above ${kes(p.elevatedAmount)}`);
+  return miss('amount', RULE_LABELS.amount, `amount ${amountText} is not above ${kes(p.elevatedAmount)}`);
 }
 
 function customerAmountRule({ txn, ctx, policy, levels, amountText }: RuleInput): RuleResult {
   const p = policy.customerAmount;
   const c = ctx.customer;
-  if (!p.types.includes(txn.type)) return miss('customerAmount', `a ${txn.type} is not one of: ${p.types.join(', ') || 'none'}`);
+  if (!p.types.includes(txn.type)) return miss('customerAmount', RULE_LABELS.customerAmount, `a ${txn.type} is not one of: ${typeList(p.types)}`);
   if (c.historyCount < p.minHistory || c.medianAmount === null || c.medianAmount <= 0) {
-    return miss('customerAmount', `${c.historyCount} earlier transaction(s), fewer than ${p.minHistory} needed to judge the amount against the customer's own`);
+    return miss('customerAmount', RULE_LABELS.customerAmount, `${c.historyCount} earlier transaction(s), fewer than ${p.minHistory} needed to judge the amount against the customer's own`);
   }
   const ratio = amountToNumber(txn.amount) / c.medianAmount;
   const median = kes(c.medianAmount.toFixed(2));
   const times = `${formatRatio(ratio)}× the customer's median of ${median} over ${c.historyCount} earlier transactions`;
-  if (ratio >= p.multiple) return hit('customerAmount', p.points, `${txn.type} of ${amountText} is ${times}, at or above ${p.multiple}×${alone(p.points, levels)}`);
-  return miss('customerAmount', `${txn.type} of ${amountText} is ${times}, below ${p.multiple}×`);
+  if (ratio >= p.multiple) return hit('customerAmount', RULE_LABELS.customerAmount, p.points, `${txn.type} of ${amountText} is ${times}, at or above ${p.multiple}×${alone(p.points, levels)}`);
+  return miss('customerAmount', RULE_LABELS.customerAmount, `${txn.type} of ${amountText} is ${times}, below ${p.multiple}×`);
 }
 
 function blacklistRule({ txn, ctx, policy }: RuleInput): RuleResult {
   const b = ctx.blacklistedMerchant;
   if (b) {
     const name = txn.merchantName ? ` (${txn.merchantName})` : '';
-    return hit('blacklist', policy.blacklist.points, `merchant ${b.merchantId}${name} is on the bank's blacklist: ${b.reason}`);
+    return hit('blacklist', RULE_LABELS.blacklist, policy.blacklist.points, `merchant ${b.merchantId}${name} is on the bank's blacklist: ${b.reason}`);
   }
-  if (!txn.merchantId && !txn.merchantName) return miss('blacklist', 'no merchant on this transaction');
-  return miss('blacklist', `merchant ${txn.merchantName ?? txn.merchantId} is not on the blacklist`);
+  if (!txn.merchantId && !txn.merchantName) return miss('blacklist', RULE_LABELS.blacklist, 'no merchant on this transaction');
+  return miss('blacklist', RULE_LABELS.blacklist, `merchant ${txn.merchantName ?? txn.merchantId} is not on the blacklist`);
 }
 
 function merchantKeywordRule({ txn, policy }: RuleInput): RuleResult {
   const p = policy.merchantKeyword;
-  if (!txn.merchantName) return miss('merchantKeyword', 'no merchant name on this transaction');
-  const keywords = trimmedKeywords(p.keywords);
+  if (!txn.merchantName) return miss('merchantKeyword', RULE_LABELS.merchantKeyword, 'no merchant name on this transaction');
+  const { words: keywords, text: keywordList } = trimmedKeywords(p.keywords);
   for (let i = 0; i < keywords.length; i++) {
     const found = keywords[i]!;
-    if (containsWord(txn.merchantName, found)) return hit('merchantKeyword', p.points, `merchant name "${txn.merchantName}" contains the word "${found}"`);
+    if (containsWord(txn.merchantName, found)) return hit('merchantKeyword', RULE_LABELS.merchantKeyword, p.points, `merchant name "${txn.merchantName}" contains the word "${found}"`);
   }
-  return miss('merchantKeyword', 
+  return miss('merchantKeyword', RULE_LABELS.merchantKeyword, 
     keywords.length === 0
       ? 'no keywords configured'
-      : `merchant name "${txn.merchantName}" contains none of the words: ${keywords.join(', ')}`,
+      : `merchant name "${txn.merchantName}" contains none of the words: ${keywordList}`,
   );
 }
 
-/** The configured keywords trimmed, blanks dropped; remembered for the last list (and its content). */
+/** The configured keywords trimmed, blanks dropped, and their list as the sentence prints it; remembered for the last list (and its content). */
 let lastKeywords: ReadonlyArray<string> | null = null;
-let lastKeywordsText = '';
-let lastTrimmed: string[] = [];
-function trimmedKeywords(keywords: ReadonlyArray<string>): string[] {
-  // the joined text guards against a list changed in place
-  const text = keywords.join('\u0000');
-  if (keywords !== lastKeywords || text !== lastKeywordsText) {
-    lastTrimmed = keywords.map((k) => k.trim()).filter(Boolean);
+let lastKeywordsCopy: string[] = [];
+let lastTrimmed: { words: string[]; text: string } = { words: [], text: '' };
+function trimmedKeywords(keywords: ReadonlyArray<string>): { words: string[]; text: string } {
+  // the copy guards against a list changed in place
+  if (keywords !== lastKeywords || !sameStrings(keywords, lastKeywordsCopy)) {
+    const words = keywords.map((k) => k.trim()).filter(Boolean);
+    lastTrimmed = { words, text: words.join(', ') };
     lastKeywords = keywords;
-    lastKeywordsText = text;
+    lastKeywordsCopy = [...keywords];
   }
   return lastTrimmed;
 }
 
+function sameStrings(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** "transfer, payment" for a rule's types ("none" when empty); remembered per list and content. */
+const typeListTexts = new Map<ReadonlyArray<string>, { copy: string[]; text: string }>();
+function typeList(types: ReadonlyArray<string>): string {
+  let known = typeListTexts.get(types);
+  if (known === undefined || !sameStrings(types, known.copy)) {
+    known = { copy: [...types], text: types.join(', ') || 'none' };
+    // policies are few and long-lived; a caller making one per transaction must not grow this
+    if (typeListTexts.size > 100) typeListTexts.clear();
+    typeListTexts.set(types, known);
+  }
+  return known.text;
+}
+
 function typeAmountRule({ txn, policy, amountText }: RuleInput): RuleResult {
   const p = policy.typeAmount;
-  if (!p.types.includes(txn.type)) return miss('typeAmount', `a ${txn.type} is not one of: ${p.types.join(', ') || 'none'}`);
-  if (isAbove(txn.amount, p.amount)) return hit('typeAmount', p.points, `${txn.type} of ${amountText} is above ${kes(p.amount)}`);
-  return miss('typeAmount', `${txn.type} of ${amountText} is not above ${kes(p.amount)}`);
+  if (!p.types.includes(txn.type)) return miss('typeAmount', RULE_LABELS.typeAmount, `a ${txn.type} is not one of: ${typeList(p.types)}`);
+  if (isAbove(txn.amount, p.amount)) return hit('typeAmount', RULE_LABELS.typeAmount, p.points, `${txn.type} of ${amountText} is above ${kes(p.amount)}`);
+  return miss('typeAmount', RULE_LABELS.typeAmount, `${txn.type} of ${amountText} is not above ${kes(p.amount)}`);
 }
 
 function locationRule({ txn, ctx, policy, levels }: RuleInput): RuleResult {
   const p = policy.location;
-  const country = txn.country.trim().toUpperCase();
-  const home = p.homeCountry.trim().toUpperCase();
+  const country = upperTrimmed(txn.country);
+  const home = upperTrimmed(p.homeCountry);
   const c = ctx.customer;
   if (country !== home) {
     if (c.knownCountries.includes(country)) {
-      return hit('location', p.foreignPoints, `transaction in ${txn.city}, ${country}: outside ${home}, in a country the customer has used before`);
+      return hit('location', RULE_LABELS.location, p.foreignPoints, `transaction in ${txn.city}, ${country}: outside ${home}, in a country the customer has used before`);
     }
     const usual = c.homeCity ? ` (usually ${c.homeCity})` : '';
     const whose = c.historyCount === 0 ? 'a customer without history' : `this customer${usual}`;
-    return hit('location', p.firstSeenCountryPoints, `transaction in ${txn.city}, ${country}: outside ${home}, the first in ${country} for ${whose}${alone(p.firstSeenCountryPoints, levels)}`);
+    return hit('location', RULE_LABELS.location, p.firstSeenCountryPoints, `transaction in ${txn.city}, ${country}: outside ${home}, the first in ${country} for ${whose}${alone(p.firstSeenCountryPoints, levels)}`);
   }
   if (c.historyCount < p.minHistory) {
-    return miss('location', `in ${home}; ${c.historyCount} earlier transaction(s), fewer than ${p.minHistory} needed to judge the city`);
+    return miss('location', RULE_LABELS.location, `in ${home}; ${c.historyCount} earlier transaction(s), fewer than ${p.minHistory} needed to judge the city`);
   }
-  if (knowsCity(c.knownCities, txn.city)) return miss('location', `${txn.city} is a city the customer has used before`);
+  if (knowsCity(c.knownCities, txn.city)) return miss('location', RULE_LABELS.location, `${txn.city} is a city the customer has used before`);
   const usual = c.knownCities.slice(0, 3).join(', ');
-  return hit('location', p.unusualCityPoints, `${txn.city} is new for this customer${usual ? ` (usually ${usual})` : ''}`);
+  return hit('location', RULE_LABELS.location, p.unusualCityPoints, `${txn.city} is new for this customer${usual ? ` (usually ${usual})` : ''}`);
 }
 
 function offHoursRule({ txn, policy }: RuleInput): RuleResult {
@@ -186,23 +205,23 @@ function offHoursRule({ txn, policy }: RuleInput): RuleResult {
   const t = localTime(txn.occurredAt, p.timeZone);
   const clock = `${pad2(t.hour)}:${pad2(t.minute)}`;
   const window = hoursWindow(p.startHour, p.endHour);
-  if (inWindow(t.hour, p.startHour, p.endHour)) return hit('offHours', p.points, `${clock} in ${p.timeZone} is within off-hours ${window}`);
-  return miss('offHours', `${clock} in ${p.timeZone} is outside off-hours ${window}`);
+  if (inWindow(t.hour, p.startHour, p.endHour)) return hit('offHours', RULE_LABELS.offHours, p.points, `${clock} in ${p.timeZone} is within off-hours ${window}`);
+  return miss('offHours', RULE_LABELS.offHours, `${clock} in ${p.timeZone} is outside off-hours ${window}`);
 }
 
 function channelRule({ txn, policy, amountText }: RuleInput): RuleResult {
   const w = policy.channel.weights[txn.channel];
-  if (!w) return miss('channel', `no weight configured for the ${txn.channel} channel`);
-  if (isAbove(txn.amount, w.amount)) return hit('channel', w.points, `${txn.channel} transaction of ${amountText} is above ${kes(w.amount)}`);
-  return miss('channel', `${txn.channel} transaction of ${amountText} is not above ${kes(w.amount)}`);
+  if (!w) return miss('channel', RULE_LABELS.channel, `no weight configured for the ${txn.channel} channel`);
+  if (isAbove(txn.amount, w.amount)) return hit('channel', RULE_LABELS.channel, w.points, `${txn.channel} transaction of ${amountText} is above ${kes(w.amount)}`);
+  return miss('channel', RULE_LABELS.channel, `${txn.channel} transaction of ${amountText} is not above ${kes(w.amount)}`);
 }
 
 function velocityRule({ ctx, policy }: RuleInput): RuleResult {
   const p = policy.velocity;
   const n = ctx.customer.recentCount;
   const text = `${n} earlier transaction(s) in the last ${p.windowMinutes} minutes`;
-  if (n >= p.maxCount) return hit('velocity', p.points, `${text}, at or above the limit of ${p.maxCount}`);
-  return miss('velocity', `${text}, below the limit of ${p.maxCount}`);
+  if (n >= p.maxCount) return hit('velocity', RULE_LABELS.velocity, p.points, `${text}, at or above the limit of ${p.maxCount}`);
+  return miss('velocity', RULE_LABELS.velocity, `${text}, below the limit of ${p.maxCount}`);
 }
 
 function burstRule({ txn, ctx, policy, levels }: RuleInput): RuleResult {
@@ -210,8 +229,8 @@ function burstRule({ txn, ctx, policy, levels }: RuleInput): RuleResult {
   const at = parseInstant(txn.occurredAt);
   const n = countSince(ctx.customer.recentAt, at, p.windowMinutes);
   const text = `${n} earlier transaction(s) in the last ${p.windowMinutes} minutes`;
-  if (n >= p.minCount) return hit('burst', p.points, `${text}, at or above ${p.minCount}${alone(p.points, levels)}`);
-  return miss('burst', `${text}, below ${p.minCount}`);
+  if (n >= p.minCount) return hit('burst', RULE_LABELS.burst, p.points, `${text}, at or above ${p.minCount}${alone(p.points, levels)}`);
+  return miss('burst', RULE_LABELS.burst, `${text}, below ${p.minCount}`);
 }
 
 function nightRepeatRule({ txn, ctx, policy }: RuleInput): RuleResult {
@@ -220,7 +239,7 @@ function nightRepeatRule({ txn, ctx, policy }: RuleInput): RuleResult {
   const at = parseInstant(txn.occurredAt);
   const window = hoursWindow(night.startHour, night.endHour);
   const t = localTime(txn.occurredAt, night.timeZone);
-  if (!inWindow(t.hour, night.startHour, night.endHour)) return miss('nightRepeat', `${pad2(t.hour)}:${pad2(t.minute)} is outside the night window ${window}`);
+  if (!inWindow(t.hour, night.startHour, night.endHour)) return miss('nightRepeat', RULE_LABELS.nightRepeat, `${pad2(t.hour)}:${pad2(t.minute)} is outside the night window ${window}`);
   // recentAt is newest first: the clocks shown are the latest three, oldest of them first
   const recentAt = ctx.customer.recentAt;
   let count = 0;
@@ -234,18 +253,20 @@ function nightRepeatRule({ txn, ctx, policy }: RuleInput): RuleResult {
     count++;
   }
   const text = `${count} earlier transaction(s) at night (${window}) in the last ${p.windowMinutes} minutes${clocks ? ` (${clocks})` : ''}`;
-  if (count >= p.minCount) return hit('nightRepeat', p.points, `${text}, then this one at ${pad2(t.hour)}:${pad2(t.minute)}`);
-  return miss('nightRepeat', `${text}, below ${p.minCount}`);
+  if (count >= p.minCount) return hit('nightRepeat', RULE_LABELS.nightRepeat, p.points, `${text}, then this one at ${pad2(t.hour)}:${pad2(t.minute)}`);
+  return miss('nightRepeat', RULE_LABELS.nightRepeat, `${text}, below ${p.minCount}`);
 }
 
 /** A rule that hit; its points rounded, as integer points keep sums exact even for a fractional weight. */
-function hit(rule: RuleName, points: number, detail: string): RuleResult {
+// The label comes from the call site (RULE_LABELS.amount, …): a lookup by the rule's name in here
+// would be one property access seeing eleven keys on every transaction.
+function hit(rule: RuleName, label: string, points: number, detail: string): RuleResult {
   const rounded = Math.round(points);
-  return { rule, label: RULE_LABELS[rule], hit: true, points: rounded, contribution: rounded / 10_000, detail };
+  return { rule, label, hit: true, points: rounded, contribution: rounded / 10_000, detail };
 }
 
-function miss(rule: RuleName, detail: string): RuleResult {
-  return { rule, label: RULE_LABELS[rule], hit: false, points: 0, contribution: 0, detail };
+function miss(rule: RuleName, label: string, detail: string): RuleResult {
+  return { rule, label, hit: false, points: 0, contribution: 0, detail };
 }
 
 function alone(points: number, levels: LevelThresholds | undefined): string {
@@ -302,6 +323,15 @@ function countSince(times: ReadonlyArray<number>, at: number, minutes: number): 
 /** 14.2, 3.1, 120 — enough precision to read, none to distract. */
 function formatRatio(r: number): string {
   return r >= 100 ? String(Math.round(r)) : r.toFixed(1);
+}
+
+/** s.trim().toUpperCase(), answered without either call when s is already upper-case letters only ("KE"). */
+export function upperTrimmed(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 65 || c > 90) return s.trim().toUpperCase();
+  }
+  return s;
 }
 
 function normCity(city: string): string {

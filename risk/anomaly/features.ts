@@ -6,7 +6,7 @@ import { CHANNELS, TRANSACTION_TYPES, type CustomerProfile, type Transaction } f
 import { amountToNumber } from '../amount';
 import { localTime, toEpochMs } from '../time';
 import { PROFILE_HISTORY_LIMIT, ProfileHistory } from '../profile';
-import { knowsCity } from '../rules';
+import { knowsCity, upperTrimmed } from '../rules';
 
 export const FEATURE_NAMES = [
   'log_amount',
@@ -37,6 +37,14 @@ const HOUR_COS = Float64Array.from({ length: 24 * 60 }, (_, m) => Math.cos(angle
 /** The country treated as domestic by the `foreign` feature. */
 export const DOMESTIC_COUNTRY = 'KE';
 
+function isUpperLetters(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
 export function anomalyFeatures(
   txn: Transaction,
   profile: CustomerProfile,
@@ -49,8 +57,9 @@ export function anomalyFeatures(
   const minuteOfDay = t.hour * 60 + t.minute;
   const hasHistory = profile.historyCount > 0 && profile.medianAmount !== null;
   const newCity = profile.historyCount > 0 && !knowsCity(profile.knownCities, txn.city);
-  const country = txn.country.trim().toUpperCase();
-  const home = homeCountry.toUpperCase();
+  const country = upperTrimmed(txn.country);
+  // not trimmed: a home country given with spaces never equals a trimmed country, as before
+  const home = isUpperLetters(homeCountry) ? homeCountry : homeCountry.toUpperCase();
   let burst = 0;
   const recentAt = profile.recentAt;
   for (let i = 0; i < recentAt.length; i++) {
