@@ -7,6 +7,7 @@
 //   internal node: [feature, splitValue, indexOfRightChild]   (left child is the next node)
 //   external node: [-1, size, 0]
 import { createRng, type Rng } from '../random';
+import { compileWalk, type WasmWalk } from './forestWasm';
 
 export const FOREST_FORMAT = 'kinga-iforest/1';
 
@@ -76,10 +77,14 @@ export class IsolationForest {
   // data-dependent branch for the processor to mispredict. A leaf above depth H becomes a chain
   // of splits at +∞ that always go left, ending at a bottom slot holding the leaf's contribution.
   private readonly complete: { height: number; feature: Int32Array; split: Float64Array; leaf: Float64Array } | null;
+  // The complete layout's walk compiled to WebAssembly (forestWasm.ts), the same sum bit for bit;
+  // null where WebAssembly is unavailable, and then the JavaScript walk below does it.
+  private readonly wasm: WasmWalk | null;
 
   private constructor(
     readonly params: ForestParams,
     private readonly trees: Float64Array[],
+    options: { wasm?: boolean } = {},
   ) {
     this.cPsi = averagePathLength(params.psi);
     const total = trees.reduce((n, t) => n + t.length / STRIDE, 0);
@@ -109,6 +114,7 @@ export class IsolationForest {
       base += t.length / STRIDE;
     });
     this.complete = params.heightLimit <= COMPLETE_LAYOUT_MAX_HEIGHT ? this.completeLayout(params.heightLimit) : null;
+    this.wasm = this.complete && options.wasm !== false ? compileWalk(this.complete, trees.length, params.features) : null;
   }
 
   private completeLayout(height: number) {
@@ -190,6 +196,12 @@ export class IsolationForest {
 
   /** Sum over the trees of the path length of the row at `offset` in `x` (unchecked). */
   private walk(x: ArrayLike<number>, offset: number): number {
+    const wasm = this.wasm;
+    if (wasm) {
+      const row = wasm.x;
+      for (let f = 0; f < row.length; f++) row[f] = x[offset + f];
+      return wasm.sum() / this.roots.length;
+    }
     if (this.complete) return this.walkComplete(x, offset);
     const { feature, value, right, roots } = this;
     let total = 0;
@@ -269,8 +281,11 @@ export class IsolationForest {
     };
   }
 
-  /** Loads a serialised forest, checking its shape so a corrupt model fails loudly at load time. */
-  static fromJSON(json: unknown): IsolationForest {
+  /**
+   * Loads a serialised forest, checking its shape so a corrupt model fails loudly at load time.
+   * `wasm: false` keeps the walk in JavaScript (the tests compare the two).
+   */
+  static fromJSON(json: unknown, options: { wasm?: boolean } = {}): IsolationForest {
     const fail = (why: string): never => {
       throw new Error(`not a serialized isolation forest: ${why}`);
     };
@@ -310,7 +325,7 @@ export class IsolationForest {
     if (json.trees.length !== trees) fail(`params.trees says ${trees} but ${json.trees.length} trees are stored`);
     const loaded = json.trees.map((t, i) => validateTree(t, features, psi, heightLimit, `tree ${i}`, fail));
     const params: ForestParams = { trees, sampleSize, seed: p.seed as number, psi, heightLimit, features, trainingRows, ...(featureNames ? { featureNames } : {}) };
-    return new IsolationForest(params, loaded);
+    return new IsolationForest(params, loaded, options);
   }
 }
 
