@@ -194,12 +194,12 @@ function assembleWalk(s: Shape): number[] {
   return out;
 }
 
-function moduleBytes(code: number[], pages: number): Uint8Array {
+function moduleBytes(code: number[], pages: number): Uint8Array<ArrayBuffer> {
   const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const name = (text: string) => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
   const locals = [2, ...uleb(TOTAL), OP.i32, 1, OP.f64]; // two runs: TOTAL i32 locals, one f64
   const body = [...locals, ...code];
-  return Uint8Array.from([
+  return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
     ...section(1, [1, 0x60, 0, 1, OP.f64]), // types: () → f64
     ...section(3, [1, 0]), // functions: one, of type 0

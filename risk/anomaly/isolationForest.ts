@@ -188,6 +188,11 @@ export class IsolationForest {
     return new IsolationForest(params, built);
   }
 
+  /** Whether the walk runs as WebAssembly (forestWasm.ts) rather than JavaScript. */
+  get usesWebAssembly(): boolean {
+    return this.wasm !== null;
+  }
+
   /** Average path length E[h(x)] over the trees, with the c(size) adjustment at external nodes. */
   pathLength(row: ArrayLike<number>): number {
     checkRow(row, this.params.features, 'row');

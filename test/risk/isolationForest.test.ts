@@ -165,6 +165,35 @@ describe('scoring layouts', () => {
     }
   });
 
+  it('the WebAssembly walk gives the JavaScript walk\'s path lengths and scores bit for bit', () => {
+    const { rows } = cloud(23, 3000);
+    const wide = rows.map((r, i) => [...r, r[0]! * r[1]!, i % 7, Math.sin(i), (i * 7919) % 1000, -r[2]!]); // 8 features, ties included
+    const shapes = [
+      { trees: 100, sampleSize: 256 }, // the production shape: 12 groups of 8 + 4 alone
+      { trees: 13, sampleSize: 64 },
+      { trees: 5, sampleSize: 2 }, // fewer trees than a group, height 1
+      { trees: 16, sampleSize: 3 },
+      { trees: 9, sampleSize: 4096 }, // the tallest complete layout (height 12)
+    ];
+    for (const data of [rows, wide]) {
+      for (const shape of shapes) {
+        const forest = trainIsolationForest(data, { ...shape, seed: 17 });
+        const js = IsolationForest.fromJSON(forest.toJSON(), { wasm: false });
+        expect([forest.usesWebAssembly, js.usesWebAssembly]).toEqual([true, false]);
+        // every training row, the same rows far out, and the extremes
+        const probes = [...data, ...data.slice(0, 300).map((r) => r.map((v) => v * 1e6)), data[0]!.map(() => 0), data[0]!.map(() => -1e300), data[0]!.map(() => 1e300)];
+        let mismatches = 0;
+        for (const row of probes) if (forest.pathLength(row) !== js.pathLength(row)) mismatches++;
+        expect(mismatches, `${data[0]!.length} features, ${shape.trees} trees, ψ ${shape.sampleSize}`).toBe(0);
+        const packed = new Float64Array(data.length * data[0]!.length);
+        data.forEach((r, i) => packed.set(r, i * data[0]!.length));
+        expect(forest.scoreMany(packed)).toEqual(js.scoreMany(packed));
+        // and both stay with the textbook walk
+        for (const row of data.slice(0, 50)) expect(forest.pathLength(row)).toBeCloseTo(referencePathLength(forest, row), 10);
+      }
+    }
+  });
+
   it('scores rows packed in one Float64Array exactly as the same rows given as arrays', () => {
     const { rows } = cloud(22);
     const forest = trainIsolationForest(rows, { trees: 50, sampleSize: 128, seed: 9 });

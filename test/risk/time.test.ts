@@ -63,4 +63,17 @@ describe('toEpochMs', () => {
       else expect(() => toEpochMs(text), text).toThrow(/not an ISO 8601 timestamp/);
     }
   });
+
+  it('works the day number out as Date.parse does for every month of years 1000–9999 (leap years, centuries)', () => {
+    // the fast path counts days itself (no Date.UTC): every year, every month, days 1 and 28,
+    // a time of day and an offset that move the instant across the date line
+    for (let year = 1000; year <= 9999; year++) {
+      for (let month = 1; month <= 12; month++) {
+        const day = year % 2 === 0 ? '01' : '28';
+        const text = `${year}-${String(month).padStart(2, '0')}-${day}T${String(year % 24).padStart(2, '0')}:59:58.${String(year % 1000).padStart(3, '0')}${month % 3 === 0 ? '-11:45' : month % 3 === 1 ? '+14:00' : 'Z'}`;
+        const got = toEpochMs(text);
+        if (got !== Date.parse(text)) expect(got, text).toBe(Date.parse(text));
+      }
+    }
+  });
 });
