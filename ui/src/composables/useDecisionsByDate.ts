@@ -19,6 +19,8 @@ export function useDecisionsByDate(pageSize = DECISIONS_PAGE_SIZE) {
   const error = ref<string | null>(null);
   const rangeProblem = ref<string | null>(null);
   const csvWorking = ref(false);
+  /** the CSV download's failure, apart from the page's: the page shown stays */
+  const csvError = ref<string | null>(null);
   /** the range of the page shown: paging keeps it even while the date fields are being edited */
   let shownRange: { from: string; to: string; label: string } | null = null;
   const request = useLatestRequest();
@@ -82,15 +84,15 @@ export function useDecisionsByDate(pageSize = DECISIONS_PAGE_SIZE) {
     const range = instantRange();
     if (!range || csvWorking.value) return;
     csvWorking.value = true;
-    error.value = null;
+    csvError.value = null;
     try {
       saveFile(await downloadDecisionsCsv(range));
     } catch (err) {
-      error.value = `The decisions could not be downloaded: ${describeError(err)}`;
+      csvError.value = `The decisions could not be downloaded: ${describeError(err)}`;
     } finally {
       csvWorking.value = false;
     }
   }
 
-  return { rangeFrom, rangeTo, report, loading, error, rangeProblem, csvWorking, load, nextPage, previousPage, downloadCsv, rangeStart, rangeEnd, total, hasPrevious, hasNext, pager };
+  return { rangeFrom, rangeTo, report, loading, error, rangeProblem, csvWorking, csvError, load, nextPage, previousPage, downloadCsv, rangeStart, rangeEnd, total, hasPrevious, hasNext, pager };
 }
