@@ -182,7 +182,7 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv): Partial<CisoFaults> {
 
 const page = (title: string, body: string) => `<!doctype html>\n<html lang="en">\n<head>\n  <title>${title}</title>\n</head>\n<body>\n  <h1>${title}</h1><p>${body}</p>\n</body>\n</html>\n`;
 /** Django's production pages (DEBUG off). */
-const SERVER_ERROR = new DrfError(500, page('Server Error (500)', ''));
+const serverError = () => new DrfError(500, page('Server Error (500)', ''));
 const NOT_FOUND_PAGE = page('Not Found', 'The requested resource was not found on this server.');
 const HTML = 'text/html; charset=utf-8';
 
@@ -208,7 +208,7 @@ type Matrix = RiskMatrixRecord['definition'];
 function level(def: Matrix, kind: 'probability' | 'impact' | 'risk', value: number) {
   if (value < 0) return { abbreviation: '--', name: '--', description: 'not rated', value: -1, ...(kind === 'risk' ? { hexcolor: '#A9A9A9' } : {}) };
   const l = def[kind][value];
-  if (!l) throw SERVER_ERROR;
+  if (!l) throw serverError();
   return { ...l, value };
 }
 
@@ -216,7 +216,7 @@ function level(def: Matrix, kind: 'probability' | 'impact' | 'risk', value: numb
 function riskLevel(def: Matrix, proba: number, impact: number): number {
   if (proba < 0 || impact < 0) return -1;
   const l = def.grid[proba]?.[impact];
-  if (l === undefined) throw SERVER_ERROR;
+  if (l === undefined) throw serverError();
   return l;
 }
 
@@ -505,14 +505,17 @@ function authOf(s: CisoSimulatorState, header: string | undefined): RequestRecor
 
 const UNAUTHENTICATED = { none: 'Authentication credentials were not provided.', invalid: 'Invalid token.' } as const;
 
-/** The request body as DRF's JSONParser reads it: none is empty, another media type a 415. */
-const jsonBody: RequestHandler[] = [
+/**
+ * The request body as DRF's JSONParser reads it: none is empty, another media type a 415 (the
+ * test knob takes JSON whatever its media type, as curl -d sends it).
+ */
+const jsonBody = (anyType = false): RequestHandler[] => [
   express.text({ type: () => true, limit: '5mb' }),
   (req, _res, next) => {
     const raw = typeof req.body === 'string' ? req.body : '';
-    const type = req.headers['content-type'];
-    if (!raw || !type) req.body = {};
-    else if (!/^application\/(.+\+)?json\b/i.test(type)) throw new DrfError(415, { detail: `Unsupported media type "${type}" in request.` });
+    const type = req.headers['content-type'] ?? '';
+    if (!raw || (!type && !anyType)) req.body = {};
+    else if (!anyType && !/^application\/(.+\+)?json\b/i.test(type)) throw new DrfError(415, { detail: `Unsupported media type "${type}" in request.` });
     else {
       try {
         req.body = JSON.parse(raw) as unknown;
@@ -534,8 +537,8 @@ export function createCisoApp(s: CisoSimulatorState): express.Express {
   // ---- test-only knob (the real service has no such thing), not logged ----
   const knob = ['/__faults', '/__faults/'];
   app.get(knob, (_req, res) => send(res, 200, s.faults));
-  app.put(knob, ...jsonBody, (req, res) => send(res, 200, setFaults(s, req.body)));
-  app.post(knob, ...jsonBody, (req, res) => send(res, 200, setFaults(s, req.body)));
+  app.put(knob, ...jsonBody(true), (req, res) => send(res, 200, setFaults(s, req.body)));
+  app.post(knob, ...jsonBody(true), (req, res) => send(res, 200, setFaults(s, req.body)));
 
   const record = (entry: RequestRecord) => {
     s.requests.push(entry);
@@ -604,7 +607,7 @@ export function createCisoApp(s: CisoSimulatorState): express.Express {
       };
       const key = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
       if (method === 'GET') route.get(handle);
-      else route[key](jsonBody, handle);
+      else route[key](jsonBody(), handle);
     }
     route.all((req, res) => send(res, 405, { detail: `Method "${req.method}" not allowed.` }, { allow: Object.keys(methods).join(', ') }));
   }

@@ -23,7 +23,7 @@ const NOT_NULL = 'This field may not be null.';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Python's name for a JSON value's type, as DRF puts it in its messages. */
-export function pythonType(v: unknown): string {
+function pythonType(v: unknown): string {
   if (Array.isArray(v)) return 'list';
   if (v === null) return 'NoneType';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
@@ -130,7 +130,7 @@ export const uuid = () => values.transform((v) => v.slice(-1)).refine((v) => v.e
 export const exact = () => values.transform((v) => v.slice(-1));
 
 /** DRF SearchFilter: every term (split on spaces and commas) must be in one of the fields. */
-export function matchesSearch(search: string | undefined, fields: (string | null | undefined)[]): boolean {
+function matchesSearch(search: string | undefined, fields: (string | null | undefined)[]): boolean {
   const terms = (search ?? '').replace(/\x00/g, '').split(/[\s,]+/).filter(Boolean);
   return terms.every((t) => fields.some((f) => f?.toLowerCase().includes(t.toLowerCase())));
 }

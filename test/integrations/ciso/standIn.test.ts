@@ -172,5 +172,9 @@ describe('the answers around them', () => {
     expect(res.status).toBe(400);
     expect(Object.keys((await res.json()) as object).sort()).toEqual(['errorRate', 'non_field_errors']);
     expect(sim.state().faults).toEqual({ latencyMs: 0, errorRate: 0, down: false, failNext: 0 });
+    // JSON whatever its media type, as `curl -X PUT -d '{…}'` sends it
+    const curl = await fetch(`${sim.url}/__faults`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{"latencyMs": 5}' });
+    expect(await curl.json()).toEqual({ latencyMs: 5, errorRate: 0, down: false, failNext: 0 });
+    sim.setFaults({ latencyMs: 0 });
   });
 });
