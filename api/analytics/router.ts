@@ -4,9 +4,9 @@ import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
-import { decimalJson, timestampJson } from '../transactions/views';
 import { analyticsQuery, riskEventsQuery, riskMetricHistoryQuery, type AnalyticsQuery, type RiskEventsQuery, type RiskMetricHistoryQuery } from './schemas';
-import { getAnalytics, latestRiskMetrics, recentRiskEvents, riskMetricHistory, type Analytics, type RiskEventRow, type RiskMetricHistory, type RiskMetricRow } from './service';
+import { getAnalytics, latestRiskMetrics, recentRiskEvents, riskMetricHistory } from './service';
+import { analyticsJson, riskEventJson, riskMetricHistoryJson, riskMetricJson, type Analytics, type RiskEvent, type RiskMetric, type RiskMetricHistory } from './views';
 
 export const analyticsRegistry = featureRegistry();
 
@@ -20,58 +20,19 @@ documentRoute(analyticsRegistry, {
   responses: {
     200: {
       description: 'Score distribution, rule hit rates, by channel / place / hour, anomaly histogram, analysts, SLA',
-      body: z.looseObject({
-        from: z.string(),
-        to: z.string(),
-        timeZone: z.string(),
-        transactions: z.number().int(),
-        scoreDistribution: z.array(z.looseObject({})),
-        ruleHitRates: z.array(z.looseObject({ rule: z.string(), hits: z.number(), rate: z.number() })),
-        byChannel: z.array(z.looseObject({})),
-        byLocation: z.array(z.looseObject({})),
-        byHour: z.array(z.looseObject({})),
-        anomaly: z.looseObject({ scored: z.number() }),
-        analysts: z.array(z.looseObject({ analyst: z.string() })),
-        sla: z.looseObject({}),
-      }),
+      body: analyticsJson,
     },
   },
 });
 
 const riskRegister = { auth: 'bearer', roles: ['senior_analyst', 'compliance', 'admin'] } as const;
-const riskMetricRow = z.looseObject({
-  id: z.number().int(),
-  model: z.string(),
-  metric: z.string(),
-  scope: z.string(),
-  value: decimalJson,
-  threshold: decimalJson.nullable(),
-  status: z.string(),
-  details: z.unknown(),
-  run_id: z.string(),
-  computed_at: timestampJson,
-});
-const riskEventRow = z.looseObject({
-  id: z.number().int(),
-  event_key: z.string(),
-  category: z.string(),
-  severity: z.string(),
-  title: z.string(),
-  description: z.string(),
-  transaction_ref: z.string().nullable(),
-  risk_metric_id: z.number().int().nullable(),
-  external_ref: z.string().nullable(),
-  details: z.unknown(),
-  created_at: timestampJson,
-  updated_at: timestampJson,
-});
 documentRoute(analyticsRegistry, {
   method: 'get',
   path: '/api/risk/metrics',
   tags: ['risk register'],
-  summary: "Each portfolio metric's latest value (rows of risk_metrics)",
+  summary: "Each portfolio metric's latest value",
   access: riskRegister,
-  responses: { 200: { description: 'The metrics', body: z.object({ items: z.array(riskMetricRow) }) } },
+  responses: { 200: { description: 'The metrics', body: z.object({ items: z.array(riskMetricJson) }) } },
 });
 documentRoute(analyticsRegistry, {
   method: 'get',
@@ -83,17 +44,7 @@ documentRoute(analyticsRegistry, {
   responses: {
     200: {
       description: 'One series per model and metric (at most the latest 500 points each)',
-      body: z.object({
-        from: z.string(),
-        to: z.string(),
-        series: z.array(
-          z.object({
-            model: z.string(),
-            metric: z.string(),
-            points: z.array(z.object({ computedAt: z.string(), value: z.number(), threshold: z.number().nullable(), status: z.string() })),
-          }),
-        ),
-      }),
+      body: riskMetricHistoryJson,
     },
   },
 });
@@ -101,10 +52,10 @@ documentRoute(analyticsRegistry, {
   method: 'get',
   path: '/api/risk/events',
   tags: ['risk register'],
-  summary: 'Risk events, newest first, a page at a time (rows of risk_events)',
+  summary: 'Risk events, newest first, a page at a time',
   access: riskRegister,
   request: { query: riskEventsQuery },
-  responses: { 200: { description: 'A page of the events, newest first, and how many there are in all', body: z.object({ items: z.array(riskEventRow), total: z.number().int() }) } },
+  responses: { 200: { description: 'A page of the events, newest first, and how many there are in all', body: z.object({ items: z.array(riskEventJson), total: z.number().int() }) } },
 });
 
 /** GET /api/analytics?from=&to=: every signed-in role (analysts look at their own throughput too). */
@@ -122,10 +73,10 @@ export function analyticsRouter(deps: ApiDeps): Router {
 export function riskRegisterRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use(requireAuth(deps), requireRole('senior_analyst', 'compliance', 'admin'));
-  const metrics: RequestHandler<Record<string, string>, { items: RiskMetricRow[] }> = async (_req, res) => {
+  const metrics: RequestHandler<Record<string, string>, { items: RiskMetric[] }> = async (_req, res) => {
     res.json({ items: await latestRiskMetrics(deps.db) });
   };
-  const events: RequestHandler<Record<string, string>, { items: RiskEventRow[]; total: number }, unknown, RiskEventsQuery> = async (req, res) => {
+  const events: RequestHandler<Record<string, string>, { items: RiskEvent[]; total: number }, unknown, RiskEventsQuery> = async (req, res) => {
     res.json(await recentRiskEvents(deps.db, req.query));
   };
   const history: RequestHandler<Record<string, string>, RiskMetricHistory, unknown, RiskMetricHistoryQuery> = async (req, res) => {

@@ -2,53 +2,7 @@
 // (scored_at range, generated rule_hits / anomaly_score columns; see the dashboard migration).
 import type { Knex } from 'knex';
 import { BANK_TIME_ZONE } from '../overview/service';
-
-export interface Bucket {
-  /** lower edge, inclusive */
-  from: number;
-  to: number;
-  count: number;
-}
-
-export interface GroupRisk {
-  key: string;
-  transactions: number;
-  medium: number;
-  high: number;
-  /** mean score, 0..1 */
-  avgScore: number | null;
-}
-
-export interface Analytics {
-  from: string;
-  to: string;
-  timeZone: string;
-  transactions: number;
-  /** 20 buckets of 0.05 over the total score, split by level */
-  scoreDistribution: (Bucket & { low: number; medium: number; high: number })[];
-  ruleHitRates: { rule: string; hits: number; rate: number }[];
-  byChannel: GroupRisk[];
-  /** the 15 busiest places */
-  byLocation: (GroupRisk & { city: string; country: string })[];
-  /** by hour of the day in the bank's time zone, 0..23, every hour present */
-  byHour: (GroupRisk & { hour: number })[];
-  anomaly: { scored: number; histogram: Bucket[] };
-  analysts: {
-    analyst: string;
-    decided: number;
-    approved: number;
-    blocked: number;
-    escalated: number;
-    avgMinutesToDecision: number | null;
-  }[];
-  sla: {
-    decided: number;
-    /** decided without an SLA escalation or breach */
-    withinSla: number;
-    adherence: number | null;
-    byLevel: { level: string; decided: number; withinSla: number; adherence: number | null }[];
-  };
-}
+import { riskEventView, riskMetricPointView, riskMetricView, type Analytics, type GroupRisk, type RiskEvent, type RiskEventRow, type RiskMetric, type RiskMetricHistory, type RiskMetricRow, type RiskMetricSeries } from './views';
 
 const n = (v: unknown) => Number(v ?? 0);
 const avg = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10_000) / 10_000);
@@ -176,46 +130,20 @@ export async function getAnalytics(db: Knex, range: { from: Date; to: Date }): P
   };
 }
 
-export interface RiskMetricRow {
-  id: number;
-  model: string;
-  metric: string;
-  scope: string;
-  value: string;
-  threshold: string | null;
-  status: string;
-  details: Record<string, unknown>;
-  run_id: string;
-  computed_at: Date;
-}
-
-export interface RiskEventRow {
-  id: number;
-  event_key: string;
-  category: string;
-  severity: string;
-  title: string;
-  description: string;
-  transaction_ref: string | null;
-  risk_metric_id: number | null;
-  external_ref: string | null;
-  details: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** The latest value of every model/metric/scope (risk_metrics_series_idx), book scope first. */
-export async function latestRiskMetrics(db: Knex): Promise<RiskMetricRow[]> {
+export async function latestRiskMetrics(db: Knex): Promise<RiskMetric[]> {
   const rows = await db.raw<{ rows: RiskMetricRow[] }>(
     `select distinct on (model, metric, scope) *
        from risk_metrics
       order by model, metric, scope, computed_at desc, id desc`,
   );
-  return rows.rows.sort((a, b) => a.model.localeCompare(b.model) || Number(b.scope === 'book') - Number(a.scope === 'book') || a.metric.localeCompare(b.metric)).slice(0, 500);
+  return rows.rows.sort((a, b) => a.model.localeCompare(b.model) || Number(b.scope === 'book') - Number(a.scope === 'book') || a.metric.localeCompare(b.metric))
+    .slice(0, 500)
+    .map(riskMetricView);
 }
 
 /** A page of risk events, newest first, and how many there are in all (of the category, if given). */
-export async function recentRiskEvents(db: Knex, opts: { category?: string; limit: number; offset?: number }): Promise<{ items: RiskEventRow[]; total: number }> {
+export async function recentRiskEvents(db: Knex, opts: { category?: string; limit: number; offset?: number }): Promise<{ items: RiskEvent[]; total: number }> {
   const of = () => {
     const q = db<RiskEventRow>('risk_events');
     if (opts.category) q.where({ category: opts.category });
@@ -225,26 +153,7 @@ export async function recentRiskEvents(db: Knex, opts: { category?: string; limi
     of().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset ?? 0),
     of().count<{ count: string | number }[]>({ count: '*' }),
   ]);
-  return { items, total: Number(count?.count ?? 0) };
-}
-
-/** One computed value of a portfolio metric, with the threshold it was judged against then. */
-export interface RiskMetricPoint {
-  computedAt: string;
-  value: number;
-  threshold: number | null;
-  status: string;
-}
-export interface RiskMetricSeries {
-  model: string;
-  metric: string;
-  /** oldest first */
-  points: RiskMetricPoint[];
-}
-export interface RiskMetricHistory {
-  from: string;
-  to: string;
-  series: RiskMetricSeries[];
+  return { items: items.map(riskEventView), total: Number(count?.count ?? 0) };
 }
 
 /** The most points one series answers: the latest ones (a schedule every few minutes makes thousands a month). */
@@ -270,7 +179,7 @@ export async function riskMetricHistory(db: Knex, opts: { days: number; model?: 
     const key = `${r.model}|${r.metric}`;
     let s = series.get(key);
     if (!s) series.set(key, (s = { model: r.model, metric: r.metric, points: [] }));
-    s.points.push({ computedAt: r.computed_at.toISOString(), value: Number(r.value), threshold: r.threshold === null ? null : Number(r.threshold), status: r.status });
+    s.points.push(riskMetricPointView(r));
   }
   return { from: from.toISOString(), to: now.toISOString(), series: [...series.values()] };
 }

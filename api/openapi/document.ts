@@ -14,7 +14,7 @@ import { tazamaRegistry } from '../integrations/tazama/router';
 import { operationsRegistry } from '../operations/router';
 import { overviewRegistry } from '../overview/router';
 import { portfolioRegistry } from '../portfolio/router';
-import { streamRegistry } from '../stream/router';
+import { streamRegistry, streamSchemas } from '../stream/router';
 import { transactionsRegistry } from '../transactions/router';
 import { documentRoute, featureRegistry, SECURITY, type OpenAPIRegistry } from './route';
 
@@ -48,6 +48,9 @@ export const REGISTRIES: OpenAPIRegistry[] = [
   adminRegistry,
 ];
 
+/** Named schemas that no route answers as JSON (each has its `.meta({ id })`), e.g. the stream's events. */
+export const STANDALONE_SCHEMAS: z.ZodType[] = [...streamSchemas];
+
 const DESCRIPTION = `Kinga's HTTP API: transaction ingestion, the analysts' case workbench, compliance
 (history export, replay, audit reports), the risk register and the vendor webhooks.
 
@@ -60,7 +63,7 @@ return the first outcome).`;
 type OpenAPIObject = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 function generate(): OpenAPIObject {
-  const generator = new OpenApiGeneratorV31(REGISTRIES.flatMap((r) => r.definitions));
+  const generator = new OpenApiGeneratorV31([...REGISTRIES.flatMap((r) => r.definitions), ...STANDALONE_SCHEMAS.map((schema) => ({ type: 'schema' as const, schema }))]);
   const doc = generator.generateDocument({
     openapi: '3.1.0',
     info: { title: 'Kinga API', version: '1', description: DESCRIPTION },

@@ -9,42 +9,7 @@
 // a late commit within that window is still delivered (with its own, smaller id).
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-
-export interface TransactionChange {
-  seq: number;
-  transactionRef: string;
-  customerId: string;
-  amount: string;
-  currency: string;
-  type: string;
-  channel: string;
-  merchantName: string | null;
-  city: string;
-  country: string;
-  occurredAt: string;
-  scoredAt: string | null;
-  status: string;
-  riskLevel: string | null;
-  riskScore: string | null;
-  /** names of the rules that fired */
-  ruleHits: string[];
-}
-
-export interface CaseChange {
-  seq: number;
-  caseId: number;
-  transactionRef: string;
-  status: string;
-  riskLevel: string;
-  requiredRole: string;
-  assignee: string | null;
-  escalationLevel: number;
-  decision: string | null;
-  decidedBy: string | null;
-  updatedAt: string;
-}
-
-export type StreamEvent = { type: 'transaction'; data: TransactionChange } | { type: 'case'; data: CaseChange };
+import { CASE_COLUMNS, toCaseEvent, toTransactionEvent, TRANSACTION_COLUMNS, type StreamEvent } from './views';
 
 export interface StreamClient {
   send(event: StreamEvent): void;
@@ -57,71 +22,6 @@ export interface HubOptions {
   settleMs?: number;
   /** most rows read per table and poll */
   batch?: number;
-}
-
-const TRANSACTION_COLUMNS = [
-  'change_seq',
-  'transaction_ref',
-  'customer_id',
-  'amount',
-  'currency',
-  'txn_type',
-  'channel',
-  'merchant_name',
-  'city',
-  'country',
-  'occurred_at',
-  'scored_at',
-  'status',
-  'risk_level',
-  'risk_score',
-  'rule_hits',
-];
-const CASE_COLUMNS = ['change_seq', 'id', 'transaction_ref', 'status', 'risk_level', 'required_role', 'assignee', 'escalation_level', 'decision', 'decided_by', 'updated_at'];
-
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
-
-function toTransactionEvent(r: Record<string, unknown>): StreamEvent {
-  return {
-    type: 'transaction',
-    data: {
-      seq: Number(r.change_seq),
-      transactionRef: String(r.transaction_ref),
-      customerId: String(r.customer_id),
-      amount: String(r.amount),
-      currency: String(r.currency),
-      type: String(r.txn_type),
-      channel: String(r.channel),
-      merchantName: (r.merchant_name as string | null) ?? null,
-      city: String(r.city),
-      country: String(r.country),
-      occurredAt: iso(r.occurred_at as Date)!,
-      scoredAt: iso((r.scored_at as Date | null) ?? null),
-      status: String(r.status),
-      riskLevel: (r.risk_level as string | null) ?? null,
-      riskScore: (r.risk_score as string | null) ?? null,
-      ruleHits: Array.isArray(r.rule_hits) ? (r.rule_hits as string[]) : [],
-    },
-  };
-}
-
-function toCaseEvent(r: Record<string, unknown>): StreamEvent {
-  return {
-    type: 'case',
-    data: {
-      seq: Number(r.change_seq),
-      caseId: Number(r.id),
-      transactionRef: String(r.transaction_ref),
-      status: String(r.status),
-      riskLevel: String(r.risk_level),
-      requiredRole: String(r.required_role),
-      assignee: (r.assignee as string | null) ?? null,
-      escalationLevel: Number(r.escalation_level),
-      decision: (r.decision as string | null) ?? null,
-      decidedBy: (r.decided_by as string | null) ?? null,
-      updatedAt: iso(r.updated_at as Date)!,
-    },
-  };
 }
 
 export const seqOf = (e: StreamEvent): number => e.data.seq;

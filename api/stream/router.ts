@@ -11,7 +11,8 @@ import { requireAuth } from '../middleware/auth';
 import { parseOrThrow } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
 import { findUser } from '../users/service';
-import { changesAfter, recentTransactions, seqOf, StreamHub, type HubOptions, type StreamClient, type StreamEvent } from './hub';
+import { changesAfter, recentTransactions, seqOf, StreamHub, type HubOptions, type StreamClient } from './hub';
+import { caseChangeJson, transactionChangeJson, type StreamEvent } from './views';
 import { issueStreamTicket, verifyStreamTicket, type StreamTicket } from './ticket';
 
 /** Most changes replayed to a reconnecting client; one that missed more reloads its page. */
@@ -58,8 +59,10 @@ documentRoute(streamRegistry, {
     'reconnect with Last-Event-ID (or ?lastEventId=) to get what was missed first.',
   access: { auth: 'bearerOrTicket', roles: 'any' },
   request: { query: streamQuery },
-  responses: { 200: { description: 'The event stream', body: z.string(), contentType: 'text/event-stream' } },
+  responses: { 200: { description: 'The event stream; each `data:` is a TransactionChange (event `transaction`) or a CaseChange (event `case`)', body: z.string(), contentType: 'text/event-stream' } },
 });
+/** The events' data are no JSON answer of a route: they enter the document as named schemas of their own. */
+export const streamSchemas = [transactionChangeJson, caseChangeJson];
 
 export interface StreamRouterOptions extends HubOptions {
   heartbeatMs?: number;

@@ -286,7 +286,7 @@ describe('risk register and system', () => {
     const key = uniqueRef('ev');
     await h.db('risk_events').insert({ event_key: key, category: 'liquidity', severity: 'high', title: 'LCR below 100%', description: 'test' });
     const events = await get('/api/risk/events?category=liquidity&limit=5', 'senior_analyst');
-    expect(events.body.items[0]).toMatchObject({ event_key: key, title: 'LCR below 100%' });
+    expect(events.body.items[0]).toMatchObject({ eventKey: key, title: 'LCR below 100%' });
     expect((await get('/api/risk/events', 'analyst')).status).toBe(403);
   });
 

@@ -110,7 +110,7 @@ describe('portfolio risk through the API', () => {
     // and the risk register's API shows the same
     const listed = await api('GET', '/api/risk/events?category=liquidity', 'baraka');
     expect(listed.status).toBe(200);
-    expect(listed.body.items.map((e: any) => e.event_key)).toEqual([EVENT_KEY]);
+    expect(listed.body.items.map((e: any) => e.eventKey)).toEqual([EVENT_KEY]);
 
     const scenarios = sim.state().riskScenarios;
     expect(scenarios).toHaveLength(1);

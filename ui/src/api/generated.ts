@@ -2402,46 +2402,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            from: string;
-                            to: string;
-                            timeZone: string;
-                            transactions: number;
-                            scoreDistribution: {
-                                [key: string]: unknown;
-                            }[];
-                            ruleHitRates: ({
-                                rule: string;
-                                hits: number;
-                                rate: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            byChannel: {
-                                [key: string]: unknown;
-                            }[];
-                            byLocation: {
-                                [key: string]: unknown;
-                            }[];
-                            byHour: {
-                                [key: string]: unknown;
-                            }[];
-                            anomaly: {
-                                scored: number;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            analysts: ({
-                                analyst: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            sla: {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Analytics"];
                     };
                 };
                 /** @description The input is invalid; `field` names it. */
@@ -2489,7 +2450,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Each portfolio metric's latest value (rows of risk_metrics)
+         * Each portfolio metric's latest value
          * @description Bearer token; roles: senior_analyst, compliance, admin.
          */
         get: {
@@ -2508,21 +2469,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            items: ({
-                                id: number;
-                                model: string;
-                                metric: string;
-                                scope: string;
-                                value: string;
-                                threshold: string | null;
-                                status: string;
-                                details?: unknown;
-                                run_id: string;
-                                /** Format: date-time */
-                                computed_at: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                            items: components["schemas"]["RiskMetric"][];
                         };
                     };
                 };
@@ -2592,20 +2539,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            from: string;
-                            to: string;
-                            series: {
-                                model: string;
-                                metric: string;
-                                points: {
-                                    computedAt: string;
-                                    value: number;
-                                    threshold: number | null;
-                                    status: string;
-                                }[];
-                            }[];
-                        };
+                        "application/json": components["schemas"]["RiskMetricHistory"];
                     };
                 };
                 /** @description The input is invalid; `field` names it. */
@@ -2662,7 +2596,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Risk events, newest first, a page at a time (rows of risk_events)
+         * Risk events, newest first, a page at a time
          * @description Bearer token; roles: senior_analyst, compliance, admin.
          */
         get: {
@@ -2685,24 +2619,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            items: ({
-                                id: number;
-                                event_key: string;
-                                category: string;
-                                severity: string;
-                                title: string;
-                                description: string;
-                                transaction_ref: string | null;
-                                risk_metric_id: number | null;
-                                external_ref: string | null;
-                                details?: unknown;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                updated_at: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                            items: components["schemas"]["RiskEvent"][];
                             total: number;
                         };
                     };
@@ -3045,7 +2962,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description The event stream */
+                /** @description The event stream; each `data:` is a TransactionChange (event `transaction`) or a CaseChange (event `case`) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6289,6 +6206,50 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** @description Event `transaction` of GET /api/stream: a transaction scored or its status changed */
+        TransactionChange: {
+            /** @description the change sequence number (also the event id) */
+            seq: number;
+            transactionRef: string;
+            customerId: string;
+            amount: string;
+            currency: string;
+            type: string;
+            channel: string;
+            merchantName: string | null;
+            city: string;
+            country: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            scoredAt: string | null;
+            status: string;
+            /** @enum {string|null} */
+            riskLevel: "low" | "medium" | "high" | null;
+            riskScore: string | null;
+            /** @description names of the rules that fired */
+            ruleHits: string[];
+        };
+        /** @description Event `case` of GET /api/stream: a case opened, changed or closed */
+        CaseChange: {
+            /** @description the change sequence number (also the event id) */
+            seq: number;
+            caseId: number;
+            transactionRef: string;
+            /** @enum {string} */
+            status: "assigned" | "escalated" | "closed";
+            /** @enum {string} */
+            riskLevel: "medium" | "high";
+            /** @enum {string} */
+            requiredRole: "analyst" | "senior_analyst" | "compliance" | "admin";
+            assignee: string | null;
+            escalationLevel: number;
+            /** @enum {string|null} */
+            decision: "approve" | "block" | null;
+            decidedBy: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         /** @description Every 4xx and 5xx answer of the API */
         Error: {
             error: string;
@@ -6803,6 +6764,150 @@ export type components = {
             temporalUiUrl: string | null;
             temporalNamespace: string;
             timeZone: string;
+        };
+        /** @description Score distribution, rule hit rates, by channel / place / hour, anomaly histogram, analysts, SLA over a range */
+        Analytics: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            timeZone: string;
+            transactions: number;
+            /** @description 20 buckets of 0.05 over the total score, split by level */
+            scoreDistribution: {
+                from: number;
+                to: number;
+                count: number;
+                low: number;
+                medium: number;
+                high: number;
+            }[];
+            ruleHitRates: {
+                rule: string;
+                hits: number;
+                rate: number;
+            }[];
+            byChannel: components["schemas"]["GroupRisk"][];
+            /** @description the 15 busiest places */
+            byLocation: {
+                key: string;
+                transactions: number;
+                medium: number;
+                high: number;
+                /** @description mean score, 0..1 */
+                avgScore: number | null;
+                city: string;
+                country: string;
+            }[];
+            /** @description by hour of the day in the bank's time zone, 0..23, every hour present */
+            byHour: {
+                key: string;
+                transactions: number;
+                medium: number;
+                high: number;
+                /** @description mean score, 0..1 */
+                avgScore: number | null;
+                hour: number;
+            }[];
+            anomaly: {
+                scored: number;
+                histogram: components["schemas"]["AnalyticsBucket"][];
+            };
+            analysts: {
+                analyst: string;
+                decided: number;
+                approved: number;
+                blocked: number;
+                escalated: number;
+                avgMinutesToDecision: number | null;
+            }[];
+            sla: {
+                decided: number;
+                /** @description decided without an SLA escalation or breach */
+                withinSla: number;
+                adherence: number | null;
+                byLevel: {
+                    level: string;
+                    decided: number;
+                    withinSla: number;
+                    adherence: number | null;
+                }[];
+            };
+        };
+        /** @description Scored transactions of one group, by risk level */
+        GroupRisk: {
+            key: string;
+            transactions: number;
+            medium: number;
+            high: number;
+            /** @description mean score, 0..1 */
+            avgScore: number | null;
+        };
+        /** @description A histogram bucket: [from, to) and how many fell in it */
+        AnalyticsBucket: {
+            from: number;
+            to: number;
+            count: number;
+        };
+        /** @description A portfolio metric's value as one run computed it, judged against its threshold */
+        RiskMetric: {
+            id: number;
+            model: string;
+            metric: string;
+            /** @description book, or customer:<id> */
+            scope: string;
+            value: string;
+            threshold: string | null;
+            status: string;
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description the portfolio run that computed it */
+            runId: string;
+            /** Format: date-time */
+            computedAt: string;
+        };
+        /** @description Each portfolio (book-level) metric's values over a period, oldest first */
+        RiskMetricHistory: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            series: {
+                model: string;
+                metric: string;
+                /** @description oldest first */
+                points: components["schemas"]["RiskMetricPoint"][];
+            }[];
+        };
+        /** @description One computed value of a portfolio metric, with the threshold it was judged against then */
+        RiskMetricPoint: {
+            /** Format: date-time */
+            computedAt: string;
+            value: number;
+            threshold: number | null;
+            status: string;
+        };
+        /** @description A risk event: blocked fraud, a portfolio threshold breach */
+        RiskEvent: {
+            id: number;
+            /** @description what makes the event one (a breach again updates the same event) */
+            eventKey: string;
+            category: string;
+            severity: string;
+            title: string;
+            description: string;
+            transactionRef: string | null;
+            riskMetricId: number | null;
+            /** @description the register entry (CISO Assistant risk scenario), once filed */
+            externalRef: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         QuarantineList: {
             total: number;

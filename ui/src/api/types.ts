@@ -151,105 +151,25 @@ export type BulkAssignmentResult = paths['/api/cases/assignments']['post']['resp
 
 export type CustomerTransaction = Schema<'CustomerTransaction'>;
 
-export interface LevelCount {
-  low: number;
-  medium: number;
-  high: number;
-}
-
 export type Overview = Schema<'Overview'>;
 
-export interface Bucket {
-  from: number;
-  to: number;
-  count: number;
-}
+/** GET /api/analytics: the deep-dive figures over a range. */
+export type Analytics = Schema<'Analytics'>;
+export type GroupRisk = Schema<'GroupRisk'>;
 
-export interface GroupRisk {
-  key: string;
-  transactions: number;
-  medium: number;
-  high: number;
-  avgScore: number | null;
-}
-
-export interface Analytics {
-  from: string;
-  to: string;
-  timeZone: string;
-  transactions: number;
-  scoreDistribution: (Bucket & LevelCount)[];
-  ruleHitRates: { rule: string; hits: number; rate: number }[];
-  byChannel: GroupRisk[];
-  byLocation: (GroupRisk & { city: string; country: string })[];
-  byHour: (GroupRisk & { hour: number })[];
-  anomaly: { scored: number; histogram: Bucket[] };
-  analysts: { analyst: string; decided: number; approved: number; blocked: number; escalated: number; avgMinutesToDecision: number | null }[];
-  sla: { decided: number; withinSla: number; adherence: number | null; byLevel: { level: string; decided: number; withinSla: number; adherence: number | null }[] };
-}
-
-export interface RiskMetric {
-  id: number;
-  model: string;
-  metric: string;
-  scope: string;
-  value: string;
-  threshold: string | null;
-  status: string;
-  details: Record<string, unknown>;
-  run_id: string;
-  computed_at: string;
-}
-
+/** A portfolio metric's value as one run computed it (GET /api/risk/metrics). */
+export type RiskMetric = Schema<'RiskMetric'>;
 /** GET /api/risk/metrics/history: each book-level metric's values, oldest first. */
-export type RiskMetricHistory = GetAnswer<'/api/risk/metrics/history'>;
+export type RiskMetricHistory = Schema<'RiskMetricHistory'>;
 /** One computed value of a portfolio metric, with the threshold it was judged against then. */
-export type RiskMetricPoint = RiskMetricHistory['series'][number]['points'][number];
-
-export interface RiskEvent {
-  id: number;
-  category: string;
-  severity: string;
-  title: string;
-  description: string;
-  transaction_ref: string | null;
-  external_ref: string | null;
-  created_at: string;
-}
+export type RiskMetricPoint = Schema<'RiskMetricPoint'>;
+/** A risk event (GET /api/risk/events). */
+export type RiskEvent = Schema<'RiskEvent'>;
 
 export type SystemInfo = Schema<'SystemInfo'>;
 
 /** A transaction change on GET /api/stream (event `transaction`). */
-export interface TransactionChange {
-  seq: number;
-  transactionRef: string;
-  customerId: string;
-  amount: string;
-  currency: string;
-  type: string;
-  channel: string;
-  merchantName: string | null;
-  city: string;
-  country: string;
-  occurredAt: string;
-  scoredAt: string | null;
-  status: string;
-  riskLevel: RiskLevel | null;
-  riskScore: string | null;
-  ruleHits: string[];
-}
+export type TransactionChange = Schema<'TransactionChange'>;
 
 /** A case change on GET /api/stream (event `case`). */
-export interface CaseChange {
-  seq: number;
-  caseId: number;
-  transactionRef: string;
-  status: CaseStatus;
-  riskLevel: CaseRiskLevel;
-  requiredRole: Role;
-  assignee: string | null;
-  escalationLevel: number;
-  decision: 'approve' | 'block' | null;
-  decidedBy: string | null;
-  updatedAt: string;
-}
+export type CaseChange = Schema<'CaseChange'>;
