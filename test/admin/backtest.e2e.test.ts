@@ -4,10 +4,7 @@
 // threshold gives the level-change matrix a direct re-score (risk/ itself) gives; a worker killed
 // during a backtest, and the backtest finishing with the same report; cancel; bad input refused.
 // A database of its own: it proposes rule sets, which change what is live for every transaction in it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser } from '../../api/users/service';
 import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
@@ -20,8 +17,8 @@ import { scratchDatabase, type ScratchDatabase } from '../helpers';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
+import { killAllWorkers, startWorkerProcess } from '../ops/workerProcess';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let scratch: ScratchDatabase;
 let stack: KingaTestStack;
 let testApi: TestApi;
@@ -35,37 +32,15 @@ const END = '2026-11-20T06:00:00.000Z';
 const LIVE = 120;
 let liveRefs: string[] = [];
 let from = '';
-const workers: ChildProcess[] = [];
-
-function startWorkerProcess(): ChildProcess {
-  // node itself runs the worker (tsx as a loader), so a kill reaches the worker, not a wrapper
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'worker.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: scratch.url,
-      TEMPORAL_ADDRESS: stack.config.temporal.address,
-      TEMPORAL_NAMESPACE: stack.config.temporal.namespace,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      TEMPORAL_SCHEDULES_ENABLED: 'false',
-      KINGA_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-      ANOMALY_ENABLED: 'false',
-      TAZAMA_ENABLED: 'false',
-      BALLERINE_ENABLED: 'false',
-      METRICS_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  workers.push(child);
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+/** the worker entry point as its own process, on this file's database and task queue */
+function workerProcessOnStack() {
+  return startWorkerProcess({
+    DATABASE_URL: scratch.url,
+    TEMPORAL_ADDRESS: stack.config.temporal.address!,
+    TEMPORAL_NAMESPACE: stack.config.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    KINGA_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+    METRICS_ENABLED: 'false',
   });
 }
 
@@ -100,7 +75,7 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map(kill));
+  await killAllWorkers();
   await testApi?.close();
   await stack?.close();
   await scratch?.drop();
@@ -257,7 +232,7 @@ describe('what-if backtests over recorded inputs', () => {
 
   it('a worker killed during a backtest: it resumes and finishes with the same report', { timeout: 600_000 }, async () => {
     await stack.stopWorker();
-    let worker = startWorkerProcess();
+    let worker = await workerProcessOnStack();
     const to = new Date(Date.parse(END) + 1).toISOString();
     // one transaction per batch, so the kill lands between and inside batches
     const started = await api('POST', '/api/admin/backtests', { ruleSetVersion: candidateVersion, from, to, batchSize: 1 }, 'admin');
@@ -268,16 +243,16 @@ describe('what-if backtests over recorded inputs', () => {
       return res.body.progress && res.body.progress.processed >= 5 ? res.body : undefined;
     }, 'the backtest under way', 300_000);
     expect(progress.progress).toMatchObject({ stage: 'rescoring', total: LIVE });
-    await kill(worker);
+    await worker.kill('SIGKILL');
     const atKill = await stack.db('backtests').where({ id }).first();
     expect(atKill.status).toBe('running');
     expect(atKill.processed).toBeLessThan(LIVE);
 
-    worker = startWorkerProcess();
+    worker = await workerProcessOnStack();
     const { backtest, report } = await completedReport(id);
     expect(backtest.processed).toBe(LIVE);
     expect(report).toEqual(firstReport);
-    await kill(worker);
+    await worker.kill('SIGKILL');
     await stack.startWorker();
   });
 

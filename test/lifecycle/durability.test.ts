@@ -1,45 +1,22 @@
 // Kill the worker process while workflows are in flight, start a new one, and every transaction
 // still reaches its correct end with exactly one case each.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decideUpdate, lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
+import { killAllWorkers, startWorkerProcess } from '../ops/workerProcess';
 import { createTestStack, eventually, type KingaTestStack } from './context';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let stack: KingaTestStack;
-const workers: ChildProcess[] = [];
 
-function startWorkerProcess(): ChildProcess {
-  // node itself runs the worker (tsx as a loader), so a kill reaches the worker, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'worker.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: stack.config.database.url,
-      TEMPORAL_ADDRESS: stack.config.temporal.address,
-      TEMPORAL_NAMESPACE: stack.config.temporal.namespace,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      TEMPORAL_SCHEDULES_ENABLED: 'false',
-      KINGA_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-      ANOMALY_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  workers.push(child);
-  return child;
-}
-
-function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
+/** the worker entry point as its own process, on this file's database and task queue */
+function workerProcessOnStack() {
+  return startWorkerProcess({
+    DATABASE_URL: stack.config.database.url!,
+    TEMPORAL_ADDRESS: stack.config.temporal.address!,
+    TEMPORAL_NAMESPACE: stack.config.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    KINGA_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
   });
 }
 
@@ -48,7 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => kill(w, 'SIGKILL')));
+  await killAllWorkers();
   await stack?.close();
 });
 
@@ -85,25 +62,25 @@ describe('durability', () => {
     }
 
     // First worker: killed without warning once some, but not all, transactions have moved on.
-    const first = startWorkerProcess();
+    const first = await workerProcessOnStack();
     await eventually(async () => {
       const moved = await stack.db('transactions').whereIn('transaction_ref', refs).whereNot({ status: 'received' }).count<{ count: number }[]>('* as count');
       return Number(moved[0]!.count) >= 3 ? true : undefined;
     }, 'the first worker to make progress', 180_000);
-    await kill(first, 'SIGKILL');
+    await first.kill('SIGKILL');
     const progressed = Number((await stack.db('transactions').whereIn('transaction_ref', refs).whereNot({ status: 'received' }).count<{ count: number }[]>('* as count'))[0]!.count);
 
     // Second worker: finishes the routing; killed again while cases wait for analysts.
-    const second = startWorkerProcess();
+    const second = await workerProcessOnStack();
     await eventually(async () => {
       const waiting = await stack.db('analyst_cases').whereIn('transaction_ref', refs).count<{ count: number }[]>('* as count');
       const approved = await stack.db('transactions').whereIn('transaction_ref', refs).where({ status: 'approved' }).count<{ count: number }[]>('* as count');
       return Number(waiting[0]!.count) === 10 && Number(approved[0]!.count) === 30 ? true : undefined;
     }, 'every transaction to be routed', 240_000);
-    await kill(second, 'SIGKILL');
+    await second.kill('SIGKILL');
 
     // Third worker: the analysts decide every case.
-    startWorkerProcess();
+    await workerProcessOnStack();
     for (const ref of refs.filter((_, i) => isHigh(i))) {
       const state = await stack.client.workflow
         .getHandle(lifecycleWorkflowId(ref))

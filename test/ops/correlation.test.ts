@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../api/server';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { createLogger } from '../../observability/logger';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
+import { signIn } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
@@ -43,18 +44,12 @@ beforeAll(async () => {
   });
   const logger = createLogger({ logLevel: 'info' }, 'api', { destination: { write: (line: string) => void apiLines.push(JSON.parse(line) as LogLine) } });
   api = await startApi(stack.config, { db: stack.db, temporal: stack.client, logger, port: 0, metrics: false });
-  for (const username of ['amina']) {
-    const password = DEMO_USERS.find((u) => u.username === username)!.password;
-    const res = await call('POST', '/api/auth/login', { username, password }, undefined);
-    expect(res.status).toBe(200);
-    tokens[username] = res.body.token;
-  }
+  await signIn(api.url, ['amina'], tokens);
 });
 
 afterAll(async () => {
   await api?.close();
-  worker?.kill('SIGTERM');
-  await worker?.exited;
+  await worker?.kill('SIGTERM');
   await killAllWorkers();
   await stack?.close();
 });

@@ -82,7 +82,7 @@ describe('graceful shutdown of the worker', () => {
     }, `a write of ${held} to wait on the lock`);
     const movedAtSignal = count(await stack.db('transactions').whereIn('transaction_ref', refs).whereNot({ status: 'received' }).count('* as count'));
 
-    first.kill('SIGTERM');
+    void first.kill('SIGTERM');
     await first.waitForLine((l) => l.msg === 'shutting down: draining in-flight tasks', 'the drain to start');
     // Draining: not ready any more, and still running, because the activity has not finished.
     const draining = await eventually(async () => {
@@ -136,7 +136,7 @@ describe('graceful shutdown of the worker', () => {
     expect(cases).toHaveLength(4);
     expect(cases.every((c) => c.status === 'closed')).toBe(true);
 
-    second.kill('SIGTERM');
+    void second.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
     console.log(`drain: ${movedAtSignal}/${refs.length} transactions had moved when SIGTERM arrived`);
   });

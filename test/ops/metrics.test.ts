@@ -8,11 +8,12 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../api/server';
-import { DEMO_USERS, seedDemoUsers } from '../../api/users/service';
+import { seedDemoUsers } from '../../api/users/service';
 import { loadObservabilityConfig } from '../../config/observability';
 import { registerBusinessMetrics, DECISION_SECONDS_BUCKETS } from '../../observability/business';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
+import { signIn } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
 import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
@@ -59,12 +60,7 @@ beforeAll(async () => {
     // no caching: each scrape below must see the state just reached
     observability: { ...loadObservabilityConfig({}), businessCacheMs: 0 },
   });
-  for (const username of ['amina', 'baraka']) {
-    const password = DEMO_USERS.find((u) => u.username === username)!.password;
-    const res = await call('POST', '/api/auth/login', { username, password });
-    expect(res.status).toBe(200);
-    tokens[username] = res.body.token;
-  }
+  await signIn(api.url, ['amina', 'baraka'], tokens);
 });
 
 afterAll(async () => {

@@ -4,86 +4,28 @@
 // Temporal (the harness's) and on the embedded defaults (PGlite, a Temporal dev server).
 // Timings are printed, never asserted: the supervisor enforces its own bound (10 s), the test only
 // checks that everything is gone within a generous deadline.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, isPortOpen } from '../../scripts/lib/ports';
-import { DEMO_USERS } from '../../api/users/service';
 import { scratchDatabase, uniqueRef, type ScratchDatabase } from '../helpers';
-import { ROOT, type LogLine } from './workerProcess';
+import { signIn } from '../helpers/api';
+import { jsonClient } from '../helpers/http';
+import { startNodeProcess, type LogLine, type NodeProcess } from '../helpers/processes';
+import { transactionFactory } from '../helpers/transactions';
 import { isAlive, processTree, type ProcessId } from './processTree';
 
-interface Supervised {
-  child: ChildProcess;
-  lines: LogLine[];
-  text(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitFor(match: (l: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
-}
-
-const running: Supervised[] = [];
+const running: NodeProcess[] = [];
 const tempDirs: string[] = [];
 
 /** `npm start` without npm: node runs scripts/start.ts itself, as the start script does. */
-function startSupervisor(env: Record<string, string>): Supervised {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', DEMO_CUSTOMERS: '3', DEMO_HISTORY_DAYS: '1', DEMO_LIVE_HOURS: '1', PORTFOLIO_ENABLED: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: LogLine[] = [];
-  let raw = '';
-  let partial = '';
-  const waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
-  const take = (chunk: string) => {
-    raw += chunk;
-    partial += chunk;
-    const complete = partial.split('\n');
-    partial = complete.pop()!;
-    for (const text of complete) {
-      if (!text.trim()) continue;
-      let line: LogLine;
-      try {
-        line = JSON.parse(text) as LogLine;
-      } catch {
-        line = { msg: text, notJson: true };
-      }
-      lines.push(line);
-      for (const w of waiters.splice(0)) {
-        if (w.match(line)) w.resolve(line);
-        else waiters.push(w);
-      }
-    }
-  };
-  child.stdout!.setEncoding('utf8').on('data', take);
-  child.stderr!.setEncoding('utf8').on('data', take);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const s: Supervised = {
-    child,
-    lines,
-    text: () => raw,
-    exited,
-    waitFor(match, what, timeoutMs = 180_000) {
-      const found = lines.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${raw.slice(-4000)}`)), timeoutMs);
-        waiters.push({
-          match,
-          resolve: (l) => {
-            clearTimeout(timer);
-            resolve(l);
-          },
-        });
-        void exited.then(({ code, signal }) => {
-          clearTimeout(timer);
-          reject(new Error(`the supervisor exited (code ${code}, signal ${signal}) before ${what}\n${raw.slice(-4000)}`));
-        });
-      });
-    },
-  };
+function startSupervisor(env: Record<string, string>): NodeProcess {
+  const s = startNodeProcess(
+    'scripts/start.ts',
+    { HOME: process.env.HOME, LOG_LEVEL: 'info', DEMO_CUSTOMERS: '3', DEMO_HISTORY_DAYS: '1', DEMO_LIVE_HOURS: '1', PORTFOLIO_ENABLED: 'false', ...env },
+    { name: 'the supervisor', waitMs: 180_000 },
+  );
   running.push(s);
   return s;
 }
@@ -124,7 +66,7 @@ afterAll(async () => {
 
 describe('npm start on an external PostgreSQL and Temporal', () => {
   let scratch: ScratchDatabase;
-  let sup: Supervised;
+  let sup: NodeProcess;
   let apiUrl: string;
 
   /** lines logged after `line` */
@@ -146,7 +88,7 @@ describe('npm start on an external PostgreSQL and Temporal', () => {
       API_PORT: String(apiPort),
       ANOMALY_ENABLED: 'false',
     });
-    await sup.waitFor(banner, 'the start-up banner', 300_000);
+    await sup.waitForLine(banner, 'the start-up banner', 300_000);
   }, 320_000);
 
   afterAll(async () => {
@@ -155,50 +97,28 @@ describe('npm start on an external PostgreSQL and Temporal', () => {
   });
 
   it('restarts a worker killed with SIGKILL, says so, and the new worker processes transactions', { timeout: 240_000 }, async () => {
-    const first = await sup.waitFor(fromSupervisor('worker started'), 'the worker to be started');
-    await sup.waitFor((l) => l.component === 'worker' && l.msg === 'worker started', 'the worker to log that it runs');
+    const first = await sup.waitForLine(fromSupervisor('worker started'), 'the worker to be started');
+    await sup.waitForLine((l) => l.component === 'worker' && l.msg === 'worker started', 'the worker to log that it runs');
     process.kill(first.pid as number, 'SIGKILL');
 
-    const crash = await sup.waitFor(fromSupervisor(/^worker exited unexpectedly/), 'the supervisor to report the dead worker');
+    const crash = await sup.waitForLine(fromSupervisor(/^worker exited unexpectedly/), 'the supervisor to report the dead worker');
     expect(crash).toMatchObject({ process: 'worker', pid: first.pid, signal: 'SIGKILL', restartInMs: 1000 });
     expect(crash.msg).toBe('worker exited unexpectedly (signal SIGKILL); restarting in 1 s');
-    const second = await sup.waitFor(fromSupervisor('worker restarted'), 'the worker to be restarted');
+    const second = await sup.waitForLine(fromSupervisor('worker restarted'), 'the worker to be restarted');
     expect(second.pid).not.toBe(first.pid);
     expect(second.restarts).toBe(1);
-    await sup.waitFor((l) => l.component === 'worker' && l.msg === 'worker started' && after(second)(l), 'the new worker to run');
+    await sup.waitForLine((l) => l.component === 'worker' && l.msg === 'worker started' && after(second)(l), 'the new worker to run');
 
     // the restarted worker does the work: an everyday purchase is approved end to end
-    const login = await fetch(`${apiUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'amina', password: DEMO_USERS.find((u) => u.username === 'amina')!.password }),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const ref = uniqueRef('SUP');
-    const ingest = await fetch(`${apiUrl}/api/transactions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        transactionRef: ref,
-        customerId: 'C-SUP-1',
-        accountId: 'A-SUP-1',
-        amount: '2500.00',
-        currency: 'KES',
-        type: 'purchase',
-        channel: 'pos',
-        merchantId: 'M-NAIVAS-001',
-        merchantName: 'Naivas Supermarket',
-        city: 'Nairobi',
-        country: 'KE',
-        occurredAt: '2026-11-20T07:15:00.000Z',
-      }),
-    });
+    const api = jsonClient(() => apiUrl, await signIn(apiUrl, ['amina']));
+    const txn = transactionFactory(uniqueRef('SUP'))();
+    const ingest = await api('POST', '/api/transactions', txn, 'amina');
     expect(ingest.status).toBe(202);
     const deadline = Date.now() + 120_000;
     let status = '';
     while (Date.now() < deadline) {
-      const res = await fetch(`${apiUrl}/api/transactions/${ref}`, { headers: { authorization: `Bearer ${token}` } });
-      status = res.ok ? ((await res.json()) as { status: string }).status : `HTTP ${res.status}`;
+      const res = await api('GET', `/api/transactions/${txn.transactionRef}`, undefined, 'amina');
+      status = res.status === 200 ? res.body.status : `HTTP ${res.status}`;
       if (status === 'approved') break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -206,15 +126,15 @@ describe('npm start on an external PostgreSQL and Temporal', () => {
   });
 
   it('restarts an API that keeps crashing with a growing back-off', { timeout: 180_000 }, async () => {
-    const first = await sup.waitFor(fromSupervisor('api started'), 'the API to be started');
+    const first = await sup.waitForLine(fromSupervisor('api started'), 'the API to be started');
     process.kill(first.pid as number, 'SIGKILL');
-    const again = await sup.waitFor((l) => fromSupervisor('api restarted')(l) && l.restarts === 1, 'the API to be restarted');
+    const again = await sup.waitForLine((l) => fromSupervisor('api restarted')(l) && l.restarts === 1, 'the API to be restarted');
     // killed again at once: the second crash in a row waits twice as long
     process.kill(again.pid as number, 'SIGKILL');
-    const crashes = await sup.waitFor((l) => fromSupervisor(/^api exited unexpectedly/)(l) && l.pid === again.pid, 'the second API crash');
+    const crashes = await sup.waitForLine((l) => fromSupervisor(/^api exited unexpectedly/)(l) && l.pid === again.pid, 'the second API crash');
     expect(crashes).toMatchObject({ crashesInARow: 2, restartInMs: 2000, signal: 'SIGKILL' });
-    const third = await sup.waitFor((l) => fromSupervisor('api restarted')(l) && l.restarts === 2, 'the API to be restarted again');
-    await sup.waitFor((l) => l.component === 'api' && l.msg === 'API listening' && after(third)(l), 'the restarted API to listen');
+    const third = await sup.waitForLine((l) => fromSupervisor('api restarted')(l) && l.restarts === 2, 'the API to be restarted again');
+    await sup.waitForLine((l) => l.component === 'api' && l.msg === 'API listening' && after(third)(l), 'the restarted API to listen');
     const health = await fetch(`${apiUrl}/healthz`);
     expect(health.status).toBe(200);
   });
@@ -229,7 +149,7 @@ describe('npm start on an external PostgreSQL and Temporal', () => {
     const ballerine = sup.lines.find(fromSupervisor('Ballerine stand-in started'))!;
     process.kill(api.pid as number, 'SIGSTOP');
     process.kill(ballerine.pid as number, 'SIGKILL');
-    await sup.waitFor(fromSupervisor(/^Ballerine stand-in exited unexpectedly/), 'the supervisor to see the dead stand-in');
+    await sup.waitForLine(fromSupervisor(/^Ballerine stand-in exited unexpectedly/), 'the supervisor to see the dead stand-in');
 
     sup.child.kill('SIGTERM');
     const gone = await allGone(tree, 60_000);
@@ -258,7 +178,7 @@ describe('npm start on the embedded defaults', () => {
       BALLERINE_ENABLED: 'false',
       CISO_ENABLED: 'false',
     });
-    await sup.waitFor(banner, 'the start-up banner', 360_000);
+    await sup.waitForLine(banner, 'the start-up banner', 360_000);
     const pgUrl = new URL(sup.lines.find(fromSupervisor(/^embedded PostgreSQL \(PGlite\) started/))!.databaseUrl as string);
     const temporalAddress = sup.text().match(/Temporal {6}(127\.0\.0\.1:\d+)/)![1]!;
     const tree = processTree(sup.child.pid!);
@@ -268,7 +188,7 @@ describe('npm start on the embedded defaults', () => {
     // the worker dies; its restart is pending (back-off) when the stop comes
     const worker = sup.lines.find(fromSupervisor('worker started'))!;
     process.kill(worker.pid as number, 'SIGKILL');
-    await sup.waitFor(fromSupervisor(/^worker exited unexpectedly/), 'the supervisor to see the dead worker');
+    await sup.waitForLine(fromSupervisor(/^worker exited unexpectedly/), 'the supervisor to see the dead worker');
     sup.child.kill('SIGTERM');
 
     const gone = await allGone(tree, 60_000);

@@ -100,7 +100,7 @@ describe('the worker process probes', () => {
     expect((await fetch(`${worker.healthUrl}/nothing`)).status).toBe(404);
 
     // Nothing in flight: SIGTERM ends it cleanly even without its database.
-    worker.kill('SIGTERM');
+    void worker.kill('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect(worker.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down: draining in-flight tasks', 'worker stopped']));
     expect(worker.stderr()).toBe('');
