@@ -2,7 +2,6 @@
 // input is refused with 400 naming the field, and nothing is recorded or started. Also the
 // quarantine of bad warehouse rows as operators see it (GET /api/operations/quarantine).
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import request from 'supertest';
@@ -39,19 +38,9 @@ function post(body: unknown) {
   return request(h.app).post('/api/transactions').set('authorization', `Bearer ${analyst}`).send(body as object);
 }
 
-async function workflowExists(ref: string): Promise<boolean> {
-  try {
-    await h.temporal.workflow.getHandle(lifecycleWorkflowId(ref)).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
-
 async function expectNothingRecorded(ref: string) {
   expect(await h.db('transactions').where({ transaction_ref: ref })).toHaveLength(0);
-  expect(await workflowExists(ref)).toBe(false);
+  expect(await h.workflowExists(ref)).toBe(false);
 }
 
 describe('item 1: a NUL character in a text field', () => {

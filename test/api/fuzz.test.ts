@@ -7,12 +7,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../api/server';
 import { createUser } from '../../api/users/service';
 import { ROLES, type Role } from '../../workflows/lifecycle/definitions';
 import { uniqueRef } from '../helpers';
+import { signIn } from '../helpers/api';
 import { createTestStack, type KingaTestStack } from '../lifecycle/context';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,9 +47,7 @@ beforeAll(async () => {
   for (const role of ROLES) {
     const username = uniqueRef(`fuzz-${role}`).toLowerCase();
     await createUser(stack.db, { username, displayName: `Fuzz ${role}`, password, role });
-    const res = await request(api.url).post('/api/auth/login').send({ username, password });
-    expect(res.status).toBe(200);
-    tokens[role] = res.body.token;
+    await signIn(api.url, [{ username, password, as: role }], tokens);
   }
 });
 

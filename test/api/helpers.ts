@@ -12,6 +12,7 @@ import type { Role } from '../../workflows/lifecycle/definitions';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { temporalTarget, testDb, uniqueRef, uniqueTaskQueue } from '../helpers';
 import { signIn, startTestApi } from '../helpers/api';
+import { everydayPurchase } from '../helpers/transactions';
 
 export const JWT_SECRET = 'api-test-secret-api-test-secret-0123456789';
 
@@ -27,6 +28,8 @@ export interface ApiHarness {
   token(role: Role): Promise<string>;
   /** remember a workflow to terminate when the harness closes */
   track(workflowId: string): void;
+  /** whether the transaction's lifecycle workflow was started */
+  workflowExists(transactionRef: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,15 @@ export async function createApiHarness(extraEnv: Record<string, string> = {}): P
     track(workflowId) {
       started.add(workflowId);
     },
+    async workflowExists(transactionRef) {
+      try {
+        await temporal.workflow.getHandle(lifecycleWorkflowId(transactionRef)).describe();
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    },
     async close() {
       for (const id of started) {
         await temporal.workflow
@@ -99,21 +111,8 @@ let seq = 0;
 /** A valid API transaction with a unique reference. */
 export function apiTransaction(overrides: Record<string, unknown> = {}) {
   seq += 1;
-  return {
-    transactionRef: uniqueRef(`API-${seq}`),
-    customerId: 'CUST-API-1',
-    accountId: 'ACC-API-1',
-    amount: '2500.50',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-NAIVAS-001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T10:15:00+03:00',
-    ...overrides,
-  };
+  const txn = everydayPurchase({ transactionRef: uniqueRef(`API-${seq}`), customerId: 'CUST-API-1', accountId: 'ACC-API-1', amount: '2500.50', occurredAt: '2026-11-20T10:15:00+03:00' });
+  return { ...txn, ...overrides };
 }
 
 /** Inserts a transaction row and (optionally) its case directly, as the workflow would have. */

@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
@@ -23,16 +22,6 @@ function post(body: unknown, token = analyst, requestId?: string) {
 
 async function rowsFor(refs: string[]) {
   return h.db('transactions').whereIn('transaction_ref', refs);
-}
-
-async function workflowExists(ref: string): Promise<boolean> {
-  try {
-    await h.temporal.workflow.getHandle(lifecycleWorkflowId(ref)).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
 }
 
 describe('POST /api/transactions — ingestion', () => {
@@ -134,7 +123,7 @@ describe('POST /api/transactions — ingestion', () => {
       transactions: txns.map((t) => ({ transactionRef: t.transactionRef, workflowId: `txn-${t.transactionRef}`, created: true })),
     });
     expect(await rowsFor(txns.map((t) => t.transactionRef))).toHaveLength(3);
-    for (const t of txns) expect(await workflowExists(t.transactionRef)).toBe(true);
+    for (const t of txns) expect(await h.workflowExists(t.transactionRef)).toBe(true);
 
     // Sent again together with a new one: only the new one is created.
     const extra = apiTransaction();
@@ -163,7 +152,7 @@ describe('POST /api/transactions — ingestion', () => {
     expect(res.body.field).toBe('transactions[1].transactionRef');
     expect(res.body.message).toContain('city');
     expect(await rowsFor([fresh.transactionRef])).toHaveLength(0);
-    expect(await workflowExists(fresh.transactionRef)).toBe(false);
+    expect(await h.workflowExists(fresh.transactionRef)).toBe(false);
   });
 });
 
@@ -204,7 +193,7 @@ describe('POST /api/transactions — validation', () => {
     expect(res.body.field).toBe('transactions[3].channel');
     expect(res.body.message).toMatch(/^transactions\[3\]\.channel: must be one of/);
     expect(await rowsFor(txns.map((t) => t.transactionRef))).toHaveLength(0);
-    for (const t of txns) expect(await workflowExists(t.transactionRef)).toBe(false);
+    for (const t of txns) expect(await h.workflowExists(t.transactionRef)).toBe(false);
   });
 
   it('lists every bad field of a request', async () => {

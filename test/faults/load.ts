@@ -4,6 +4,7 @@
 // applied twice — read from PostgreSQL and Temporal, never from the test's own bookkeeping alone.
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { expect } from 'vitest';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { HIGH_RISK, MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 
@@ -279,6 +280,18 @@ export interface Tally {
   scoredTwice: number;
   decisionRequests: number;
   decisionAnswers: Record<string, number>;
+}
+
+/** Every one of `count` transactions accepted and ended right: none lost, one case each, nothing decided or scored twice. */
+export function expectEveryTransactionRight(t: Tally, count: number): void {
+  expect(t.wrong).toEqual([]);
+  expect(t.accepted).toBe(count);
+  expect(t.lost).toBe(0);
+  expect(t.workflowsCompleted).toBe(count);
+  expect(t.casesMissing).toBe(0);
+  expect(t.duplicateCases).toBe(0);
+  expect(t.decisionsAppliedTwice).toBe(0);
+  expect(t.scoredTwice).toBe(0);
 }
 
 function histogram(values: number[]): Record<string, number> {

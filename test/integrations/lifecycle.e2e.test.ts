@@ -3,7 +3,6 @@
 // away, no transaction is lost or decided twice.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toTransactionRow } from '../../db/transactionRows';
 import { transactionInput } from '../../api/transactions/schemas';
 import { seedDemoUsers } from '../../api/users/service';
 import { lifecycleWorkflowId, stateQuery } from '../../workflows/lifecycle/definitions';
@@ -15,7 +14,7 @@ import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/c
 import { saveHistoryFixture } from '../lifecycle/fixtures';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
-import { MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
+import { MEDIUM_RISK, receivedRow, transactionFactory } from '../helpers/transactions';
 
 let stack: KingaTestStack;
 let tazama: TazamaSimulator;
@@ -159,7 +158,7 @@ describe('the lifecycle with Tazama and Ballerine', () => {
     await testApi!.close();
     try {
       const polled = transaction();
-      await stack.db('transactions').insert({ ...toTransactionRow(transactionInput.parse(polled)), source: 'api', status: 'received', workflow_id: lifecycleWorkflowId(polled.transactionRef) });
+      await stack.db('transactions').insert(receivedRow(transactionInput.parse(polled)));
       const result = await stack.client.workflow.execute<typeof transactionLifecycle>('transactionLifecycle', {
         workflowId: lifecycleWorkflowId(polled.transactionRef),
         taskQueue: stack.taskQueue,

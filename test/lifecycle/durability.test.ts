@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decideUpdate, lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
 import { killAllWorkers, startWorkerProcess } from '../ops/workerProcess';
+import { receivedRows } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from './context';
 
 let stack: KingaTestStack;
@@ -36,23 +37,7 @@ describe('durability', () => {
     const refs = Array.from({ length: count }, (_, i) => `DUR-${run}-${i}`);
     // Every fourth is high risk (12M transfer); the rest are everyday purchases.
     const isHigh = (i: number) => i % 4 === 0;
-    await stack.db('transactions').insert(
-      refs.map((ref, i) => ({
-        transaction_ref: ref,
-        customer_id: `DUR-${run}-${i}`,
-        account_id: `ACC-${run}-${i}`,
-        amount: isHigh(i) ? '12000000.00' : '1800.00',
-        currency: 'KES',
-        txn_type: isHigh(i) ? 'transfer' : 'purchase',
-        channel: isHigh(i) ? 'online' : 'pos',
-        city: 'Nairobi',
-        country: 'KE',
-        occurred_at: '2026-11-20T09:00:00.000Z',
-        source: 'api',
-        status: 'received',
-        workflow_id: lifecycleWorkflowId(ref),
-      })),
-    );
+    await stack.db('transactions').insert(receivedRows(refs, isHigh));
     for (const ref of refs) {
       await stack.client.workflow.start<typeof transactionLifecycle>('transactionLifecycle', {
         workflowId: lifecycleWorkflowId(ref),

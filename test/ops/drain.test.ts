@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideUpdate, lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import type { transactionLifecycle } from '../../workflows/lifecycle/workflow';
+import { receivedRows } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { getJson, interceptorBundle, killAllWorkers, startWorkerProcess, type WorkerProcess } from './workerProcess';
 
@@ -41,23 +42,7 @@ describe('graceful shutdown of the worker', () => {
     const run = randomUUID().slice(0, 8);
     const refs = Array.from({ length: 16 }, (_, i) => `DRAIN-${run}-${i}`);
     const isHigh = (i: number) => i % 4 === 0; // 4 high-risk cases, 12 everyday purchases
-    await stack.db('transactions').insert(
-      refs.map((ref, i) => ({
-        transaction_ref: ref,
-        customer_id: `DRAIN-${run}-${i}`,
-        account_id: `DRAIN-A-${run}-${i}`,
-        amount: isHigh(i) ? '12000000.00' : '1800.00',
-        currency: 'KES',
-        txn_type: isHigh(i) ? 'transfer' : 'purchase',
-        channel: isHigh(i) ? 'online' : 'pos',
-        city: 'Nairobi',
-        country: 'KE',
-        occurred_at: '2026-11-20T09:00:00.000Z',
-        source: 'api',
-        status: 'received',
-        workflow_id: lifecycleWorkflowId(ref),
-      })),
-    );
+    await stack.db('transactions').insert(receivedRows(refs, isHigh));
 
     // Hold one transaction's row: the lifecycle's next write to it (the one-step assessment, a local
     // activity that scores and records the routing) waits on this lock, so that activity is

@@ -11,25 +11,12 @@ import type { Transaction } from '../../../risk/types';
 import { startTazamaSimulator, type TazamaSimulator } from '../../../simulators/tazama/server';
 import { eventually } from '../../lifecycle/context';
 import { uniqueRef } from '../../helpers';
+import { everydayPurchase } from '../../helpers/transactions';
 
 const options = { memberId: 'kinga' };
 
 function transaction(overrides: Partial<Transaction> = {}): Transaction {
-  return {
-    transactionRef: uniqueRef('TZC'),
-    customerId: 'CUST-000001',
-    accountId: '0100000112345',
-    amount: '2500.00',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-10001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z',
-    ...overrides,
-  };
+  return everydayPurchase({ transactionRef: uniqueRef('TZC'), customerId: 'CUST-000001', accountId: '0100000112345', merchantId: 'M-10001', ...overrides });
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<TazamaError> {

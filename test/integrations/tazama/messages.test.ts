@@ -6,6 +6,7 @@ import { MAX_ID_LENGTH, tazamaMessageIds, toPacs002, toPacs008 } from '../../../
 import type { Transaction } from '../../../risk/types';
 import { compileValidators, createStrictAjv, fastifyMessage } from '../../../simulators/tazama/validation';
 import { generateHistory, toTransaction } from '../../../warehouse/generator';
+import { everydayPurchase } from '../../helpers/transactions';
 
 const tms = compileValidators();
 const strict = compileValidators(createStrictAjv());
@@ -32,21 +33,7 @@ function problems(t: Transaction): string[] {
 }
 
 function base(overrides: Partial<Transaction> = {}): Transaction {
-  return {
-    transactionRef: 'TZ-EDGE-0001',
-    customerId: 'CUST-000042',
-    accountId: '0100004212345',
-    amount: '2500.00',
-    currency: 'KES',
-    type: 'purchase',
-    channel: 'pos',
-    merchantId: 'M-10001',
-    merchantName: 'Naivas Supermarket',
-    city: 'Nairobi',
-    country: 'KE',
-    occurredAt: '2026-11-20T07:15:00.000Z',
-    ...overrides,
-  };
+  return everydayPurchase({ transactionRef: 'TZ-EDGE-0001', customerId: 'CUST-000042', accountId: '0100004212345', merchantId: 'M-10001', ...overrides });
 }
 
 describe('pacs.008 / pacs.002 mapping', () => {
