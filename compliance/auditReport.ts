@@ -9,55 +9,9 @@ import type { AuditCase, AuditTransaction, CaseEventRow, DecisionRecord } from '
 import { seqOfEventKey } from './auditTrail';
 import { formatAmount, type DecisionPath, type DecisionStep } from './decisionPath';
 import { formatReplayVerdict, type ReplayResult } from './replay';
+import type { AuditReport, AuditRow, AuditRowDb, AuditRowWorkflow } from './views';
 
-export interface AuditRowDb {
-  id: number;
-  eventKey: string;
-  eventType: string;
-  actor: string;
-  actorRole: string | null;
-  note: string | null;
-  caseId: number | null;
-  occurredAt: string;
-}
-
-export interface AuditRowWorkflow {
-  eventId: number;
-  eventType: string;
-  step: DecisionStep['kind'];
-  title: string;
-  at: string;
-}
-
-export interface AuditRow {
-  /** the time the row is ordered by: the history event's time when there is one, else the audit row's */
-  at: string;
-  /** the workflow's sequence number of the audit event, when the workflow wrote it */
-  seq: number | null;
-  /** both: the audit row and the history event that wrote it; database / workflow: one side only */
-  source: 'both' | 'database' | 'workflow';
-  db: AuditRowDb | null;
-  workflow: AuditRowWorkflow | null;
-  /** false when the two sides disagree, or one is missing where the other says it should exist */
-  consistent: boolean;
-  remark: string | null;
-}
-
-export interface AuditReport {
-  transactionRef: string;
-  workflowId: string;
-  generatedAt: string;
-  generatedBy: string | null;
-  transaction: AuditTransaction | null;
-  case: AuditCase | null;
-  /** null when the history could not be read (see historyError) */
-  decisionPath: DecisionPath | null;
-  historyError: string | null;
-  replay: ReplayResult | null;
-  replayError: string | null;
-  rows: AuditRow[];
-  summary: { databaseEvents: number; workflowSteps: number; matched: number; databaseOnly: number; workflowOnly: number; inconsistencies: number; consistent: boolean };
-}
+export type { AuditReport, AuditRow, AuditRowDb, AuditRowWorkflow } from './views';
 
 export interface AuditInput {
   transactionRef: string;

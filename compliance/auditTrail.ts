@@ -1,6 +1,7 @@
 // Reads of the database audit trail: case_events (append-only) with the transaction and case they
 // belong to. Read-only queries; nothing here writes.
 import type { Knex } from 'knex';
+import type { AuditCase, AuditTransaction, DecisionRecord } from './views';
 
 export interface CaseEventRow {
   id: number;
@@ -15,41 +16,7 @@ export interface CaseEventRow {
   occurredAt: string;
 }
 
-export interface AuditTransaction {
-  transactionRef: string;
-  customerId: string;
-  accountId: string;
-  amount: string;
-  currency: string;
-  type: string;
-  channel: string;
-  merchantName: string | null;
-  city: string;
-  country: string;
-  occurredAt: string;
-  status: string;
-  riskScore: string | null;
-  riskLevel: string | null;
-  modelVersion: string | null;
-  workflowId: string | null;
-  receivedAt: string;
-  closedAt: string | null;
-}
-
-export interface AuditCase {
-  caseId: number;
-  status: string;
-  riskLevel: string;
-  escalationLevel: number;
-  escalatedBy: string[];
-  assignee: string | null;
-  decision: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  openedAt: string;
-  slaDueAt: string;
-}
+export type { AuditCase, AuditTransaction, DecisionRecord } from './views';
 
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
@@ -136,29 +103,6 @@ const DECISION_OF: Record<(typeof DECISION_EVENT_TYPES)[number], string> = {
   sla_escalated: 'escalate',
   decision_refused: 'refused',
 };
-
-export interface DecisionRecord {
-  eventId: number;
-  occurredAt: string;
-  transactionRef: string;
-  caseId: number | null;
-  /** auto_approve, approve, block, escalate, or refused (a decision the workflow did not apply) */
-  decision: string;
-  eventType: string;
-  actor: string;
-  actorRole: string | null;
-  note: string | null;
-  /** for refused decisions: what was asked and why it was refused */
-  requested: string | null;
-  reason: string | null;
-  amount: string | null;
-  currency: string | null;
-  riskLevel: string | null;
-  riskScore: string | null;
-  escalationLevel: number | null;
-  transactionStatus: string | null;
-  workflowId: string | null;
-}
 
 export interface DecisionQuery {
   /** inclusive */

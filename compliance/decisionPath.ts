@@ -6,67 +6,10 @@ import type { ScoreBreakdown, TazamaBreakdown, Transaction } from '../risk/types
 import { attributesOf, eventKind, historyIdentity, type HistoryEventJson, type HistoryJson } from './history';
 import { decodeFirst, decodePayloads } from './payloads';
 
-export type StepKind =
-  | 'workflow_started'
-  | 'transaction_loaded'
-  | 'scored'
-  | 'tazama'
-  | 'routed'
-  | 'case_opened'
-  | 'decision_update'
-  | 'signal'
-  | 'timer_fired'
-  | 'case_change'
-  | 'case_event'
-  | 'activity'
-  | 'activity_failed'
-  | 'code_version'
-  | 'workflow_closed';
+import type { DecisionOutcome, DecisionPath, DecisionStep, StepKind } from './views';
 
-export interface DecisionStep {
-  /** the history event this step is read from (an activity's completion, not its scheduling) */
-  eventId: number;
-  /** e.g. "ActivityTaskCompleted" */
-  eventType: string;
-  /** the event's time, ISO 8601 (as precise as the history) */
-  at: string;
-  kind: StepKind;
-  /** one line, in the bank's words */
-  title: string;
-  /** further lines: the score breakdown rule by rule, notes, reasons */
-  lines: string[];
-  /** the decoded inputs and results behind the step */
-  data: Record<string, unknown>;
-  /** audit events the workflow wrote in this step; their seq matches case_events.event_key */
-  caseEvents?: CaseEventView[];
-}
-
-export interface DecisionOutcome {
-  status: string | null;
-  stage: string | null;
-  caseId: number | null;
-  decision: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  note: string | null;
-}
-
-export interface DecisionPath {
-  workflowId: string | null;
-  runId: string | null;
-  workflowType: string | null;
-  transactionRef: string | null;
-  taskQueue: string | null;
-  startedAt: string | null;
-  /** null while the workflow is still running */
-  closedAt: string | null;
-  /** the history ends with the workflow's close */
-  complete: boolean;
-  eventCount: number;
-  score: { score: number; level: string; modelVersion: string } | null;
-  outcome: DecisionOutcome | null;
-  steps: DecisionStep[];
-}
+// the view models are defined once, in views.ts (zod); callers keep importing them from here
+export type { DecisionOutcome, DecisionPath, DecisionStep, StepKind } from './views';
 
 // ------------------------------------------------------------------------------------------------
 // formatting helpers

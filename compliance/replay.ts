@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { attributesOf, eventKind, historyIdentity, type HistoryEventJson, type HistoryJson } from './history';
 import { decodeFirst } from './payloads';
+import type { ReplayDivergence as Divergence, ReplayResult } from './views';
 
 export interface ReplayOptions {
   /**
@@ -13,41 +14,8 @@ export interface ReplayOptions {
   workflowBundlePath?: string;
 }
 
-export interface Divergence {
-  /** the first history event the current code does not reproduce */
-  eventId: number;
-  /** e.g. "ActivityTaskScheduled" */
-  eventType: string;
-  at: string | null;
-  /** the event in a few words, e.g. "ActivityTaskScheduled openCase" */
-  summary: string;
-  /** the workflow task (its history events) in which the code and the history part ways */
-  workflowTask: { fromEventId: number; toEventId: number } | null;
-  /** how the event was found: named by the SDK, or by replaying ever longer prefixes of the history */
-  locatedBy: 'sdk_message' | 'prefix_replay';
-}
-
-export type ReplayOutcome =
-  | { verdict: 'deterministic' }
-  | {
-      verdict: 'diverged';
-      /** DeterminismViolationError (TMPRL1100), or ReplayError when the workflow task itself failed */
-      errorName: string;
-      /** the SDK's whole message */
-      message: string;
-      /** the core's own words, e.g. "[TMPRL1100] Nondeterminism error: Activity type of scheduled event …" */
-      sdkMessage: string;
-      divergence: Divergence | null;
-    };
-
-export type ReplayResult = ReplayOutcome & {
-  workflowId: string | null;
-  runId: string | null;
-  workflowType: string | null;
-  eventCount: number;
-  /** wall time of the replay (and of locating a divergence), for operators; never asserted on */
-  durationMs: number;
-};
+// the verdict's shape is defined once, in views.ts (zod)
+export type { ReplayDivergence as Divergence, ReplayResult } from './views';
 
 type Bundle = { codePath: string } | { code: string };
 

@@ -5,9 +5,10 @@ import type { Knex } from 'knex';
 import { lifecycleWorkflowId } from '../workflows/lifecycle/definitions';
 import { buildAuditReport, type AuditReport } from './auditReport';
 import { loadAuditSubject, loadCaseEvents } from './auditTrail';
-import { extractDecisionPath, type DecisionPath } from './decisionPath';
+import { extractDecisionPath } from './decisionPath';
 import { fetchHistory, fetchHistoryJsonText, HistoryError, resolveWorkflowId, WorkflowNotFoundError, type HistoryJson } from './history';
-import { replayHistory, type ReplayOptions, type ReplayResult } from './replay';
+import { replayHistory, type ReplayOptions } from './replay';
+import type { ReplayReport, ReplayResult } from './views';
 
 export class TransactionNotFoundError extends Error {
   override name = 'TransactionNotFoundError';
@@ -25,11 +26,7 @@ export async function exportHistory(client: Client, refOrWorkflowId: string): Pr
   return { workflowId, json: await fetchHistoryJsonText(client, workflowId) };
 }
 
-export interface ReplayReport {
-  source: { kind: 'cluster'; workflowId: string } | { kind: 'file'; name: string | null };
-  replay: ReplayResult;
-  decisionPath: DecisionPath;
-}
+export type { ReplayReport } from './views';
 
 /** Replays a validated history and reads its decision path: the two halves of the proof. */
 export async function replayAndExplain(history: HistoryJson, source: ReplayReport['source'], options: ReplayOptions = {}): Promise<ReplayReport> {

@@ -4,58 +4,11 @@ import type { ApiDeps } from '../context';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry, type RouteDoc } from '../openapi/route';
+import { auditReportJson, decisionPathJson, decisionsReportJson, replayReportJson } from '../../compliance/views';
 import { complianceHandlers } from './handlers';
 import { auditQuery, decisionsQuery, refParams, replayBody } from './schemas';
 
 export const complianceRegistry = featureRegistry();
-
-// The reports are built in compliance/ (decision path, replay verdict, audit rows); their top-level
-// keys are fixed here, their nested detail is described in those files' types.
-const decisionPath = z
-  .looseObject({
-    workflowId: z.string().nullable(),
-    runId: z.string().nullable(),
-    workflowType: z.string().nullable(),
-    transactionRef: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    closedAt: z.string().nullable(),
-    complete: z.boolean(),
-    eventCount: z.number().int(),
-    score: z.looseObject({}).nullable(),
-    outcome: z.looseObject({}).nullable(),
-    steps: z.array(z.looseObject({ eventId: z.number().int(), eventType: z.string(), at: z.string(), kind: z.string(), title: z.string() })),
-  })
-  .meta({ id: 'DecisionPath', description: "What happened to one transaction, read from its workflow history alone" });
-const replayReport = z
-  .looseObject({ source: z.looseObject({ kind: z.enum(['cluster', 'file']) }), replay: z.looseObject({}), decisionPath })
-  .meta({ id: 'ReplayReport', description: 'The replay verdict against the current workflow code, with the decision path' });
-const auditReport = z
-  .looseObject({
-    transactionRef: z.string(),
-    workflowId: z.string(),
-    generatedAt: z.string(),
-    generatedBy: z.string().nullable(),
-    transaction: z.looseObject({}).nullable(),
-    case: z.looseObject({}).nullable(),
-    decisionPath: decisionPath.nullable(),
-    historyError: z.string().nullable(),
-    replay: z.looseObject({}).nullable(),
-    replayError: z.string().nullable(),
-    rows: z.array(z.looseObject({})),
-    summary: z.looseObject({ consistent: z.boolean() }),
-  })
-  .meta({ id: 'AuditReport', description: 'The database audit trail matched against the workflow history' });
-const decisions = z.object({
-  from: z.string(),
-  to: z.string(),
-  count: z.number().int(),
-  truncated: z.boolean(),
-  /** the decisions skipped before this page */
-  offset: z.number().int(),
-  /** the period's decisions in all, over every page */
-  total: z.number().int(),
-  decisions: z.array(z.looseObject({ eventId: z.number().int(), occurredAt: z.string(), transactionRef: z.string(), decision: z.string(), actor: z.string() })),
-});
 
 const compliance: RouteDoc['access'] = { auth: 'bearer', roles: ['compliance'] };
 const tags = ['compliance'];
@@ -79,7 +32,7 @@ documentRoute(complianceRegistry, {
   summary: 'The decision path read from the history',
   access: compliance,
   request: { params: refParams },
-  responses: { 200: { description: 'The decision path', body: decisionPath }, 404: noWorkflow, 503: temporalDown },
+  responses: { 200: { description: 'The decision path', body: decisionPathJson }, 404: noWorkflow, 503: temporalDown },
 });
 documentRoute(complianceRegistry, {
   method: 'get',
@@ -88,7 +41,7 @@ documentRoute(complianceRegistry, {
   summary: 'The audit report (JSON); ?replay=true adds the replay verdict',
   access: compliance,
   request: { params: refParams, query: auditQuery },
-  responses: { 200: { description: 'The report', body: auditReport }, 404: noWorkflow, 503: temporalDown },
+  responses: { 200: { description: 'The report', body: auditReportJson }, 404: noWorkflow, 503: temporalDown },
 });
 documentRoute(complianceRegistry, {
   method: 'get',
@@ -115,7 +68,7 @@ documentRoute(complianceRegistry, {
   summary: 'Replay a workflow (by id or reference) or an uploaded history against the current code',
   access: compliance,
   request: { body: replayBody },
-  responses: { 200: { description: 'The verdict and decision path', body: replayReport }, 404: noWorkflow, 503: temporalDown },
+  responses: { 200: { description: 'The verdict and decision path', body: replayReportJson }, 404: noWorkflow, 503: temporalDown },
 });
 documentRoute(complianceRegistry, {
   method: 'get',
@@ -127,7 +80,7 @@ documentRoute(complianceRegistry, {
   responses: {
     200: {
       description: 'The decisions; X-Truncated: true when the limit cut the list',
-      body: decisions,
+      body: decisionsReportJson,
       alsoAs: { 'text/csv': z.string() },
       headers: { 'X-Truncated': { description: 'true when `limit` cut the list', schema: { type: 'string' } } },
     },

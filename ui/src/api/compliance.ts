@@ -1,129 +1,22 @@
 // Compliance: a transaction's decision path read from its workflow history, the history export,
 // replay against the current workflow code, and the audit reports. All of it needs the compliance
-// role. The shapes mirror compliance/decisionPath.ts, compliance/replay.ts and
-// compliance/auditTrail.ts on the server (the UI never imports server code).
+// role. The answers' types are the contract's generated schemas (compliance/views.ts on the server).
 import { buildUrl, request, requestFile, type ApiFile } from './client';
+import type { Schema } from './types';
 
-export type DecisionStepKind =
-  | 'workflow_started'
-  | 'transaction_loaded'
-  | 'scored'
-  | 'tazama'
-  | 'routed'
-  | 'case_opened'
-  | 'decision_update'
-  | 'signal'
-  | 'timer_fired'
-  | 'case_change'
-  | 'case_event'
-  | 'activity'
-  | 'activity_failed'
-  | 'code_version'
-  | 'workflow_closed';
-
-export interface DecisionStep {
-  /** the history event the step is read from */
-  eventId: number;
-  eventType: string;
-  /** ISO 8601 */
-  at: string;
-  /** known kinds above; a newer server may send others */
-  kind: DecisionStepKind | (string & {});
-  title: string;
-  lines: string[];
-  /** the decoded inputs and results behind the step */
-  data: Record<string, unknown>;
-}
-
-export interface DecisionOutcome {
-  status: string | null;
-  stage: string | null;
-  caseId: number | null;
-  decision: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  note: string | null;
-}
-
-export interface DecisionPath {
-  workflowId: string | null;
-  runId: string | null;
-  workflowType: string | null;
-  transactionRef: string | null;
-  taskQueue: string | null;
-  startedAt: string | null;
-  /** null while the workflow is still running */
-  closedAt: string | null;
-  /** the history ends with the workflow's close */
-  complete: boolean;
-  eventCount: number;
-  score: { score: number; level: string; modelVersion: string } | null;
-  outcome: DecisionOutcome | null;
-  steps: DecisionStep[];
-}
-
-export interface ReplayDivergence {
-  eventId: number;
-  eventType: string;
-  at: string | null;
-  summary: string;
-  workflowTask: { fromEventId: number; toEventId: number } | null;
-  locatedBy: 'sdk_message' | 'prefix_replay';
-}
-
-interface ReplayFacts {
-  workflowId: string | null;
-  runId: string | null;
-  workflowType: string | null;
-  eventCount: number;
-  durationMs: number;
-}
-
-export type ReplayResult =
-  | (ReplayFacts & { verdict: 'deterministic' })
-  | (ReplayFacts & { verdict: 'diverged'; errorName: string; message: string; sdkMessage: string; divergence: ReplayDivergence | null });
-
-export interface ReplayReport {
-  source: { kind: 'cluster'; workflowId: string } | { kind: 'file'; name: string | null };
-  replay: ReplayResult;
-  decisionPath: DecisionPath;
-}
-
+/** One step of a decision path, read from the workflow history. */
+export type DecisionStep = Schema<'DecisionStep'>;
+export type DecisionStepKind = DecisionStep['kind'];
+export type DecisionOutcome = Schema<'DecisionOutcome'>;
+/** What happened to one transaction, read from its workflow history alone. */
+export type DecisionPath = Schema<'DecisionPath'>;
+export type ReplayDivergence = Schema<'ReplayDivergence'>;
+export type ReplayResult = Schema<'ReplayResult'>;
+export type ReplayReport = Schema<'ReplayReport'>;
 /** One decision of GET /api/compliance/decisions. */
-export interface DecisionRecord {
-  eventId: number;
-  occurredAt: string;
-  transactionRef: string;
-  caseId: number | null;
-  /** auto_approve, approve, block, escalate, or refused */
-  decision: string;
-  eventType: string;
-  actor: string;
-  actorRole: string | null;
-  note: string | null;
-  requested: string | null;
-  reason: string | null;
-  amount: string | null;
-  currency: string | null;
-  riskLevel: string | null;
-  riskScore: string | null;
-  escalationLevel: number | null;
-  transactionStatus: string | null;
-  workflowId: string | null;
-}
-
-export interface DecisionsReport {
-  from: string;
-  to: string;
-  count: number;
-  /** more decisions fell in the range than the API returns at once (there is a next page) */
-  truncated: boolean;
-  /** decisions before this page */
-  offset: number;
-  /** the range's decisions over every page */
-  total: number;
-  decisions: DecisionRecord[];
-}
+export type DecisionRecord = Schema<'DecisionRecord'>;
+/** A page of a period's decisions (GET /api/compliance/decisions). */
+export type DecisionsReport = Schema<'DecisionsReport'>;
 
 /** Instants the API accepts (ISO 8601 with offset): `from` inclusive, `to` exclusive. */
 export interface InstantRange {

@@ -2193,23 +2193,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            from: string;
-                            to: string;
-                            count: number;
-                            truncated: boolean;
-                            offset: number;
-                            total: number;
-                            decisions: ({
-                                eventId: number;
-                                occurredAt: string;
-                                transactionRef: string;
-                                decision: string;
-                                actor: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        };
+                        "application/json": components["schemas"]["DecisionsReport"];
                         "text/csv": string;
                     };
                 };
@@ -6650,27 +6634,63 @@ export type components = {
             runId: string | null;
             workflowType: string | null;
             transactionRef: string | null;
+            taskQueue: string | null;
             startedAt: string | null;
+            /** @description null while the workflow is still running */
             closedAt: string | null;
+            /** @description the history ends with the workflow's close */
             complete: boolean;
             eventCount: number;
             score: {
-                [key: string]: unknown;
+                score: number;
+                level: string;
+                modelVersion: string;
             } | null;
-            outcome: {
+            outcome: components["schemas"]["DecisionOutcome"] | null;
+            steps: components["schemas"]["DecisionStep"][];
+        };
+        /** @description The workflow's final state as its history records it */
+        DecisionOutcome: {
+            status: string | null;
+            stage: string | null;
+            caseId: number | null;
+            decision: string | null;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            note: string | null;
+        };
+        /** @description One step of a decision path */
+        DecisionStep: {
+            /** @description the history event this step is read from (an activity's completion, not its scheduling) */
+            eventId: number;
+            /** @description e.g. ActivityTaskCompleted */
+            eventType: string;
+            /** @description the event time, ISO 8601 */
+            at: string;
+            /** @enum {string} */
+            kind: "workflow_started" | "transaction_loaded" | "scored" | "tazama" | "routed" | "case_opened" | "decision_update" | "signal" | "timer_fired" | "case_change" | "case_event" | "activity" | "activity_failed" | "code_version" | "workflow_closed";
+            /** @description one line, in the bank's words */
+            title: string;
+            /** @description further lines: the score breakdown rule by rule, notes, reasons */
+            lines: string[];
+            /** @description the decoded inputs and results behind the step */
+            data: {
                 [key: string]: unknown;
-            } | null;
-            steps: ({
-                eventId: number;
-                eventType: string;
-                at: string;
-                kind: string;
-                title: string;
-            } & {
+            };
+            /** @description audit events the workflow wrote in this step */
+            caseEvents?: components["schemas"]["WorkflowCaseEvent"][];
+        };
+        /** @description An audit event as the workflow recorded it; its seq matches case_events.event_key */
+        WorkflowCaseEvent: {
+            seq: number;
+            type: string;
+            actor: string;
+            actorRole: string | null;
+            note: string | null;
+            at: string;
+            details?: {
                 [key: string]: unknown;
-            })[];
-        } & {
-            [key: string]: unknown;
+            };
         };
         /** @description The database audit trail matched against the workflow history */
         AuditReport: {
@@ -6678,43 +6698,214 @@ export type components = {
             workflowId: string;
             generatedAt: string;
             generatedBy: string | null;
-            transaction: {
-                [key: string]: unknown;
-            } | null;
-            case: {
-                [key: string]: unknown;
-            } | null;
-            decisionPath: components["schemas"]["DecisionPath"] & (Record<string, never> | null);
+            transaction: components["schemas"]["AuditTransaction"] | null;
+            case: components["schemas"]["AuditCase"] | null;
+            /** @description null when the history could not be read (see historyError) */
+            decisionPath: components["schemas"]["DecisionPath"] | null;
             historyError: string | null;
             replay: {
-                [key: string]: unknown;
+                /** @enum {string} */
+                verdict: "deterministic";
+                workflowId: string | null;
+                runId: string | null;
+                workflowType: string | null;
+                eventCount: number;
+                /** @description wall time of the replay (and of locating a divergence), for operators */
+                durationMs: number;
+            } | {
+                /** @enum {string} */
+                verdict: "diverged";
+                workflowId: string | null;
+                runId: string | null;
+                workflowType: string | null;
+                eventCount: number;
+                /** @description wall time of the replay (and of locating a divergence), for operators */
+                durationMs: number;
+                /** @description DeterminismViolationError (TMPRL1100), or ReplayError when the workflow task itself failed */
+                errorName: string;
+                /** @description the SDK's whole message */
+                message: string;
+                /** @description the core's own words */
+                sdkMessage: string;
+                divergence: components["schemas"]["ReplayDivergence"] | null;
             } | null;
             replayError: string | null;
-            rows: {
-                [key: string]: unknown;
-            }[];
+            rows: components["schemas"]["AuditRow"][];
             summary: {
+                databaseEvents: number;
+                workflowSteps: number;
+                matched: number;
+                databaseOnly: number;
+                workflowOnly: number;
+                inconsistencies: number;
                 consistent: boolean;
-            } & {
-                [key: string]: unknown;
             };
-        } & {
-            [key: string]: unknown;
+        };
+        /** @description The transaction as the database holds it at the time of the report */
+        AuditTransaction: {
+            transactionRef: string;
+            customerId: string;
+            accountId: string;
+            amount: string;
+            currency: string;
+            type: string;
+            channel: string;
+            merchantName: string | null;
+            city: string;
+            country: string;
+            occurredAt: string;
+            status: string;
+            riskScore: string | null;
+            riskLevel: string | null;
+            modelVersion: string | null;
+            workflowId: string | null;
+            receivedAt: string;
+            closedAt: string | null;
+        };
+        /** @description The case as the database holds it at the time of the report */
+        AuditCase: {
+            caseId: number;
+            status: string;
+            riskLevel: string;
+            escalationLevel: number;
+            escalatedBy: string[];
+            assignee: string | null;
+            decision: string | null;
+            decidedBy: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            openedAt: string;
+            slaDueAt: string;
+        };
+        /** @description Where a replay left the recorded history */
+        ReplayDivergence: {
+            /** @description the first history event the current code does not reproduce */
+            eventId: number;
+            eventType: string;
+            at: string | null;
+            /** @description the event in a few words, e.g. "ActivityTaskScheduled openCase" */
+            summary: string;
+            /** @description the workflow task (its history events) in which the code and the history part ways */
+            workflowTask: {
+                fromEventId: number;
+                toEventId: number;
+            } | null;
+            /**
+             * @description named by the SDK, or found by replaying ever longer prefixes of the history
+             * @enum {string}
+             */
+            locatedBy: "sdk_message" | "prefix_replay";
+        };
+        /** @description One row of the audit report: the database audit event and the history event that wrote it */
+        AuditRow: {
+            /** @description the time the row is ordered by: the history event's time when there is one, else the audit row's */
+            at: string;
+            /** @description the workflow's sequence number of the audit event, when the workflow wrote it */
+            seq: number | null;
+            /**
+             * @description both: the audit row and the history event that wrote it; database / workflow: one side only
+             * @enum {string}
+             */
+            source: "both" | "database" | "workflow";
+            db: {
+                id: number;
+                eventKey: string;
+                eventType: string;
+                actor: string;
+                actorRole: string | null;
+                note: string | null;
+                caseId: number | null;
+                occurredAt: string;
+            } | null;
+            workflow: {
+                eventId: number;
+                eventType: string;
+                /** @enum {string} */
+                step: "workflow_started" | "transaction_loaded" | "scored" | "tazama" | "routed" | "case_opened" | "decision_update" | "signal" | "timer_fired" | "case_change" | "case_event" | "activity" | "activity_failed" | "code_version" | "workflow_closed";
+                title: string;
+                at: string;
+            } | null;
+            /** @description false when the two sides disagree, or one is missing where the other says it should exist */
+            consistent: boolean;
+            remark: string | null;
         };
         /** @description The replay verdict against the current workflow code, with the decision path */
         ReplayReport: {
             source: {
                 /** @enum {string} */
-                kind: "cluster" | "file";
-            } & {
-                [key: string]: unknown;
+                kind: "cluster";
+                workflowId: string;
+            } | {
+                /** @enum {string} */
+                kind: "file";
+                name: string | null;
             };
-            replay: {
-                [key: string]: unknown;
-            };
+            replay: components["schemas"]["ReplayResult"];
             decisionPath: components["schemas"]["DecisionPath"];
-        } & {
-            [key: string]: unknown;
+        };
+        /** @description The verdict of replaying a history against the current workflow code */
+        ReplayResult: {
+            /** @enum {string} */
+            verdict: "deterministic";
+            workflowId: string | null;
+            runId: string | null;
+            workflowType: string | null;
+            eventCount: number;
+            /** @description wall time of the replay (and of locating a divergence), for operators */
+            durationMs: number;
+        } | {
+            /** @enum {string} */
+            verdict: "diverged";
+            workflowId: string | null;
+            runId: string | null;
+            workflowType: string | null;
+            eventCount: number;
+            /** @description wall time of the replay (and of locating a divergence), for operators */
+            durationMs: number;
+            /** @description DeterminismViolationError (TMPRL1100), or ReplayError when the workflow task itself failed */
+            errorName: string;
+            /** @description the SDK's whole message */
+            message: string;
+            /** @description the core's own words */
+            sdkMessage: string;
+            divergence: components["schemas"]["ReplayDivergence"] | null;
+        };
+        /** @description A page of the decisions of a period, oldest first */
+        DecisionsReport: {
+            from: string;
+            to: string;
+            count: number;
+            /** @description more decisions fell in the range than this page holds (there is a next page) */
+            truncated: boolean;
+            /** @description the decisions skipped before this page */
+            offset: number;
+            /** @description the range's decisions over every page */
+            total: number;
+            decisions: components["schemas"]["DecisionRecord"][];
+        };
+        /** @description One decision of the audit trail, with its actor and the transaction’s facts */
+        DecisionRecord: {
+            eventId: number;
+            occurredAt: string;
+            transactionRef: string;
+            caseId: number | null;
+            /** @description auto_approve, approve, block, escalate, or refused (a decision the workflow did not apply) */
+            decision: string;
+            eventType: string;
+            actor: string;
+            actorRole: string | null;
+            note: string | null;
+            /** @description for a refused decision: what was asked */
+            requested: string | null;
+            /** @description for a refused decision: why it was refused */
+            reason: string | null;
+            amount: string | null;
+            currency: string | null;
+            riskLevel: string | null;
+            riskScore: string | null;
+            escalationLevel: number | null;
+            transactionStatus: string | null;
+            workflowId: string | null;
         };
         Overview: {
             generatedAt: string;
