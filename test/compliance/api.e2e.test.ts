@@ -4,19 +4,16 @@
 // is approved automatically. Then its history is exported, replayed, tampered with, and audited.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp } from '../../api/app';
 import { createUser } from '../../api/users/service';
 import { lifecycleWorkflowId, type Role } from '../../workflows/lifecycle/definitions';
 import { uniqueRef } from '../helpers';
+import { startTestApi, type TestApi } from '../helpers/api';
 import { transactionFactory } from '../helpers/transactions';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 
@@ -29,7 +26,7 @@ const tokens = {} as Record<Role, string>;
 const NOTE = `Customer denies it <b>"not mine"</b> & card reported lost`;
 
 let stack: KingaTestStack;
-let server: Server;
+let testApi: TestApi;
 let baseUrl: string;
 let tmp: string;
 let started: Date;
@@ -90,15 +87,11 @@ beforeAll(async () => {
   for (const [role, username] of Object.entries(users) as [Role, string][]) {
     await createUser(stack.db, { username, displayName: `Compliance test ${role}`, password: PASSWORD, role });
   }
-  const app = createApp({ db: stack.db, temporal: stack.client, config: stack.config, logger: pino({ level: 'silent' }), jwtSecret: stack.config.api.jwtSecret! });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const role of Object.keys(users) as Role[]) {
-    const res = await api('POST', '/api/auth/login', undefined, { username: users[role], password: PASSWORD });
-    expect(res.status, `login ${role}`).toBe(200);
-    tokens[role] = res.json.token;
-  }
+  testApi = await startTestApi(stack, {
+    users: (Object.keys(users) as Role[]).map((role) => ({ username: users[role], password: PASSWORD, as: role })),
+    tokens,
+  });
+  baseUrl = testApi.baseUrl;
 
   // a low-risk transaction, approved by the lifecycle itself
   expect((await api('POST', '/api/transactions', 'analyst', transaction(LOW_REF, {}))).status).toBe(202);
@@ -117,7 +110,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await testApi?.close();
   await stack?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
