@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { fieldsOf, type TransactionRow } from '../../db/transactionRows';
 import { RISK_LEVELS, type ScoreBreakdown } from '../../risk/types';
+import { scoreBreakdownJson } from './breakdown';
 
 /** A transactions row as read: the transaction's columns (amount: decimal string, 2 decimals) and the lifecycle's. */
 export interface TransactionRecord extends TransactionRow {
@@ -54,7 +55,8 @@ export const transactionJson = z
     status: z.string().meta({ description: 'received, scored, held, flagged, approved, blocked, ...' }),
     riskScore: decimalJson.nullable().meta({ description: 'decimal string, 4 decimals' }),
     riskLevel: z.enum(RISK_LEVELS).nullable(),
-    scoreBreakdown: z.looseObject({}).nullable().meta({ description: "the score's breakdown as the workflow recorded it (risk/types.ts ScoreBreakdown)" }),
+    // a union, not .nullable(): that would make the named ScoreBreakdown schema itself nullable
+    scoreBreakdown: z.union([scoreBreakdownJson, z.null()]),
     modelVersion: z.string().nullable(),
     workflowId: z.string().nullable(),
     requestId: z.string().nullable(),
@@ -74,7 +76,7 @@ export function transactionView(row: TransactionRecord): TransactionJson {
     status: row.status,
     riskScore: row.risk_score,
     riskLevel: row.risk_level as TransactionJson['riskLevel'],
-    scoreBreakdown: row.score_breakdown as Record<string, unknown> | null,
+    scoreBreakdown: row.score_breakdown,
     modelVersion: row.model_version,
     workflowId: row.workflow_id,
     requestId: row.request_id,

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { loadConfig, type KingaConfig } from '../../config';
 import { createDb, type Db } from '../../db/connection';
 import { createUser } from '../../api/users/service';
+import type { ScoreBreakdown } from '../../risk/types';
 import type { Role } from '../../workflows/lifecycle/definitions';
 import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { temporalTarget, testDb, uniqueRef, uniqueTaskQueue } from '../helpers';
@@ -151,7 +152,7 @@ export async function insertCase(
     status: riskLevel === 'high' ? 'held' : 'flagged',
     risk_score: riskLevel === 'high' ? '0.8500' : '0.5500',
     risk_level: riskLevel,
-    score_breakdown: JSON.stringify({ score: riskLevel === 'high' ? 0.85 : 0.55, level: riskLevel, rules: [] }),
+    score_breakdown: JSON.stringify(caseBreakdown(riskLevel)),
     model_version: 'rules-test',
     workflow_id: workflowId,
   });
@@ -170,4 +171,18 @@ export async function insertCase(
     })
     .returning<{ id: number }[]>('id');
   return { caseId: row!.id, ref, workflowId };
+}
+
+/** A complete breakdown (the shape the lifecycle records) for a case inserted without scoring. */
+function caseBreakdown(level: 'medium' | 'high'): ScoreBreakdown {
+  const points = level === 'high' ? 8500 : 5500;
+  return {
+    score: points / 10_000,
+    points,
+    level,
+    rules: [{ rule: 'amount', label: 'Large amount', hit: true, points, contribution: points / 10_000, detail: 'inserted by the test' }],
+    anomaly: { enabled: false, modelVersion: null, score: null, points: 0, contribution: 0, detail: 'anomaly model off' },
+    thresholds: { medium: 4000, high: 7000 },
+    modelVersion: 'rules-test',
+  };
 }

@@ -6348,10 +6348,7 @@ export type components = {
             riskScore: string | null;
             /** @enum {string|null} */
             riskLevel: "low" | "medium" | "high" | null;
-            /** @description the score's breakdown as the workflow recorded it (risk/types.ts ScoreBreakdown) */
-            scoreBreakdown: {
-                [key: string]: unknown;
-            } | null;
+            scoreBreakdown: components["schemas"]["ScoreBreakdown"] | null;
             modelVersion: string | null;
             workflowId: string | null;
             requestId: string | null;
@@ -6362,6 +6359,104 @@ export type components = {
             /** Format: date-time */
             closedAt: string | null;
             case: components["schemas"]["Case"] | null;
+        };
+        /** @description How the score was reached, as the workflow recorded it (risk/types.ts ScoreBreakdown) */
+        ScoreBreakdown: {
+            /** @description total in [0, 1], rounded to 4 decimals */
+            score: number;
+            points: number;
+            /** @enum {string} */
+            level: "low" | "medium" | "high";
+            rules: components["schemas"]["RuleResult"][];
+            anomaly: components["schemas"]["AnomalyResult"];
+            /** @description basis points at which the level is medium and high */
+            thresholds: {
+                medium: number;
+                high: number;
+            };
+            /** @description the rule set and anomaly model that produced this score */
+            modelVersion: string;
+            /** @description absent in breakdowns from before rule sets were data */
+            ruleSetVersion?: number;
+            tazama?: components["schemas"]["TazamaBreakdown"];
+            fx?: components["schemas"]["FxConversion"];
+        };
+        /** @description One rule of the score breakdown */
+        RuleResult: {
+            rule: string;
+            label: string;
+            hit: boolean;
+            /** @description basis points */
+            points: number;
+            /** @description points / 10 000: the rule's share of the total score */
+            contribution: number;
+            detail: string;
+        };
+        /** @description The anomaly model's part of the breakdown */
+        AnomalyResult: {
+            enabled: boolean;
+            modelVersion: number | null;
+            /** @description Liu et al. anomaly score in [0, 1]; null when no model is available */
+            score: number | null;
+            points: number;
+            contribution: number;
+            detail: string;
+        };
+        /** @description Tazama's evaluation and what it added to the score; absent until the lifecycle has applied Tazama */
+        TazamaBreakdown: {
+            /** @enum {string} */
+            outcome: "evaluated" | "disabled" | "unavailable" | "timed_out";
+            /**
+             * @description ALRT (an alert) or NALT (no alert); null without an evaluation
+             * @enum {string|null}
+             */
+            status: "ALRT" | "NALT" | null;
+            /** @description the pacs.002 message id the evaluation belongs to */
+            msgId: string | null;
+            /** @enum {string|null} */
+            receivedVia: "push" | "poll" | null;
+            evaluationId: string | null;
+            typologies: {
+                /** @description the typology, e.g. "999@1.0.0" */
+                id: string;
+                score: number;
+                alertThreshold: number;
+                interdictionThreshold: number | null;
+                alert: boolean;
+                interdiction: boolean;
+                ruleIds: string[];
+                /** @enum {string} */
+                eventFlow?: "block" | "override";
+            }[];
+            rules: {
+                id: string;
+                subRuleRef: string;
+                weight: number | null;
+                value: number | null;
+                reason: string | null;
+            }[];
+            /** @description points before Tazama was applied */
+            basePoints: number;
+            /** @description basis points Tazama added */
+            points: number;
+            contribution: number;
+            detail: string;
+            blocked?: boolean;
+            /** @enum {string} */
+            source?: "typology_interdiction" | "event_flow_interdiction";
+        };
+        /** @description How an amount in another currency was valued in KES; absent for KES transactions */
+        FxConversion: {
+            currency: string;
+            amount: string;
+            /** @description KES for one unit of the currency */
+            kesPerUnit: string;
+            /** @description the date the rate was published for (YYYY-MM-DD) */
+            rateDate: string;
+            source: string | null;
+            /** @description the amount the rules saw */
+            amountKes: string;
+            detail: string;
         };
         /** @description An analyst case, with what the caller may do with it */
         Case: {
@@ -6498,10 +6593,7 @@ export type components = {
             riskScore: string | null;
             /** @enum {string|null} */
             riskLevel: "low" | "medium" | "high" | null;
-            /** @description the score's breakdown as the workflow recorded it (risk/types.ts ScoreBreakdown) */
-            scoreBreakdown: {
-                [key: string]: unknown;
-            } | null;
+            scoreBreakdown: components["schemas"]["ScoreBreakdown"] | null;
             modelVersion: string | null;
             workflowId: string | null;
             requestId: string | null;

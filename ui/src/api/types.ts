@@ -69,65 +69,18 @@ export function isRole(value: unknown): value is Role {
 export const DECISIONS = ['approve', 'block', 'escalate'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-/** One rule of the score breakdown (risk/types.ts RuleResult). */
-export interface RuleResult {
-  rule: string;
-  label: string;
-  hit: boolean;
-  points: number;
-  /** points / 10 000: the rule's share of the total score */
-  contribution: number;
-  detail: string;
-}
-
-export interface AnomalyResult {
-  enabled: boolean;
-  modelVersion: number | null;
-  score: number | null;
-  points: number;
-  contribution: number;
-  detail: string;
-}
-
-/** Tazama's part of the breakdown (risk/types.ts TazamaBreakdown), when the lifecycle applied it. */
-export interface TazamaResult {
-  outcome: 'evaluated' | 'disabled' | 'unavailable' | 'timed_out';
-  /** ALRT (alert) or NALT (no alert); null without an evaluation */
-  status: 'ALRT' | 'NALT' | null;
-  msgId: string | null;
-  receivedVia: 'push' | 'poll' | null;
-  evaluationId: string | null;
-  typologies: {
-    id: string;
-    score: number;
-    alertThreshold: number;
-    interdictionThreshold: number | null;
-    alert: boolean;
-    interdiction: boolean;
-    ruleIds: string[];
-  }[];
-  rules: { id: string; subRuleRef: string; weight: number | null; value: number | null; reason: string | null }[];
-  points: number;
-  contribution: number;
-  detail: string;
-}
-
-export interface ScoreBreakdown {
-  score: number;
-  points: number;
-  level: RiskLevel;
-  rules: RuleResult[];
-  anomaly: AnomalyResult;
-  thresholds: { medium: number; high: number };
-  modelVersion: string;
-  tazama?: TazamaResult | null;
-}
+/** The score breakdown and its parts, as the workflow recorded them (risk/types.ts; api/transactions/breakdown.ts). */
+export type ScoreBreakdown = Schema<'ScoreBreakdown'>;
+export type RuleResult = Schema<'RuleResult'>;
+export type AnomalyResult = Schema<'AnomalyResult'>;
+/** Tazama's part of the breakdown, when the lifecycle applied it. */
+export type TazamaResult = Schema<'TazamaBreakdown'>;
 
 /** A case (GET /api/cases/:id → case). */
 export type CaseRecord = Schema<'Case'>;
 
-/** A transaction; its score breakdown is the JSON the workflow recorded (risk/types.ts), typed here. */
-export type TransactionRecord = Omit<Schema<'Transaction'>, 'scoreBreakdown'> & { scoreBreakdown: ScoreBreakdown | null };
+/** A transaction with its score breakdown. */
+export type TransactionRecord = Schema<'Transaction'>;
 
 export type CaseEventRecord = Schema<'CaseEvent'>;
 

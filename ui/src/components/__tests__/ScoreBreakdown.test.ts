@@ -70,6 +70,7 @@ describe('ScoreBreakdown', () => {
             evaluationId: 'eval-42',
             typologies: [{ id: '999@1.0.0', score: 500, alertThreshold: 400, interdictionThreshold: null, alert: true, interdiction: false, ruleIds: ['901@1.0.0', '902@1.0.0'] }],
             rules: [],
+            basePoints: 2000,
             points: 1500,
             contribution: 0.15,
             detail: 'typology 999@1.0.0 alerted',
@@ -88,7 +89,7 @@ describe('ScoreBreakdown', () => {
     expect(row.get('.bar-fill').attributes('style')).toContain('width: 15.0%');
 
     const down = mount(ScoreBreakdown, {
-      props: { breakdown: breakdown({ tazama: { outcome: 'timed_out', status: null, msgId: null, receivedVia: null, evaluationId: null, typologies: [], rules: [], points: 0, contribution: 0, detail: 'no answer' } }) },
+      props: { breakdown: breakdown({ tazama: { outcome: 'timed_out', status: null, msgId: null, receivedVia: null, evaluationId: null, typologies: [], rules: [], basePoints: 2000, points: 0, contribution: 0, detail: 'no answer' } }) },
     });
     expect(down.get('[data-testid="tazama"]').text()).toContain('did not answer in time');
     expect(down.get('[data-testid="tazama"]').text()).toContain('No typology results.');
