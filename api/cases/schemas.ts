@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { multiLineText, singleLineText } from '../../boundary/inputRules';
+import { workflowCaseEventJson } from '../../compliance/views';
 import { DECISIONS } from '../../workflows/lifecycle/definitions';
 import { REQUEST_ID_PATTERN } from '../context';
 import { requiredOr } from '../errors';
@@ -43,15 +44,6 @@ export type DecisionBody = z.output<typeof decisionBody>;
 
 // ---- Answers, for the API contract (api/openapi).
 
-const caseEventViewJson = z.object({
-  seq: z.number().int(),
-  type: z.string(),
-  actor: z.string(),
-  actorRole: z.string().nullable(),
-  note: z.string().nullable(),
-  at: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
 
 /** The workflow's own view (the `state` query / the `decide` Update's result): camelCase. */
 export const lifecycleStateJson = z
@@ -77,7 +69,7 @@ export const lifecycleStateJson = z
         decisionNote: z.string().nullable(),
       })
       .nullable(),
-    events: z.array(caseEventViewJson),
+    events: z.array(workflowCaseEventJson),
     attention: z
       .looseObject({ step: z.string(), reason: z.string(), failureType: z.string(), since: z.string(), statusBefore: z.string() })
       .nullable()

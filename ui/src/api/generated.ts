@@ -6652,17 +6652,7 @@ export type components = {
             } & {
                 [key: string]: unknown;
             }) | null;
-            events: {
-                seq: number;
-                type: string;
-                actor: string;
-                actorRole: string | null;
-                note: string | null;
-                at: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            }[];
+            events: components["schemas"]["WorkflowCaseEvent"][];
             /** @description set while a step has failed for good and waits for an operator (needs_attention) */
             attention?: ({
                 step: string;
@@ -6675,6 +6665,18 @@ export type components = {
             }) | null;
         } & {
             [key: string]: unknown;
+        };
+        /** @description An audit event as the workflow recorded it; its seq matches case_events.event_key */
+        WorkflowCaseEvent: {
+            seq: number;
+            type: string;
+            actor: string;
+            actorRole: string | null;
+            note: string | null;
+            at: string;
+            details?: {
+                [key: string]: unknown;
+            };
         };
         PendingDecision: {
             /** @enum {string} */
@@ -6771,18 +6773,6 @@ export type components = {
             };
             /** @description audit events the workflow wrote in this step */
             caseEvents?: components["schemas"]["WorkflowCaseEvent"][];
-        };
-        /** @description An audit event as the workflow recorded it; its seq matches case_events.event_key */
-        WorkflowCaseEvent: {
-            seq: number;
-            type: string;
-            actor: string;
-            actorRole: string | null;
-            note: string | null;
-            at: string;
-            details?: {
-                [key: string]: unknown;
-            };
         };
         /** @description The database audit trail matched against the workflow history */
         AuditReport: {
