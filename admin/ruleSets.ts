@@ -176,6 +176,9 @@ export function createRuleSetStore(db: Knex, config: Pick<KingaConfig, 'scoring'
      */
     async approve(version: number, by: AdminActor, note: string | null): Promise<RuleSet> {
       return db.transaction(async (trx) => {
+        // one approval at a time: a second one waiting on the live row would not see the version
+        // approved meanwhile (its row lock re-reads only the old row) and break the one-live index
+        await trx.raw('lock table rule_sets in share row exclusive mode');
         const draft = await trx<RuleSetRow>('rule_sets').where({ version }).forUpdate().first();
         if (!draft) throw new RuleSetRefusal('not_found', `rule set version ${version} not found`);
         if (draft.status !== 'draft') throw new RuleSetRefusal('conflict', `rule set version ${version} is ${draft.status}, not a draft`);

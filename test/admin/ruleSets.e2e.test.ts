@@ -168,4 +168,84 @@ describe('rule sets: four-eyes changes, one version per transaction', () => {
     await expect(stack.db('rule_sets').where({ version: 2 }).update({ content: JSON.stringify({}) })).rejects.toThrow(/immutable/);
     await expect(stack.db('rule_sets').where({ version: 1 }).delete()).rejects.toThrow(/DELETE/);
   });
+
+  it('two drafts approved at the same moment: exactly one goes live, the other is refused with 409', async () => {
+    const live = (await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet;
+    const a = structuredClone(live.content);
+    a.scoring.levels.high = live.content.scoring.levels.high + 100;
+    const b = structuredClone(live.content);
+    b.scoring.levels.high = live.content.scoring.levels.high + 200;
+    const va = (await api('POST', '/api/admin/rule-sets', { content: a, reason: 'race one' }, 'admin')).body.ruleSet.version;
+    const vb = (await api('POST', '/api/admin/rule-sets', { content: b, reason: 'race two' }, 'admin')).body.ruleSet.version;
+    const answers = await Promise.all([
+      api('POST', `/api/admin/rule-sets/${va}/approve`, {}, 'admin2'),
+      api('POST', `/api/admin/rule-sets/${vb}/approve`, {}, 'compliance'),
+    ]);
+    expect(answers.map((r) => r.status).sort(), JSON.stringify(answers.map((r) => r.body))).toEqual([200, 409]);
+    const winner = answers[0]!.status === 200 ? va : vb;
+    const loser = winner === va ? vb : va;
+    expect(answers.find((r) => r.status === 409)!.body.message).toMatch(/propose it again/);
+    const rows = await stack.db('rule_sets').whereIn('version', [live.version, va, vb]).orderBy('version').select('version', 'status');
+    expect(rows).toEqual([
+      { version: live.version, status: 'superseded' },
+      { version: va, status: winner === va ? 'approved' : 'draft' },
+      { version: vb, status: winner === vb ? 'approved' : 'draft' },
+    ]);
+    expect((await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet.version).toBe(winner);
+    const approvals = await stack.db('admin_events').where({ subject_type: 'rule_set', event_type: 'rule_set_approved' }).whereIn('subject_id', [String(va), String(vb)]).pluck('subject_id');
+    expect(approvals).toEqual([String(winner)]);
+    expect(loser).not.toBe(winner);
+  });
+
+  it('a case opened under one version keeps its SLA times when a new version goes live meanwhile', { timeout: 240_000 }, async () => {
+    const HOUR = 3_600_000;
+    // version X: a blacklisted merchant's case is due in 15 s, and once escalated in an hour
+    const live = (await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet;
+    const x = structuredClone(live.content);
+    x.sla = { mediumMs: 15_000, highMs: 15_000, escalatedMs: HOUR };
+    const vx = (await api('POST', '/api/admin/rule-sets', { content: x, reason: 'short first SLA' }, 'admin')).body.ruleSet.version;
+    expect((await api('POST', `/api/admin/rule-sets/${vx}/approve`, {}, 'compliance')).status).toBe(200);
+
+    const started = await routed(transaction({ merchantId: EVIL.merchantId, merchantName: EVIL.merchantName }));
+    expect(started.rule_set_version).toBe(vx);
+    const caseRow = await eventuallyRow(() => stack.db('analyst_cases').where({ transaction_ref: started.transaction_ref }).first(), `a case for ${started.transaction_ref}`);
+    expect(Date.parse(caseRow.sla_due_at) - Date.parse(caseRow.opened_at)).toBeLessThan(60_000);
+
+    // version Y goes live while the case is open: the reverse (an hour first, then one second per step)
+    const y = structuredClone(x);
+    y.sla = { mediumMs: HOUR, highMs: HOUR, escalatedMs: 1_000 };
+    const vy = (await api('POST', '/api/admin/rule-sets', { content: y, reason: 'long first SLA' }, 'admin')).body.ruleSet.version;
+    const approvedY = await api('POST', `/api/admin/rule-sets/${vy}/approve`, {}, 'compliance');
+    expect(approvedY.status).toBe(200);
+
+    // the case misses version X's SLA and escalates with version X's escalation time (an hour, not a second)
+    const escalated = await eventuallyRow(
+      () => stack.db('case_events').where({ transaction_ref: started.transaction_ref, event_type: 'sla_escalated' }).first(),
+      `the SLA escalation of ${started.transaction_ref}`,
+    );
+    // the new version was live before the escalation, so the workflow could have read it
+    expect(Date.parse(approvedY.body.ruleSet.effectiveAt)).toBeLessThan(new Date(escalated.occurred_at).getTime());
+    const afterEscalation = await stack.db('analyst_cases').where({ transaction_ref: started.transaction_ref }).first();
+    expect(afterEscalation.escalation_level).toBe(1);
+    expect(Date.parse(afterEscalation.sla_due_at) - new Date(escalated.occurred_at).getTime()).toBeGreaterThan(HOUR - 120_000);
+    // with version Y's second it would be at the top of the ladder by now
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect((await stack.db('analyst_cases').where({ transaction_ref: started.transaction_ref }).first()).escalation_level).toBe(1);
+
+    // a transaction that starts now has version Y's hour
+    const later = await routed(transaction({ merchantId: EVIL.merchantId, merchantName: EVIL.merchantName }));
+    expect(later.rule_set_version).toBe(vy);
+    const laterCase = await eventuallyRow(() => stack.db('analyst_cases').where({ transaction_ref: later.transaction_ref }).first(), `a case for ${later.transaction_ref}`);
+    expect(Date.parse(laterCase.sla_due_at) - Date.parse(laterCase.opened_at)).toBeGreaterThan(HOUR - 120_000);
+  });
 });
+
+async function eventuallyRow<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const row = await read();
+    if (row) return row;
+    if (Date.now() > deadline) throw new Error(`no ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
