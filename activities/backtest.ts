@@ -77,6 +77,35 @@ export function createBacktestActivities({ db, config }: ActivityDeps) {
     return entry;
   }
 
+  /**
+   * One recorded input re-scored. A row that cannot be (a data error) fails the backtest for good
+   * with the transaction named: trying it again would only fail again, for ever.
+   */
+  function rescored(b: LoadedBacktest, row: InputRow): { result: BacktestResult; occurredAt: Date } {
+    try {
+      const inputs = toRecordedInputs(row);
+      const candidate = rescore(inputs, b.candidate, candidateAnomaly(b.model, inputs, b.timeZone), recordedTazama(row.score_breakdown));
+      const result: BacktestResult = {
+        transactionRef: row.transaction_ref,
+        day: localDate(inputs.transaction.occurredAt, b.timeZone),
+        liveLevel: row.risk_level,
+        candidateLevel: candidate.level,
+        livePoints: row.score_breakdown.points,
+        candidatePoints: candidate.points,
+        label: labelOf(row.is_fraud, row.decision),
+        liveHits: hitsOf(row.score_breakdown),
+        candidateHits: candidate.hits,
+      };
+      return { result, occurredAt: row.occurred_at };
+    } catch (err) {
+      throw ApplicationFailure.create({
+        type: 'invalid',
+        message: `the recorded inputs of ${row.transaction_ref} cannot be re-scored: ${err instanceof Error ? err.message : String(err)}`,
+        nonRetryable: true,
+        cause: err instanceof Error ? err : undefined,
+      });
+    }
+  }
 
   const inRange = (row: BacktestRow) =>
     db('scoring_inputs as si')
@@ -115,22 +144,7 @@ export function createBacktestActivities({ db, config }: ActivityDeps) {
         );
       if (args.after) q.andWhereRaw('(si.occurred_at, si.transaction_ref) > (?, ?)', [args.after.occurredAt, args.after.transactionRef]);
       const rows = await q;
-      const results = rows.map((row) => {
-        const inputs = toRecordedInputs(row);
-        const candidate = rescore(inputs, b.candidate, candidateAnomaly(b.model, inputs, b.timeZone), recordedTazama(row.score_breakdown));
-        const result: BacktestResult = {
-          transactionRef: row.transaction_ref,
-          day: localDate(inputs.transaction.occurredAt, b.timeZone),
-          liveLevel: row.risk_level,
-          candidateLevel: candidate.level,
-          livePoints: row.score_breakdown.points,
-          candidatePoints: candidate.points,
-          label: labelOf(row.is_fraud, row.decision),
-          liveHits: hitsOf(row.score_breakdown),
-          candidateHits: candidate.hits,
-        };
-        return { result, occurredAt: row.occurred_at };
-      });
+      const results = rows.map((row) => rescored(b, row));
       heartbeat();
       for (let i = 0; i < results.length; i += INSERT_CHUNK) {
         await db('backtest_results')
