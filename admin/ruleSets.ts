@@ -147,6 +147,11 @@ export function createRuleSetStore(db: Knex, config: Pick<KingaConfig, 'scoring'
     /** A new draft version (content already validated); the diff against the live version is returned with it. */
     async propose(content: RuleSetContent, reason: string, by: AdminActor): Promise<{ ruleSet: RuleSet; changes: RuleSetChange[] }> {
       const live = await store.live();
+      // a pinned model that is not there would leave scoring without one, silently
+      const pinned = content.anomalyModelVersion;
+      if (pinned !== null && !(await db('anomaly_models').where({ version: pinned }).first('version'))) {
+        throw new RuleSetRefusal('not_found', `content.anomalyModelVersion: anomaly model version ${pinned} not found`);
+      }
       const changes = diffRuleSets(live.content, content);
       if (changes.length === 0) throw new RuleSetRefusal('conflict', `content: is the same as the live version ${live.version}; nothing to propose`);
       const row = await db.transaction(async (trx) => {

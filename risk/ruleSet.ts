@@ -28,7 +28,17 @@ export interface RuleSetContent {
 type Path = string;
 const points = z.number().int('must be whole basis points').min(0, 'must be at least 0').max(MAX_POINTS, `must be at most ${MAX_POINTS}`);
 const hour = z.number().int('must be a whole hour').min(0, 'must be 0–23').max(23, 'must be 0–23');
+const slaMs = z.number().int('must be whole milliseconds').min(1_000, 'must be at least 1000 (one second)').max(366 * 86_400_000, 'must be at most 366 days');
 const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Parameters whose meaning a structural copy of the defaults cannot know. */
 const OVERRIDES: Record<Path, z.ZodType> = {
@@ -52,8 +62,13 @@ const OVERRIDES: Record<Path, z.ZodType> = {
       }),
     )
     .max(10_000),
-  anomalyModelVersion: z.number().int().positive().nullable(),
+  'scoring.rules.offHours.timeZone': z.string().refine(isTimeZone, 'must be an IANA time zone (e.g. Africa/Nairobi)'),
+  anomalyModelVersion: z.number().int('must be a whole number').positive('must be positive').max(2_147_483_647, 'is not a version number').nullable(),
   'tazama.alertPoints': points,
+  // the lifecycle adds these to the clock: beyond a year the due date is no date at all
+  'sla.mediumMs': slaMs,
+  'sla.highMs': slaMs,
+  'sla.escalatedMs': slaMs,
 };
 
 /**

@@ -21,6 +21,8 @@ import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
 import { ADMIN_READERS, ADMINS } from './access';
 import { plainInstant as instant, ruleSetVersion as version } from './fields';
 
+/** The longest range one backtest re-scores (five years). */
+const MAX_RANGE_DAYS = 1827;
 const startBody = z
   .strictObject({
     ruleSetVersion: version.optional().describe('the candidate rule-set version (a draft or any past version); default: the live one'),
@@ -31,7 +33,9 @@ const startBody = z
     batchSize: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').optional().describe(`transactions per batch activity (default ${DEFAULT_BACKTEST_BATCH})`),
   })
   .refine((b) => b.ruleSetVersion !== undefined || b.modelVersion !== undefined, { message: 'name a candidate: ruleSetVersion and/or modelVersion', path: ['ruleSetVersion'] })
-  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: 'must be after from', path: ['to'] });
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: 'must be after from', path: ['to'] })
+  // recorded inputs exist only since scoring recorded them: a century is a typing error, not a study
+  .refine((b) => Date.parse(b.to) - Date.parse(b.from) <= MAX_RANGE_DAYS * 86_400_000, { message: `must be at most ${MAX_RANGE_DAYS} days after from`, path: ['to'] });
 const idParams = z.object({ id: z.uuid('must be a backtest id (a UUID)') });
 const listQuery = z.object({ limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50) });
 const cellQuery = z.object({

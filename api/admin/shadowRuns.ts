@@ -21,7 +21,10 @@ import { plainInstant as instant, ruleSetVersion as version } from './fields';
 
 const startBody = z.strictObject({
   ruleSetVersion: version.describe('the candidate rule-set version (not the live one)'),
-  endsAt: instant.optional().describe('it stops by itself then; default: until stopped'),
+  endsAt: instant
+    .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+    .optional()
+    .describe('it stops by itself then; default: until stopped'),
   note: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
 });
 const idParams = z.object({ id: z.uuid('must be a shadow run id (a UUID)') });
