@@ -46,7 +46,7 @@ documentRoute(adminRegistry, {
   request: { body: createUserBody },
   responses: {
     201: { description: 'Created', body: z.object({ user: adminUserView }) },
-    409: { description: 'The username exists' },
+    409: { description: 'The username exists, or the e-mail belongs to another user' },
   },
 });
 documentRoute(adminRegistry, {

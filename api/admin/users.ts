@@ -47,7 +47,12 @@ export async function createUserByAdmin(db: Knex, body: CreateUserBody, by: Admi
       .insert({ username: body.username, display_name: body.displayName, password_hash: passwordHash, role: body.role, active: true, email: body.email ?? null })
       .onConflict('username')
       .ignore()
-      .returning<UserRow[]>([...COLUMNS]);
+      .returning<UserRow[]>([...COLUMNS])
+      .catch((err: unknown) => {
+        // an e-mail names one person (it is how Ballerine's back office finds the user)
+        if ((err as { constraint?: string }).constraint === 'users_email_unique') throw new ConflictError(`email: ${body.email} already belongs to another user`, 'email');
+        throw err;
+      });
     if (!row) throw new ConflictError(`username: ${body.username} already exists`, 'username');
     await recordAdminEvent(trx, { subjectType: 'user', subjectId: body.username, eventType: 'user_created', actor: by, payload: { role: body.role, displayName: body.displayName, email: body.email ?? null } });
     return view(row);

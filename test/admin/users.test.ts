@@ -46,6 +46,17 @@ describe('users administration', () => {
     expect(await trail(username)).toEqual([expect.objectContaining({ eventType: 'user_created', actor: h.users.admin, actorRole: 'admin', payload: expect.objectContaining({ role: 'analyst' }) })]);
   });
 
+  it('an e-mail already in use (in any case) is a 409 naming it, and nothing is stored', async () => {
+    const stamp = Date.now().toString(36);
+    const first = await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username: `mail-a-${stamp}`, displayName: 'A', password: 'a-long-enough-password', role: 'analyst', email: `shared-${stamp}@bank.example` });
+    expect(first.status).toBe(201);
+    const second = await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username: `mail-b-${stamp}`, displayName: 'B', password: 'a-long-enough-password', role: 'analyst', email: `SHARED-${stamp}@bank.example` });
+    expect(second.status).toBe(409);
+    expect(second.body.field).toBe('email');
+    expect(await h.db('users').where({ username: `mail-b-${stamp}` }).first()).toBeUndefined();
+    expect(await trail(`mail-b-${stamp}`)).toEqual([]);
+  });
+
   it('names the bad field and changes nothing', async () => {
     const username = `bad-${Date.now().toString(36)}`;
     const short = await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'X', password: 'short', role: 'analyst' });

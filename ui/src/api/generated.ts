@@ -5859,7 +5859,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The username exists */
+                /** @description The username exists, or the e-mail belongs to another user */
                 409: {
                     headers: {
                         [name: string]: unknown;
