@@ -3,7 +3,9 @@
 // user's token stops working at once.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../observability/logger';
 import { createApiHarness, type ApiHarness } from '../api/helpers';
+import { createTestApp } from '../helpers/api';
 
 let h: ApiHarness;
 let admin: string;
@@ -130,6 +132,30 @@ describe('users administration', () => {
     await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: true });
     expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(200);
     expect((await trail(username)).map((e) => e.eventType)).toEqual(['user_created', 'user_disabled', 'user_enabled']);
+  });
+
+  it('a password is stored as an argon2id hash and is never in the trail or the logs, even at trace level', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ logLevel: 'trace' }, 'api', { destination: { write: (line: string) => void lines.push(line) } });
+    const app = createTestApp({ db: h.db, client: h.temporal, config: h.config }, { logger });
+    const username = `secret-${Date.now().toString(36)}`;
+    const first = 'first-Secret-0f-the-user';
+    const second = 'second-Secret-0f-the-user';
+    expect((await request(app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Keeps Secrets', password: first, role: 'analyst' })).status).toBe(201);
+    expect((await request(app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Again', password: first, role: 'analyst' })).status).toBe(409);
+    expect((await request(app).post(`/api/admin/users/${username}/password`).set(auth(admin)).send({ password: second })).status).toBe(200);
+    expect((await request(app).post(`/api/admin/users/${username}/password`).set(auth(admin)).send({ password: 'short-' })).status).toBe(400);
+    expect((await request(app).post('/api/auth/login').send({ username, password: first })).status).toBe(401);
+    expect((await request(app).post('/api/auth/login').send({ username, password: second })).status).toBe(200);
+
+    const stored = await h.db('users').where({ username }).first();
+    expect(stored.password_hash).toMatch(/^\$argon2id\$/);
+    expect(lines.length).toBeGreaterThan(5); // the requests were logged
+    const logged = lines.join('\n');
+    for (const secret of [first, second, 'short-', stored.password_hash]) expect(logged).not.toContain(secret);
+    const events = JSON.stringify(await h.db('admin_events').where({ subject_type: 'user', subject_id: username }).select('*'));
+    expect(events).toContain('user_password_reset');
+    for (const secret of [first, second, stored.password_hash, 'argon2']) expect(events).not.toContain(secret);
   });
 
   it('the admin trail cannot be rewritten', async () => {
