@@ -7,6 +7,7 @@ import { UnauthorizedError } from '../errors';
 import { requireAuth, requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
+import type { StreamHub } from '../stream/hub';
 import { ADMIN_READERS, ADMINS } from './access';
 import {
   adminUserView,
@@ -122,7 +123,9 @@ export function adminUsersRouter(deps: ApiDeps): Router {
   });
   router.patch('/users/:username', requireRole('admin'), validate({ params: userParams, body: updateUserBody }), async (req, res) => {
     const user = await updateUserByAdmin(deps.db, req.params.username, req.body, actorOf(req));
-    req.log.info({ username: user.username, role: user.role, active: user.active }, 'user changed');
+    // a disabled account's open event streams end now, not at its next request
+    const ended = user.active ? 0 : ((req.app.locals.streamHub as StreamHub | undefined)?.disconnect(user.username) ?? 0);
+    req.log.info({ username: user.username, role: user.role, active: user.active, streamsEnded: ended }, 'user changed');
     res.json({ user });
   });
   router.post('/users/:username/password', requireRole('admin'), validate({ params: userParams, body: resetPasswordBody }), async (req, res) => {

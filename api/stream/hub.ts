@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import { CASE_COLUMNS, toCaseEvent, toTransactionEvent, TRANSACTION_COLUMNS, type StreamEvent } from './views';
 
 export interface StreamClient {
+  /** whose stream it is: a disabled account's streams are ended */
+  username?: string;
   send(event: StreamEvent): void;
   /** ends the client's response (the hub is closing) */
   end?(): void;
@@ -96,6 +98,22 @@ export class StreamHub {
   remove(client: StreamClient): void {
     this.clients.delete(client);
     if (this.clients.size === 0) this.stopTimer();
+  }
+
+  /** Ends the open streams of one account (it was disabled: its token no longer opens one). */
+  disconnect(username: string): number {
+    let ended = 0;
+    for (const client of [...this.clients]) {
+      if (client.username !== username) continue;
+      try {
+        client.end?.();
+      } catch {
+        // already gone
+      }
+      this.remove(client);
+      ended++;
+    }
+    return ended;
   }
 
   /** Ends every open stream (clients reconnect elsewhere) and stops polling: call before server.close(). */

@@ -116,6 +116,7 @@ export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): 
     const held: StreamEvent[] = [];
     const replayed = new Set<number>();
     const client: StreamClient = {
+      username: req.user!.username,
       send(event) {
         if (!wanted(event)) return;
         if (replaying) held.push(event);
@@ -125,7 +126,20 @@ export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): 
         res.end();
       },
     };
-    const heartbeat = setInterval(() => res.write(`: keep-alive\n\n`), heartbeatMs);
+    // each heartbeat also asks whether the account is still active: an API process that did not
+    // disable it (hub.disconnect ends the streams of the one that did) ends the stream here
+    const heartbeat = setInterval(() => {
+      res.write(`: keep-alive\n\n`);
+      findUser(deps.db, req.user!.username).then(
+        (user) => {
+          if (!user?.active) {
+            cleanup();
+            res.end();
+          }
+        },
+        (err: unknown) => req.log?.warn({ err }, 'stream: could not re-check the account'),
+      );
+    }, heartbeatMs);
     let closed = false;
     const cleanup = () => {
       if (closed) return;

@@ -1,11 +1,14 @@
 // Users administration through the API: create, reset password, change role, disable — each with
 // its actor in the append-only admin audit trail; an admin cannot change their own role; a disabled
 // user's token stops working at once.
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamHub } from '../../api/stream/hub';
 import { createLogger } from '../../observability/logger';
 import { createApiHarness, type ApiHarness } from '../api/helpers';
 import { createTestApp } from '../helpers/api';
+import { eventually } from '../lifecycle/context';
 
 let h: ApiHarness;
 let admin: string;
@@ -132,6 +135,46 @@ describe('users administration', () => {
     await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: true });
     expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(200);
     expect((await trail(username)).map((e) => e.eventType)).toEqual(['user_created', 'user_disabled', 'user_enabled']);
+  });
+
+  it("disabling an account ends its open event streams: at once by this API, within a heartbeat when another disabled it", { timeout: 60_000 }, async () => {
+    const server = h.app.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const hub = h.app.locals.streamHub as StreamHub;
+    try {
+      const username = `stream-${Date.now().toString(36)}`;
+      await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Watches Streams', password: 'a-long-enough-password', role: 'analyst' });
+      const token = (await login(username, 'a-long-enough-password')).body.token as string;
+      /** Opens the stream; `ended` settles when the server ends it. */
+      const openStream = async () => {
+        const res = await fetch(`${base}/api/stream`, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+        expect((await reader.read()).value).toContain(`connected as ${username}`);
+        let ended = false;
+        const done = (async () => {
+          while (!(await reader.read()).done);
+          ended = true;
+        })();
+        return { ended: () => ended, done, cancel: () => reader.cancel() };
+      };
+
+      const first = await openStream();
+      const before = hub.size;
+      expect((await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: false })).status).toBe(200);
+      await eventually(async () => (first.ended() ? true : undefined), 'the stream ended by the disabling API', 10_000);
+      expect(hub.size).toBe(before - 1);
+
+      // disabled elsewhere (straight in the database, as another API process would): the next heartbeat ends it
+      await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: true });
+      const second = await openStream();
+      await h.db('users').where({ username }).update({ active: false });
+      await eventually(async () => (second.ended() ? true : undefined), 'the stream ended at a heartbeat', 45_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('a password is stored as an argon2id hash and is never in the trail or the logs, even at trace level', async () => {
