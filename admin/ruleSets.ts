@@ -145,7 +145,7 @@ export function createRuleSetStore(db: Knex, config: Pick<KingaConfig, 'scoring'
     },
 
     /** A new draft version (content already validated); the diff against the live version is returned with it. */
-    async propose(content: RuleSetContent, reason: string, by: AdminActor): Promise<{ ruleSet: RuleSet; changes: RuleSetChange[] }> {
+    async propose(content: RuleSetContent, reason: string, by: AdminActor, origin: { promotedFrom?: number } = {}): Promise<{ ruleSet: RuleSet; changes: RuleSetChange[] }> {
       const live = await store.live();
       // a pinned model that is not there would leave scoring without one, silently
       const pinned = content.anomalyModelVersion;
@@ -168,7 +168,8 @@ export function createRuleSetStore(db: Knex, config: Pick<KingaConfig, 'scoring'
           eventType: 'rule_set_proposed',
           actor: by,
           note: reason,
-          payload: { baseVersion: live.version, changes },
+          // a promotion says which tried candidate it came from
+          payload: { baseVersion: live.version, changes, ...(origin.promotedFrom !== undefined ? { promotedFrom: origin.promotedFrom } : {}) },
         });
         return inserted!;
       });

@@ -19,6 +19,7 @@ import { requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
 import { ADMIN_READERS, ADMINS } from './access';
+import { CELL_SUMMARY, cellPageView, cellQuery, whereInCell } from './cells';
 import { plainInstant as instant, ruleSetVersion as version } from './fields';
 
 /** The longest range one backtest re-scores (five years). */
@@ -38,13 +39,6 @@ const startBody = z
   .refine((b) => Date.parse(b.to) - Date.parse(b.from) <= MAX_RANGE_DAYS * 86_400_000, { message: `must be at most ${MAX_RANGE_DAYS} days after from`, path: ['to'] });
 const idParams = z.object({ id: z.uuid('must be a backtest id (a UUID)') });
 const listQuery = z.object({ limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50) });
-const cellQuery = z.object({
-  live: z.enum(RISK_LEVELS).optional(),
-  candidate: z.enum(RISK_LEVELS).optional(),
-  changedOnly: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(5000, 'must be at most 5000').default(500),
-  offset: z.coerce.number().int('must be a whole number').min(0, 'must be at least 0').default(0),
-});
 
 const level = z.enum(RISK_LEVELS);
 const detection = z.object({ fraudCaught: z.number(), fraudMissed: z.number(), falsePositives: z.number(), falsePositiveRate: z.number().nullable(), cases: z.number() });
@@ -80,17 +74,6 @@ const backtestView = z
   })
   .meta({ id: 'Backtest' });
 const progressView = z.object({ stage: z.enum(['preparing', 'rescoring', 'reporting', 'completed', 'cancelled']), total: z.number(), processed: z.number(), batches: z.number() }).nullable();
-const resultView = z.object({
-  transactionRef: z.string(),
-  occurredAt: z.string(),
-  liveLevel: level,
-  candidateLevel: level,
-  livePoints: z.number(),
-  candidatePoints: z.number(),
-  label: z.enum(['fraud', 'legitimate']).nullable(),
-  liveHits: z.array(z.string()),
-  candidateHits: z.array(z.string()),
-});
 
 export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
   const tags = ['backtests'];
@@ -151,10 +134,10 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/api/admin/backtests/:id/transactions',
     tags,
-    summary: 'The transactions behind the matrix: filter by live and candidate level (default: those that change level)',
+    summary: CELL_SUMMARY,
     access: ADMIN_READERS,
     request: { params: idParams, query: cellQuery },
-    responses: { 200: { description: 'Re-scored transactions', body: z.object({ total: z.number(), transactions: z.array(resultView) }) }, 404: notFound },
+    responses: { 200: { description: 'Re-scored transactions', body: cellPageView }, 404: notFound },
   });
   documentRoute(registry, {
     method: 'post',
@@ -257,7 +240,8 @@ export function mountBacktestRoutes(router: Router, deps: ApiDeps): void {
         eventType: 'backtest_started',
         actor: by,
         note: body.note || null,
-        payload: { ruleSetVersion: candidate.version, modelVersion: body.modelVersion ?? null, from: body.from, to: body.to },
+        // the live version and its own model re-score to the recorded result: a control run
+        payload: { ruleSetVersion: candidate.version, modelVersion: body.modelVersion ?? null, from: body.from, to: body.to, control: candidate.status === 'approved' && body.modelVersion === undefined },
       });
       return inserted!;
     });
@@ -306,11 +290,8 @@ export function mountBacktestRoutes(router: Router, deps: ApiDeps): void {
 
   router.get('/backtests/:id/transactions', readers, validate({ params: idParams, query: cellQuery }), async (req, res) => {
     await find(req.params.id);
-    const { live, candidate, changedOnly, limit, offset } = req.query;
-    const q = deps.db('backtest_results').where({ backtest_id: req.params.id });
-    if (live) q.andWhere({ live_level: live });
-    if (candidate) q.andWhere({ candidate_level: candidate });
-    if (changedOnly && !(live && candidate)) q.andWhereRaw('live_level <> candidate_level');
+    const { limit, offset } = req.query;
+    const q = whereInCell(deps.db('backtest_results').where({ backtest_id: req.params.id }), req.query);
     const [{ n }] = await q.clone().count<{ n: string }[]>('* as n');
     const rows: Array<Record<string, unknown>> = await q.orderBy([{ column: 'occurred_at' }, { column: 'transaction_ref' }]).limit(limit).offset(offset).select('*');
     res.json({

@@ -1,7 +1,6 @@
 // The admin area: users (and, beside them, rule sets). Admins change things; compliance reads.
 import { Router } from 'express';
 import { z } from 'zod';
-import { listAdminEvents } from '../../admin/audit';
 import type { ApiDeps, AuthUser } from '../context';
 import { UnauthorizedError } from '../errors';
 import { requireAuth, requireRole } from '../middleware/auth';
@@ -18,6 +17,7 @@ import {
 } from './userSchemas';
 import { documentRuleSetRoutes, mountRuleSetRoutes } from './ruleSets';
 import { documentBacktestRoutes, mountBacktestRoutes } from './backtests';
+import { documentAdminEventRoutes, mountAdminEventRoutes } from './events';
 import { documentShadowRunRoutes, mountShadowRunRoutes } from './shadowRuns';
 import { createUserByAdmin, listUsers, resetPasswordByAdmin, updateUserByAdmin } from './users';
 
@@ -29,6 +29,7 @@ const NO_SUCH_USER = { description: 'No such user' };
 documentRuleSetRoutes(adminRegistry);
 documentBacktestRoutes(adminRegistry);
 documentShadowRunRoutes(adminRegistry);
+documentAdminEventRoutes(adminRegistry);
 
 documentRoute(adminRegistry, {
   method: 'get',
@@ -76,34 +77,6 @@ documentRoute(adminRegistry, {
   },
 });
 
-export const adminEventsQuery = z.object({
-  subjectType: z.enum(['user', 'rule_set', 'backtest', 'shadow_run']).optional(),
-  subjectId: z.string().min(1).max(128).optional(),
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(200),
-});
-const adminEventView = z
-  .object({
-    id: z.number(),
-    subjectType: z.string(),
-    subjectId: z.string(),
-    eventType: z.string(),
-    actor: z.string(),
-    actorRole: z.string().nullable(),
-    note: z.string().nullable(),
-    payload: z.looseObject({}),
-    occurredAt: z.string(),
-  })
-  .meta({ id: 'AdminEvent' });
-documentRoute(adminRegistry, {
-  method: 'get',
-  path: '/api/admin/events',
-  tags: TAGS,
-  summary: 'The administration audit trail, newest first',
-  access: ADMIN_READERS,
-  request: { query: adminEventsQuery },
-  responses: { 200: { description: 'Events', body: z.object({ events: z.array(adminEventView) }) } },
-});
-
 function actorOf(req: { user?: AuthUser }) {
   const user = req.user;
   if (!user) throw new UnauthorizedError();
@@ -133,9 +106,7 @@ export function adminUsersRouter(deps: ApiDeps): Router {
     req.log.info({ username: user.username }, 'password reset');
     res.json({ user });
   });
-  router.get('/events', requireRole('admin', 'compliance'), validate({ query: adminEventsQuery }), async (req, res) => {
-    res.json({ events: await listAdminEvents(deps.db, req.query) });
-  });
+  mountAdminEventRoutes(router, deps);
   mountRuleSetRoutes(router, deps);
   mountBacktestRoutes(router, deps);
   mountShadowRunRoutes(router, deps);

@@ -17,6 +17,7 @@ import { requireRole } from '../middleware/auth';
 import { validate } from '../middleware/validate';
 import { documentRoute, type OpenAPIRegistry } from '../openapi/route';
 import { ADMIN_READERS, ADMINS } from './access';
+import { CELL_SUMMARY, cellPageView, cellQuery, pageOfCell, type CellTransaction } from './cells';
 import { plainInstant as instant, ruleSetVersion as version } from './fields';
 
 const startBody = z.strictObject({
@@ -107,6 +108,15 @@ export function documentShadowRunRoutes(registry: OpenAPIRegistry): void {
       200: { description: 'The comparison', body: z.object({ shadowRun: shadowRunView, report: z.looseObject({}).describe('see BacktestReport'), differing: z.array(difference) }) },
       404: { description: 'No such shadow run' },
     },
+  });
+  documentRoute(registry, {
+    method: 'get',
+    path: '/api/admin/shadow-runs/:id/transactions',
+    tags,
+    summary: `${CELL_SUMMARY}; the candidate is the shadow`,
+    access: ADMIN_READERS,
+    request: { params: idParams, query: cellQuery },
+    responses: { 200: { description: 'Transactions scored live and in shadow', body: cellPageView }, 404: { description: 'No such shadow run' } },
   });
   documentRoute(registry, {
     method: 'post',
@@ -210,12 +220,11 @@ export function mountShadowRunRoutes(router: Router, deps: ApiDeps): void {
     res.json({ shadowRun: toView(row) });
   });
 
-  router.get('/shadow-runs/:id/comparison', readers, validate({ params: idParams }), async (req, res) => {
-    const run = await find(req.params.id);
+  /** Each routed transaction the run scored, live beside shadow (Tazama's recorded verdict weighed onto the shadow score), oldest first. */
+  const compare = async (run: ShadowRunRow): Promise<{ timeZone: string; rows: CellTransaction[] }> => {
     const ruleSet = await ruleSets.get(run.candidate_rule_set_version);
     if (!ruleSet) throw new NotFoundError(`rule set version ${run.candidate_rule_set_version} not found`);
     const candidate = prepareCandidate(ruleSet.version, ruleSet.content, deps.config.tazama.alertMinLevel);
-    const timeZone = ruleSet.content.scoring.rules.offHours.timeZone;
     // only transactions the live lifecycle has routed: their level and Tazama's verdict are known
     const rows: Array<{ transaction_ref: string; occurred_at: Date; points: number; hits: string[]; risk_level: RiskLevel; score_breakdown: ScoreBreakdown; is_fraud: boolean | null; decision: string | null }> = await db('shadow_results as r')
       .join('transactions as t', 't.transaction_ref', 'r.transaction_ref')
@@ -225,15 +234,12 @@ export function mountShadowRunRoutes(router: Router, deps: ApiDeps): void {
       .whereNotNull('t.risk_level')
       .orderBy([{ column: 'r.occurred_at' }, { column: 'r.transaction_ref' }])
       .select('r.transaction_ref', 'r.occurred_at', 'r.points', 'r.hits', 't.risk_level', 't.score_breakdown', 'h.is_fraud', 'c.decision');
-    const tally = new BacktestTally();
-    const differing: z.infer<typeof difference>[] = [];
-    for (const row of rows) {
+    const compared = rows.map((row): CellTransaction => {
       const shadow = weighTazama({ points: row.points, hits: row.hits }, candidate, recordedTazama(row.score_breakdown));
       const label: Label | null = row.is_fraud !== null ? (row.is_fraud ? 'fraud' : 'legitimate') : row.decision === 'block' ? 'fraud' : row.decision === 'approve' ? 'legitimate' : null;
-      const occurredAt = new Date(row.occurred_at).toISOString();
-      tally.add({
+      return {
         transactionRef: row.transaction_ref,
-        day: localDate(occurredAt, timeZone),
+        occurredAt: new Date(row.occurred_at).toISOString(),
         liveLevel: row.risk_level,
         candidateLevel: shadow.level,
         livePoints: row.score_breakdown.points,
@@ -241,12 +247,28 @@ export function mountShadowRunRoutes(router: Router, deps: ApiDeps): void {
         label,
         liveHits: hitsOf(row.score_breakdown),
         candidateHits: shadow.hits,
-      });
-      if (shadow.level !== row.risk_level) {
-        differing.push({ transactionRef: row.transaction_ref, occurredAt, liveLevel: row.risk_level, shadowLevel: shadow.level, livePoints: row.score_breakdown.points, shadowPoints: shadow.points, label });
+      };
+    });
+    return { timeZone: ruleSet.content.scoring.rules.offHours.timeZone, rows: compared };
+  };
+
+  router.get('/shadow-runs/:id/comparison', readers, validate({ params: idParams }), async (req, res) => {
+    const run = await find(req.params.id);
+    const { timeZone, rows: compared } = await compare(run);
+    const tally = new BacktestTally();
+    const differing: z.infer<typeof difference>[] = [];
+    for (const r of compared) {
+      tally.add({ ...r, day: localDate(r.occurredAt, timeZone) });
+      if (r.candidateLevel !== r.liveLevel) {
+        differing.push({ transactionRef: r.transactionRef, occurredAt: r.occurredAt, liveLevel: r.liveLevel, shadowLevel: r.candidateLevel, livePoints: r.livePoints, shadowPoints: r.candidatePoints, label: r.label });
       }
     }
     res.json({ shadowRun: toView(run), report: tally.report(), differing });
+  });
+
+  router.get('/shadow-runs/:id/transactions', readers, validate({ params: idParams, query: cellQuery }), async (req, res) => {
+    const run = await find(req.params.id);
+    res.json(pageOfCell((await compare(run)).rows, req.query));
   });
 
   router.post('/rule-sets/:version/promote', requireRole('admin'), validate({ params: versionParams, body: promoteBody }), async (req, res) => {
@@ -259,7 +281,7 @@ export function mountShadowRunRoutes(router: Router, deps: ApiDeps): void {
     ]);
     if (!backtested && !shadowed) throw new ConflictError(`version ${candidate.version} has neither a completed backtest nor a shadow run with results: try it first`);
     const evidence = [backtested ? `backtest ${backtested.id}` : null, shadowed ? `shadow run ${shadowed.id}` : null].filter(Boolean).join(', ');
-    const proposed = await ruleSets.propose(candidate.content, `promotion of version ${candidate.version} (${evidence}): ${req.body.reason}`, by).catch((err: unknown) => {
+    const proposed = await ruleSets.propose(candidate.content, `promotion of version ${candidate.version} (${evidence}): ${req.body.reason}`, by, { promotedFrom: candidate.version }).catch((err: unknown) => {
       if (err instanceof RuleSetRefusal) throw err.code === 'forbidden' ? new ForbiddenError(err.message) : err.code === 'not_found' ? new NotFoundError(err.message) : new ConflictError(err.message);
       throw err;
     });

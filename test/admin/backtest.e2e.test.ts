@@ -237,6 +237,9 @@ describe('what-if backtests over recorded inputs', () => {
     const { report } = await completedReport(started.body.backtest.id);
     expect(report.changed).toBe(0);
     expect(report.ruleShifts).toEqual([]);
+    // the trail says it for what it is: a control run
+    const events = await api('GET', `/api/admin/events?subjectType=backtest&subjectId=${started.body.backtest.id}&eventType=backtest_started`, undefined, 'compliance');
+    expect(events.body.events[0].summary).toMatch(/^Started a control run of live rule set 1,/);
   });
 
   it('a worker killed during a backtest: it resumes and finishes with the same report', { timeout: 600_000 }, async () => {
@@ -347,6 +350,37 @@ describe('shadow runs and promotion', () => {
     expect(comparison.body.differing.map((d: any) => d.transactionRef).sort()).toEqual(report.cells.flatMap((c: any) => c.transactionRefs).sort());
     const listed = await api('GET', '/api/admin/shadow-runs', undefined, 'compliance');
     expect(listed.body.shadowRuns[0]).toMatchObject({ id: shadowId, status: 'stopped' });
+
+    // each cell opens with both scores and the label, exactly as the backtest's does (every cell of
+    // the matrix, the unchanged ones too: a shadow week need not move anything)
+    const cellOf = (path: string, query: string) => api('GET', `${path}/transactions?${query}`, undefined, 'compliance');
+    let opened = 0;
+    for (const live of ['low', 'medium', 'high'] as const) {
+      for (const candidate of ['low', 'medium', 'high'] as const) {
+        const query = `live=${live}&candidate=${candidate}`;
+        const [inShadow, inBacktest] = await Promise.all([cellOf(`/api/admin/shadow-runs/${shadowId}`, query), cellOf(`/api/admin/backtests/${started.body.backtest.id}`, query)]);
+        expect(inShadow.status).toBe(200);
+        expect(inShadow.body.total).toBe(report.matrix[live][candidate]);
+        expect(inShadow.body.transactions).toEqual(inBacktest.body.transactions);
+        for (const t of inShadow.body.transactions) {
+          expect(t).toMatchObject({ liveLevel: live, candidateLevel: candidate, livePoints: expect.any(Number), candidatePoints: expect.any(Number) });
+          expect(t.label === null || ['fraud', 'legitimate'].includes(t.label)).toBe(true);
+        }
+        opened += inShadow.body.transactions.length;
+      }
+    }
+    expect(opened).toBe(shadowRefs.length);
+    // without a cell: every transaction that changes level; paged like the backtest's
+    const changed = await cellOf(`/api/admin/shadow-runs/${shadowId}`, '');
+    expect(changed.body.total).toBe(comparison.body.differing.length);
+    expect(changed.body.transactions.map((t: any) => t.transactionRef)).toEqual(comparison.body.differing.map((d: any) => d.transactionRef));
+    const everything = await cellOf(`/api/admin/shadow-runs/${shadowId}`, 'changedOnly=false&limit=2&offset=1');
+    expect(everything.body.total).toBe(shadowRefs.length);
+    expect(everything.body.transactions).toEqual((await cellOf(`/api/admin/backtests/${started.body.backtest.id}`, 'changedOnly=false&limit=2&offset=1')).body.transactions);
+    expect((await cellOf(`/api/admin/shadow-runs/${shadowId}`, 'live=extreme')).body.field).toBe('live');
+    expect((await cellOf(`/api/admin/shadow-runs/${shadowId}`, 'limit=5001')).body.field).toBe('limit');
+    expect((await cellOf(`/api/admin/shadow-runs/${randomUUID()}`, '')).status).toBe(404);
+    expect((await api('GET', `/api/admin/shadow-runs/${shadowId}/transactions`, undefined, 'analyst')).status).toBe(403);
   });
 
   it('promotes the tried candidate as a new version, which a second person must approve', async () => {
@@ -367,6 +401,11 @@ describe('shadow runs and promotion', () => {
     const approved = await api('POST', `/api/admin/rule-sets/${v}/approve`, { note: 'seen the reports' }, 'compliance');
     expect(approved.status).toBe(200);
     expect((await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet.version).toBe(v);
+    const steps = await api('GET', `/api/admin/events?subjectType=rule_set&subjectId=${v}`, undefined, 'compliance');
+    expect(steps.body.events.map((e: any) => [e.eventType, e.actor, e.summary]).reverse()).toEqual([
+      ['rule_set_proposed', users.admin, `Promoted version ${candidateVersion} as version ${v} against live version 1: 1 change: scoring.levels.medium ${live1Medium()} → 2000`],
+      ['rule_set_approved', users.compliance, `Approved version ${v}: live from then on, replacing version 1`],
+    ]);
   });
 });
 

@@ -4990,20 +4990,7 @@ export type paths = {
                     content: {
                         "application/json": {
                             total: number;
-                            transactions: {
-                                transactionRef: string;
-                                occurredAt: string;
-                                /** @enum {string} */
-                                liveLevel: "low" | "medium" | "high";
-                                /** @enum {string} */
-                                candidateLevel: "low" | "medium" | "high";
-                                livePoints: number;
-                                candidatePoints: number;
-                                /** @enum {string|null} */
-                                label: "fraud" | "legitimate" | null;
-                                liveHits: string[];
-                                candidateHits: string[];
-                            }[];
+                            transactions: components["schemas"]["CellTransaction"][];
                         };
                     };
                 };
@@ -5617,6 +5604,101 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/shadow-runs/{id}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The transactions behind the matrix: filter by live and candidate level (default: those that change level); the candidate is the shadow
+         * @description Bearer token; roles: admin, compliance.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    live?: "low" | "medium" | "high";
+                    candidate?: "low" | "medium" | "high";
+                    changedOnly?: "true" | "false";
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Transactions scored live and in shadow */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            transactions: components["schemas"]["CellTransaction"][];
+                        };
+                    };
+                };
+                /** @description The input is invalid; `field` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role may not do this (admin, compliance). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such shadow run */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/rule-sets/{version}/promote": {
         parameters: {
             query?: never;
@@ -5729,6 +5811,183 @@ export type paths = {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The administration audit trail, newest first, a page at a time
+         * @description Bearer token; roles: admin, compliance.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    subjectType?: "user" | "rule_set" | "backtest" | "shadow_run";
+                    subjectId?: string;
+                    eventType?: "user_created" | "user_role_changed" | "user_renamed" | "user_disabled" | "user_enabled" | "user_password_reset" | "rule_set_seeded" | "rule_set_proposed" | "rule_set_approved" | "rule_set_rejected" | "rule_set_superseded" | "backtest_started" | "backtest_cancel_requested" | "backtest_completed" | "backtest_cancelled" | "backtest_failed" | "shadow_run_started" | "shadow_run_stopped" | "shadow_scoring_failed";
+                    actor?: string;
+                    /** @description steps at or after (ISO 8601 with offset) */
+                    from?: string;
+                    /** @description … and before */
+                    to?: string;
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The steps on this page and how many match in all */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: components["schemas"]["AdminEvent"][];
+                            total: number;
+                            offset: number;
+                            limit: number;
+                        };
+                    };
+                };
+                /** @description The input is invalid; `field` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role may not do this (admin, compliance). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same selection as CSV (every page, up to 100,000 steps)
+         * @description Bearer token; roles: admin, compliance.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    subjectType?: "user" | "rule_set" | "backtest" | "shadow_run";
+                    subjectId?: string;
+                    eventType?: "user_created" | "user_role_changed" | "user_renamed" | "user_disabled" | "user_enabled" | "user_password_reset" | "rule_set_seeded" | "rule_set_proposed" | "rule_set_approved" | "rule_set_rejected" | "rule_set_superseded" | "backtest_started" | "backtest_cancel_requested" | "backtest_completed" | "backtest_cancelled" | "backtest_failed" | "shadow_run_started" | "shadow_run_stopped" | "shadow_scoring_failed";
+                    actor?: string;
+                    /** @description steps at or after (ISO 8601 with offset) */
+                    from?: string;
+                    /** @description … and before */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The steps, newest first */
+                200: {
+                    headers: {
+                        /** @description true when the selection held more than 100000 steps */
+                        "X-Truncated"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description The input is invalid; `field` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role may not do this (admin, compliance). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6099,87 +6358,6 @@ export type paths = {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The administration audit trail, newest first
-         * @description Bearer token; roles: admin, compliance.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    subjectType?: "user" | "rule_set" | "backtest" | "shadow_run";
-                    subjectId?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Events */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            events: components["schemas"]["AdminEvent"][];
-                        };
-                    };
-                };
-                /** @description The input is invalid; `field` names it. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The caller's role may not do this (admin, compliance). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure (logged with the request id). */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7325,6 +7503,23 @@ export type components = {
                 change: number;
             }[];
         };
+        CellTransaction: {
+            transactionRef: string;
+            occurredAt: string;
+            /** @enum {string} */
+            liveLevel: "low" | "medium" | "high";
+            /**
+             * @description the candidate's (a shadow run's: the shadow) level
+             * @enum {string}
+             */
+            candidateLevel: "low" | "medium" | "high";
+            livePoints: number;
+            candidatePoints: number;
+            /** @enum {string|null} */
+            label: "fraud" | "legitimate" | null;
+            liveHits: string[];
+            candidateHits: string[];
+        };
         ShadowRun: {
             id: string;
             candidateRuleSetVersion: number;
@@ -7344,6 +7539,27 @@ export type components = {
             lastFailure: string | null;
             lastFailureAt: string | null;
         };
+        AdminEvent: {
+            id: number;
+            /** @enum {string} */
+            subjectType: "user" | "rule_set" | "backtest" | "shadow_run";
+            /** @description the username, rule-set version, backtest or shadow-run id */
+            subjectId: string;
+            /** @description one of user_created, user_role_changed, user_renamed, user_disabled, user_enabled, user_password_reset, rule_set_seeded, rule_set_proposed, rule_set_approved, rule_set_rejected, rule_set_superseded, backtest_started, backtest_cancel_requested, backtest_completed, backtest_cancelled, backtest_failed, shadow_run_started, shadow_run_stopped, shadow_scoring_failed */
+            eventType: string;
+            /** @description username, or system:<component> */
+            actor: string;
+            actorRole: string | null;
+            /** @description the reason or note the actor gave */
+            note: string | null;
+            /** @description the details as recorded (never a password or hash) */
+            payload: {
+                [key: string]: unknown;
+            };
+            occurredAt: string;
+            /** @description the step in words, with its details (a proposal lists its changes) */
+            summary: string;
+        };
         AdminUser: {
             username: string;
             displayName: string;
@@ -7352,19 +7568,6 @@ export type components = {
             active: boolean;
             email: string | null;
             createdAt: string;
-        };
-        AdminEvent: {
-            id: number;
-            subjectType: string;
-            subjectId: string;
-            eventType: string;
-            actor: string;
-            actorRole: string | null;
-            note: string | null;
-            payload: {
-                [key: string]: unknown;
-            };
-            occurredAt: string;
         };
     };
     responses: never;
