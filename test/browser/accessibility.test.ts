@@ -216,6 +216,30 @@ const STATES: PageState[] = [
       await p.getByLabel('New password for amina').waitFor();
     },
   },
+  { name: 'admin, audit trail', roles: ADMIN_READERS, path: () => '/admin/events', reach: (p) => p.getByTestId('trail-table').waitFor() },
+  {
+    name: 'admin, audit trail, nothing matches',
+    roles: ADMIN_READERS,
+    path: () => '/admin/events',
+    reach: async (p) => {
+      await p.getByTestId('trail-table').waitFor();
+      await p.getByLabel('Who').fill('nobody-at-all');
+      await p.getByTestId('trail-show').click();
+      await p.getByTestId('trail-empty').waitFor();
+    },
+  },
+  {
+    name: 'admin, audit trail, a filter refused',
+    roles: ADMIN_READERS,
+    path: () => '/admin/events',
+    reach: async (p) => {
+      await p.getByTestId('trail-table').waitFor();
+      await p.getByLabel('From').fill('2026-11-20');
+      await p.getByLabel('To (inclusive)').fill('2026-11-01');
+      await p.getByTestId('trail-show').click();
+      await p.getByTestId('trail-problem').waitFor();
+    },
+  },
   { name: 'compliance', roles: ['compliance'], path: () => '/compliance', reach: (p) => p.getByTestId('decisions-table').waitFor() },
   {
     name: 'compliance, decision path expanded',

@@ -1,7 +1,8 @@
 // The admin area in a real browser against the real API, worker, Temporal and PostgreSQL: a backtest
 // started from the UI, followed to its report (matrix, the transactions behind a cell, CSV); a
-// shadow run started, compared live vs shadow and stopped; a user created, re-roled, given a new
-// password and disabled — created and disabled by keyboard alone — after which their login fails.
+// shadow run started, compared live vs shadow (a cell with both scores) and stopped; a user created,
+// re-roled, given a new password and disabled — created and disabled by keyboard alone — after which
+// their login fails; a compliance officer reading a second admin's approval in the audit trail.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
@@ -114,6 +115,15 @@ describe('the admin area in a browser', () => {
     await page.getByTestId('shadow-differing').waitFor();
     expect(await page.getByTestId('shadow-differing').textContent()).toContain(ref);
     expect(await page.getByTestId('level-matrix').textContent()).toContain('Shadow: high');
+    // the cell opens with both scores and the label, as a backtest's does
+    await page.getByTestId('cell-medium-high').click();
+    const row = page.getByTestId('cell-transactions').locator('tbody tr', { hasText: ref });
+    await row.waitFor();
+    const [live, shadow, label] = (await row.locator('td').allTextContents()).map((t) => t.trim());
+    expect(live).toMatch(/^0\.\d\d$/);
+    // the candidate moves only the high threshold: the same points, another level
+    expect(shadow).toBe(live);
+    expect(label).toBe('—');
     await screenshot(page, 'admin-shadow-run');
 
     await page.getByTestId('stop-shadow-run').click();
@@ -179,5 +189,45 @@ describe('the admin area in a browser', () => {
     await refused.getByLabel('Password').fill('second-password-456');
     await refused.getByRole('button', { name: 'Sign in' }).click();
     await refused.locator('#login-error').waitFor();
+  }, 300_000);
+
+  it("a compliance officer reads the audit trail: a second admin's approval, with who made it and what it changed", async () => {
+    // a second admin approves the draft daudi proposed (four-eyes)
+    const second = `admin2-${run}`;
+    expect((await api('POST', '/api/admin/users', { username: second, displayName: 'Second Admin', password: 'second-admin-password', role: 'admin' }, 'daudi')).status).toBe(201);
+    const login = await fetch(`${h.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: second, password: 'second-admin-password' }) });
+    tokens[second] = ((await login.json()) as { token: string }).token;
+    const approved = await api('POST', `/api/admin/rule-sets/${draft}/approve`, { note: 'the backtest and the shadow run agree' }, second);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+
+    const page = await signIn(h, 'chebet', passwordOf('chebet'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('navigation', { name: 'Admin area' }).getByRole('link', { name: 'Audit trail' }).click();
+    await page.getByTestId('trail-table').waitFor();
+    await page.getByLabel('Kind of step').selectOption('rule_set_approved');
+    await page.getByTestId('trail-show').click();
+    const approval = page.locator('[data-event-type="rule_set_approved"]').first();
+    await expect.poll(() => approval.textContent()).toContain(`Approved version ${draft}`);
+    const [, who, step, about, details] = (await approval.locator('td').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(who).toBe(`${second} (Administrator)`);
+    expect(step).toBe('Rule set approved');
+    expect(about).toBe(`Rule set version ${draft}`);
+    expect(details).toContain(`Approved version ${draft}: live from then on, replacing version 1`);
+    expect(details).toContain('Note: the backtest and the shadow run agree');
+    await expect.poll(() => page.getByTestId('trail-table').locator('tbody tr').count()).toBe(1);
+
+    // the proposal it approved, with its diff in words, and by whom
+    await page.getByLabel('Kind of step').selectOption('rule_set_proposed');
+    await page.getByLabel('Who').fill('daudi');
+    await page.getByTestId('trail-show').click();
+    await expect.poll(() => page.getByTestId('trail-table').textContent()).toContain(`Proposed version ${draft} against live version 1: 1 change: scoring.levels.high`);
+    await screenshot(page, 'admin-audit-trail');
+
+    // a range that ends before it starts: the API's refusal, at the field it names
+    await page.getByLabel('From').fill('2026-11-20');
+    await page.getByLabel('To (inclusive)').fill('2026-11-01');
+    await page.getByTestId('trail-show').click();
+    await expect.poll(() => page.getByTestId('trail-problem').textContent()).toContain('To (inclusive): must be after from');
+    expect(await page.getByLabel('To (inclusive)').getAttribute('aria-invalid')).toBe('true');
   }, 300_000);
 });

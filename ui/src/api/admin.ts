@@ -2,8 +2,9 @@
 // drafts and their diffs, propose, approve, reject, promote), backtests (start, progress, cancel,
 // report, the transactions behind a cell) and shadow runs (start, stop, live vs shadow). The answers'
 // types are the API contract's (generated.ts) where it names them.
+import type { paths } from './generated';
 import type { RiskLevel, Role, Schema } from './types';
-import { request, requestFile, type ApiFile } from './client';
+import { buildUrl, request, requestFile, type ApiFile } from './client';
 
 export type AdminUser = Schema<'AdminUser'>;
 
@@ -79,16 +80,21 @@ export interface DetectionFigures {
 /** The same shape for a backtest (live vs candidate) and a shadow run (live vs shadow). */
 export type ComparisonReport = Schema<'BacktestReport'>;
 
-export interface BacktestResultView {
-  transactionRef: string;
-  occurredAt: string;
-  liveLevel: RiskLevel;
-  candidateLevel: RiskLevel;
-  livePoints: number;
-  candidatePoints: number;
-  label: 'fraud' | 'legitimate' | null;
-  liveHits: string[];
-  candidateHits: string[];
+/** A transaction behind a cell of the level-change matrix: a backtest's re-score or a shadow run's shadow score beside the live one. */
+export type BacktestResultView = Schema<'CellTransaction'>;
+
+/** One step of the administration audit trail. */
+export type AdminEvent = Schema<'AdminEvent'>;
+type AdminEventsQuery = NonNullable<paths['/api/admin/events']['get']['parameters']['query']>;
+export type AdminEventType = NonNullable<AdminEventsQuery['eventType']>;
+export type AdminSubjectType = NonNullable<AdminEventsQuery['subjectType']>;
+
+/** What the audit trail is filtered by: a kind of step, who took it, when (instants; `to` excluded). */
+export interface AdminEventFilter {
+  eventType?: AdminEventType;
+  actor?: string;
+  from?: string;
+  to?: string;
 }
 
 export type ShadowRunView = Schema<'ShadowRun'>;
@@ -119,6 +125,17 @@ export function updateUser(username: string, change: UserChange): Promise<{ user
 
 export function resetUserPassword(username: string, password: string): Promise<{ user: AdminUser }> {
   return request(`/api/admin/users/${encodeURIComponent(username)}/password`, { method: 'POST', body: { password } });
+}
+
+// ---- the audit trail
+
+export function listAdminEvents(filter: AdminEventFilter & { limit: number; offset: number }, signal?: AbortSignal): Promise<{ events: AdminEvent[]; total: number; offset: number; limit: number }> {
+  return request('/api/admin/events', { query: { ...filter }, signal });
+}
+
+/** The whole selection (every page) as CSV. */
+export function downloadAdminEventsCsv(filter: AdminEventFilter): Promise<ApiFile> {
+  return requestFile(buildUrl('/api/admin/events.csv', { ...filter }), 'admin-events.csv', { accept: 'text/csv' });
 }
 
 // ---- rule sets
@@ -194,6 +211,14 @@ export function startShadowRun(body: { ruleSetVersion: number; endsAt?: string; 
 
 export function stopShadowRun(id: string): Promise<{ shadowRun: ShadowRunView }> {
   return request(`/api/admin/shadow-runs/${encodeURIComponent(id)}/stop`, { method: 'POST', body: {} });
+}
+
+export function shadowRunTransactions(
+  id: string,
+  cell: { live: RiskLevel; candidate: RiskLevel; limit?: number },
+  signal?: AbortSignal,
+): Promise<{ total: number; transactions: BacktestResultView[] }> {
+  return request(`/api/admin/shadow-runs/${encodeURIComponent(id)}/transactions`, { query: { live: cell.live, candidate: cell.candidate, limit: cell.limit ?? 200 }, signal });
 }
 
 export function getShadowComparison(id: string, signal?: AbortSignal): Promise<{ shadowRun: ShadowRunView; report: ComparisonReport; differing: ShadowDifference[] }> {

@@ -102,6 +102,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'shadow-runs', name: 'admin-shadow-runs', component: () => import('../views/admin/ShadowRunsView.vue'), meta: { title: 'Shadow runs', roles: ADMIN_READERS } },
       { path: 'shadow-runs/:id', name: 'admin-shadow-run', component: () => import('../views/admin/ShadowRunView.vue'), meta: { title: 'Shadow run', roles: ADMIN_READERS } },
       { path: 'users', name: 'admin-users', component: () => import('../views/admin/UsersView.vue'), meta: { title: 'Users', roles: ADMIN_READERS } },
+      { path: 'events', name: 'admin-events', component: () => import('../views/admin/AuditTrailView.vue'), meta: { title: 'Audit trail', roles: ADMIN_READERS } },
     ],
   },
   {

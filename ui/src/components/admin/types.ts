@@ -1,7 +1,4 @@
-/** One transaction behind a cell of the level-change matrix. */
-export interface CellRow {
-  transactionRef: string;
-  livePoints?: number;
-  candidatePoints?: number;
-  label?: 'fraud' | 'legitimate' | null;
-}
+import type { BacktestResultView } from '../../api';
+
+/** One transaction behind a cell of the level-change matrix: both scores and the label. */
+export type CellRow = Pick<BacktestResultView, 'transactionRef' | 'livePoints' | 'candidatePoints' | 'label'>;
