@@ -403,7 +403,7 @@ describe('shadow runs and promotion', () => {
     expect((await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet.version).toBe(v);
     const steps = await api('GET', `/api/admin/events?subjectType=rule_set&subjectId=${v}`, undefined, 'compliance');
     expect(steps.body.events.map((e: any) => [e.eventType, e.actor, e.summary]).reverse()).toEqual([
-      ['rule_set_proposed', users.admin, `Promoted version ${candidateVersion} as version ${v} against live version 1: 1 change: scoring.levels.medium ${live1Medium()} → 2000`],
+      ['rule_set_proposed', users.admin, `Promoted version ${candidateVersion} as version ${v} against live version 1: 1 change: scoring.levels.medium ${live1Medium()} → ${candidateMedium}`],
       ['rule_set_approved', users.compliance, `Approved version ${v}: live from then on, replacing version 1`],
     ]);
   });
