@@ -72,6 +72,12 @@ const cases: Case[] = [
   ['a trail page of none', 'get', () => '/api/admin/events?limit=0', undefined, 'limit'],
   ['a trail page of billions', 'get', () => '/api/admin/events?limit=99999999999', undefined, 'limit'],
   ['an unknown kind of subject', 'get', () => '/api/admin/events?subjectType=bank', undefined, 'subjectType'],
+  ['an unknown kind of step', 'get', () => '/api/admin/events?eventType=user_deleted', undefined, 'eventType'],
+  ['an actor of a kilobyte', 'get', () => `/api/admin/events?actor=${'a'.repeat(1024)}`, undefined, 'actor'],
+  ['a trail from year 0', 'get', () => '/api/admin/events?from=0000-01-01T00:00:00Z', undefined, 'from'],
+  ['a trail that ends before it starts', 'get', () => `/api/admin/events?from=${to}&to=${from}`, undefined, 'to'],
+  ['a trail page beyond ten million', 'get', () => '/api/admin/events?offset=99999999999', undefined, 'offset'],
+  ['a trail CSV of an unknown kind of step', 'get', () => '/api/admin/events.csv?eventType=everything', undefined, 'eventType'],
   // rule sets
   ['content without its SLA times', 'post', () => '/api/admin/rule-sets', () => ({ content: content((c) => delete c.sla), reason: 'missing key' }), 'content.sla'],
   ['content with a key of its own', 'post', () => '/api/admin/rule-sets', () => ({ content: content((c) => (c.bonus = 1)), reason: 'extra key' }), 'content.bonus'],
@@ -116,6 +122,9 @@ const cases: Case[] = [
   ['a shadow run of a version beyond integers', 'post', () => '/api/admin/shadow-runs', { ruleSetVersion: BEYOND_INT4 }, 'ruleSetVersion'],
   ['a shadow run of version 1.5', 'post', () => '/api/admin/shadow-runs', { ruleSetVersion: 1.5 }, 'ruleSetVersion'],
   ['a shadow run id that is none', 'post', () => '/api/admin/shadow-runs/abc/stop', {}, 'id'],
+  ['a shadow cell of an unknown level', 'get', () => '/api/admin/shadow-runs/00000000-0000-4000-8000-000000000000/transactions?candidate=purple', undefined, 'candidate'],
+  ['a shadow cell page of millions', 'get', () => '/api/admin/shadow-runs/00000000-0000-4000-8000-000000000000/transactions?limit=5000000', undefined, 'limit'],
+  ['a shadow cell of a run id that is none', 'get', () => '/api/admin/shadow-runs/abc/transactions', undefined, 'id'],
 ];
 
 describe('hostile input on the admin routes: 400 naming the field, nothing stored', () => {
