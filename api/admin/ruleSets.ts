@@ -1,6 +1,7 @@
 // Rule sets through the API: admins propose a new version (the diff against the live one comes
 // back), compliance or a second admin approves it (four-eyes), or it is rejected. Everyone in the
-// admin area (admin, compliance) reads versions and their diffs.
+// admin area (admin, compliance) reads versions and their diffs. A proposal can be previewed first:
+// the same validation and the same diff, with nothing stored.
 import type { Router } from 'express';
 import { z } from 'zod';
 import { contentSchemaFor, createRuleSetStore, RuleSetRefusal, type RuleSet } from '../../admin/ruleSets';
@@ -42,6 +43,9 @@ const ruleSetView = z
   })
   .meta({ id: 'RuleSet' });
 const withChanges = z.object({ ruleSet: ruleSetView, live: z.number().describe('the live version the changes are against'), changes: z.array(change) });
+const previewView = z
+  .object({ live: z.number().describe('the live version the changes are against'), changes: z.array(change).describe('empty: the content is the live version; proposing it would be refused') })
+  .meta({ id: 'RuleSetPreview' });
 
 export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
   const tags = ['rule sets'];
@@ -78,6 +82,16 @@ export function documentRuleSetRoutes(registry: OpenAPIRegistry): void {
     access: ADMINS,
     request: { body: proposeBody },
     responses: { 201: { description: 'The draft and its diff against the live version', body: withChanges }, 409: { description: 'Identical to the live version' } },
+  });
+  documentRoute(registry, {
+    method: 'post',
+    path: '/api/admin/rule-sets/preview',
+    tags,
+    summary: 'Check a proposal without making it: the diff against the live version, or 400 naming every field that does not fit',
+    description: 'The same body and the same validation as proposing; nothing is stored and nothing enters the audit trail.',
+    access: ADMINS,
+    request: { body: proposeBody },
+    responses: { 200: { description: 'What the proposal would change', body: previewView } },
   });
   documentRoute(registry, {
     method: 'post',
@@ -118,6 +132,9 @@ function asHttp(err: unknown): never {
 export function mountRuleSetRoutes(router: Router, deps: ApiDeps): void {
   const store = createRuleSetStore(deps.db, deps.config);
   const { schema } = contentSchemaFor(deps.config);
+  // one parse for propose and preview: every problem at once, each named by its field
+  // (content.scoring.levels.medium, reason), so the editor can show each beside its input
+  const proposal = z.strictObject({ content: schema, reason });
   const readers = requireRole('admin', 'compliance');
   const withDiff = async (ruleSet: RuleSet) => {
     const live = await store.live();
@@ -136,10 +153,14 @@ export function mountRuleSetRoutes(router: Router, deps: ApiDeps): void {
     if (!ruleSet) throw new NotFoundError(`rule set version ${req.params.version} not found`);
     res.json(await withDiff(ruleSet));
   });
-  router.post('/rule-sets', requireRole('admin'), validate({ body: proposeBody }), async (req, res) => {
-    // parsed under its own name, so a bad field reads content.scoring.levels.medium
-    const { content } = parseOrThrow(z.object({ content: schema }), { content: req.body.content }, 'body');
-    const proposed = await store.propose(content, req.body.reason, actor(req.user)).catch(asHttp);
+  router.post('/rule-sets/preview', requireRole('admin'), async (req, res) => {
+    const { content } = parseOrThrow(proposal, req.body, 'body');
+    const live = await store.live();
+    res.json({ live: live.version, changes: diffRuleSets(live.content, content) });
+  });
+  router.post('/rule-sets', requireRole('admin'), async (req, res) => {
+    const { content, reason: why } = parseOrThrow(proposal, req.body, 'body');
+    const proposed = await store.propose(content, why, actor(req.user)).catch(asHttp);
     req.log.info({ version: proposed.ruleSet.version, changes: proposed.changes.length }, 'rule set proposed');
     res.status(201).json({ ruleSet: proposed.ruleSet, live: proposed.ruleSet.baseVersion, changes: proposed.changes });
   });

@@ -87,6 +87,50 @@ describe('rule sets: four-eyes changes, one version per transaction', () => {
     expect(list.body.ruleSets.map((r: any) => r.version)).toEqual([1]);
   });
 
+  it('a preview answers the diff or every bad field, and stores nothing', async () => {
+    const counts = async () => ({
+      ruleSets: Number((await stack.db('rule_sets').count<{ n: string }[]>('* as n'))[0]!.n),
+      events: Number((await stack.db('admin_events').count<{ n: string }[]>('* as n'))[0]!.n),
+    });
+    const before = await counts();
+
+    const content = structuredClone(live1.content);
+    content.scoring.levels.medium = 4000;
+    content.scoring.rules.merchantKeyword.keywords.push('casino');
+    content.sla.mediumMs = 2 * 3_600_000;
+    const valid = await api('POST', '/api/admin/rule-sets/preview', { content, reason: 'lower the medium line' }, 'admin');
+    expect(valid.status, JSON.stringify(valid.body)).toBe(200);
+    expect(valid.body.live).toBe(1);
+    expect(valid.body.changes).toHaveLength(3);
+    expect(valid.body.changes).toEqual(expect.arrayContaining([
+      { path: 'scoring.rules.merchantKeyword.keywords', from: live1.content.scoring.rules.merchantKeyword.keywords, to: [...live1.content.scoring.rules.merchantKeyword.keywords, 'casino'] },
+      { path: 'scoring.levels.medium', from: live1.content.scoring.levels.medium, to: 4000 },
+      { path: 'sla.mediumMs', from: live1.content.sla.mediumMs, to: 2 * 3_600_000 },
+    ]));
+    // the live content itself: nothing would change (proposing it is refused with 409)
+    expect((await api('POST', '/api/admin/rule-sets/preview', { content: live1.content, reason: 'same' }, 'admin')).body.changes).toEqual([]);
+
+    // every bad field at once, each by name, the reason among them
+    const bad = structuredClone(live1.content);
+    bad.scoring.levels.medium = 9000; // above high
+    bad.tazama.alertPoints = -1;
+    const refused = await api('POST', '/api/admin/rule-sets/preview', { content: bad, reason: '' }, 'admin');
+    expect(refused.status).toBe(400);
+    const fields = (refused.body.issues as { field: string }[]).map((i) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['content.tazama.alertPoints', 'reason']));
+    const order = structuredClone(live1.content);
+    order.scoring.levels.medium = 9000;
+    const above = await api('POST', '/api/admin/rule-sets/preview', { content: order, reason: 'above high' }, 'admin');
+    expect(above.status).toBe(400);
+    expect(above.body).toMatchObject({ field: 'content.scoring.levels.medium', message: expect.stringMatching(/must be below scoring\.levels\.high/) });
+
+    // admins only: compliance approves but does not draft; an analyst is not in the admin area
+    expect((await api('POST', '/api/admin/rule-sets/preview', { content, reason: 'not mine' }, 'compliance')).status).toBe(403);
+    expect((await api('POST', '/api/admin/rule-sets/preview', { content, reason: 'not mine' }, 'analyst')).status).toBe(403);
+
+    expect(await counts()).toEqual(before);
+  });
+
   it('a proposed blacklist addition does nothing until a second person approves it', async () => {
     const content = structuredClone(live1.content);
     content.blacklist.merchants.push(EVIL);

@@ -4165,6 +4165,102 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/rule-sets/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a proposal without making it: the diff against the live version, or 400 naming every field that does not fit
+         * @description The same body and the same validation as proposing; nothing is stored and nothing enters the audit trail.
+         *
+         *     Bearer token; roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the whole rule-set content (see GET /api/admin/rule-sets/live) */
+                        content: {
+                            [key: string]: unknown;
+                        };
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description What the proposal would change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RuleSetPreview"];
+                    };
+                };
+                /** @description The input is invalid; `field` names it. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated (missing, invalid, expired or revoked credentials). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role may not do this (admin). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure (logged with the request id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/rule-sets/{version}/approve": {
         parameters: {
             query?: never;
@@ -7424,6 +7520,12 @@ export type components = {
             path: string;
             from?: unknown;
             to?: unknown;
+        };
+        RuleSetPreview: {
+            /** @description the live version the changes are against */
+            live: number;
+            /** @description empty: the content is the live version; proposing it would be refused */
+            changes: components["schemas"]["RuleSetChange"][];
         };
         Backtest: {
             id: string;
