@@ -70,8 +70,10 @@ export function formatCount(value: number): string {
   return count.format(value);
 }
 
+// the scoring code's labels (risk/rules.ts RULE_LABELS; a UI test keeps the two the same)
 const RULE_LABELS: Record<string, string> = {
   amount: 'Large amount',
+  customerAmount: 'Unusual amount for this customer',
   blacklist: 'Blacklisted merchant',
   merchantKeyword: 'Merchant name keyword',
   typeAmount: 'Large transfer or payment',
@@ -79,6 +81,8 @@ const RULE_LABELS: Record<string, string> = {
   offHours: 'Off-hours',
   channel: 'Channel and amount',
   velocity: 'Many transactions in a short time',
+  burst: 'Burst of transactions within minutes',
+  nightRepeat: 'Repeated activity at night',
 };
 
 /** A rule's name as analysts know it. */

@@ -28,10 +28,17 @@ export interface BlacklistEntry {
   reason: string;
 }
 
+/** A rule set's content (risk/ruleSet.ts RuleSetContent); rules are read generically, by their parameters. */
 export interface RuleSetContentView {
-  scoring: { levels: { medium: number; high: number } } & Record<string, unknown>;
+  scoring: {
+    rules: Record<string, Record<string, unknown>>;
+    anomaly: Record<string, unknown>;
+    levels: { medium: number; high: number };
+  };
   blacklist: { merchants: BlacklistEntry[] };
-  [key: string]: unknown;
+  anomalyModelVersion: number | null;
+  tazama: { alertPoints: number } & Record<string, unknown>;
+  sla: { mediumMs: number; highMs: number; escalatedMs: number } & Record<string, unknown>;
 }
 
 export interface RuleSetView {
@@ -47,6 +54,8 @@ export interface RuleSetView {
 }
 
 export type RuleSetChangeView = Schema<'RuleSetChange'>;
+
+export type RuleSetPreview = Schema<'RuleSetPreview'>;
 
 export type BacktestStatus = BacktestView['status'];
 
@@ -150,6 +159,11 @@ export function getRuleSet(version: number, signal?: AbortSignal): Promise<{ rul
 
 export function proposeRuleSet(content: RuleSetContentView, reason: string): Promise<{ ruleSet: RuleSetView; changes: RuleSetChangeView[] }> {
   return request('/api/admin/rule-sets', { method: 'POST', body: { content, reason } });
+}
+
+/** The diff a proposal would have, or an ApiError naming each field that does not fit; nothing is stored. */
+export function previewRuleSet(content: RuleSetContentView, reason: string, signal?: AbortSignal): Promise<RuleSetPreview> {
+  return request('/api/admin/rule-sets/preview', { method: 'POST', body: { content, reason }, signal });
 }
 
 export function approveRuleSet(version: number): Promise<{ ruleSet: RuleSetView }> {

@@ -37,6 +37,9 @@ export type CasePermissions = Schema<'CasePermissions'>;
 export const CHANNELS = ['mobile', 'online', 'atm', 'pos', 'branch', 'agent'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+export const TRANSACTION_TYPES = ['transfer', 'payment', 'purchase', 'withdrawal', 'deposit'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
 export const QUEUE_SORTS = ['priority', 'opened_at', 'sla_due_at', 'amount', 'risk_score', 'updated_at'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 

@@ -97,6 +97,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Admin', nav: true, roles: ADMIN_READERS },
     children: [
       { path: 'rule-sets', name: 'admin-rule-sets', component: () => import('../views/admin/RuleSetsView.vue'), meta: { title: 'Rule sets', roles: ADMIN_READERS } },
+      { path: 'rule-sets/new', name: 'admin-rule-set-edit', component: () => import('../views/admin/RuleSetEditView.vue'), meta: { title: 'Change the rule set', roles: ['admin'] } },
       { path: 'backtests', name: 'admin-backtests', component: () => import('../views/admin/BacktestsView.vue'), meta: { title: 'Backtests', roles: ADMIN_READERS } },
       { path: 'backtests/:id', name: 'admin-backtest', component: () => import('../views/admin/BacktestView.vue'), meta: { title: 'Backtest', roles: ADMIN_READERS } },
       { path: 'shadow-runs', name: 'admin-shadow-runs', component: () => import('../views/admin/ShadowRunsView.vue'), meta: { title: 'Shadow runs', roles: ADMIN_READERS } },
