@@ -2,17 +2,22 @@
 // started from the UI, followed to its report (matrix, the transactions behind a cell, CSV); a
 // shadow run started, compared live vs shadow (a cell with both scores) and stopped; a user created,
 // re-roled, given a new password and disabled — created and disabled by keyboard alone — after which
-// their login fails; a compliance officer reading a second admin's approval in the audit trail.
+// their login fails; a compliance officer reading a second admin's approval in the audit trail; the
+// medium line lowered in the rule-set editor by keyboard (a problem first), proposed, approved by a
+// second admin, after which a transaction that was low becomes a case under the new version.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoUsers } from '../../api/users/service';
+import { createUser, seedDemoUsers } from '../../api/users/service';
 import { jsonClient } from '../helpers/http';
 import { MEDIUM_RISK, transactionFactory } from '../helpers/transactions';
 import { eventually } from '../lifecycle/context';
 import { passwordOf, proposeLowerHigh, signInByKeyboard } from './fixtures';
 import { screenshot, signIn, startBrowserHarness, type BrowserHarness } from './harness';
+
+/** 0.45: a first purchase abroad (a country the customer never used), nothing else; low under medium 0.50 */
+const FIRST_SEEN_ABROAD = { city: 'Kampala', country: 'UG' };
 
 let h: BrowserHarness;
 const run = randomUUID().slice(0, 6);
@@ -229,5 +234,81 @@ describe('the admin area in a browser', () => {
     await page.getByTestId('trail-show').click();
     await expect.poll(() => page.getByTestId('trail-problem').textContent()).toContain('To (inclusive): must be after from');
     expect(await page.getByLabel('To (inclusive)').getAttribute('aria-invalid')).toBe('true');
+  }, 300_000);
+
+  it('the rule-set editor: an admin lowers the medium line by keyboard (the server\'s problem first), sees the diff and proposes; a second admin approves; a transaction that was low becomes a case, its breakdown naming the new version', async () => {
+    // last in this file: it changes the live version the tests above compare against
+    const ADMIN2 = `editor-admin2-${run}`; // not the audit-trail test's second admin
+    await createUser(h.stack.db, { username: ADMIN2, displayName: 'Neema Otieno', password: 'second-admin-password', role: 'admin' });
+    const before = await ingestAndRoute(txn(FIRST_SEEN_ABROAD));
+    const low = await api('GET', `/api/transactions/${before}`, undefined, 'amina');
+    expect(low.body).toMatchObject({ status: 'approved', riskLevel: 'low', scoreBreakdown: { points: 4500, thresholds: { medium: 5000 } } });
+    const liveBefore = low.body.scoreBreakdown.ruleSetVersion as number;
+
+    const page = await signInByKeyboard(h, 'daudi');
+    await tabTo(page, page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }));
+    await page.keyboard.press('Enter');
+    await tabTo(page, page.getByTestId('edit-rule-set'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('rule-set-edit-form').waitFor();
+    // every setting is there, grouped per rule, in its unit
+    expect(await page.getByTestId('edit-group-burst').locator('legend').textContent()).toBe('Burst of transactions within minutes');
+    expect(await page.getByLabel('Time to decide a medium-risk case').inputValue()).toBe('4');
+
+    // a medium line above the high one, and no reason: the server names both, the first gets the focus
+    const medium = page.getByLabel('Medium risk from');
+    expect(await medium.inputValue()).toBe('0.5');
+    await tabTo(page, medium);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('0.9');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('rule-set-problems').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('rs-scoring-levels-medium');
+    expect(await medium.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#rs-scoring-levels-medium-problem').textContent()).toContain('must be below scoring.levels.high');
+    expect(await page.getByLabel('Reason for the change').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('propose-rule-set').isDisabled()).toBe(true);
+    expect((await api('GET', '/api/admin/rule-sets', undefined, 'daudi')).body.ruleSets.length).toBe(2); // nothing stored
+
+    // put right by keyboard, checked: the diff against the live version, then proposed
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('0.4');
+    await tabTo(page, page.getByLabel('Reason for the change'));
+    await page.keyboard.type('first purchases abroad are worth a look');
+    await tabTo(page, page.getByTestId('check-rule-set'));
+    await page.keyboard.press('Enter');
+    const preview = page.getByTestId('rule-set-preview');
+    await preview.waitFor();
+    // in the bank's words and units, the setting's path beneath
+    expect((await preview.locator('tbody tr').locator('th, td').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['Risk levels: Medium risk from scoring.levels.medium', '0.50', '0.40']);
+    await screenshot(page, 'admin-rule-set-editor');
+    await tabTo(page, page.getByTestId('propose-rule-set'));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toMatch(/Version \d+ proposed/);
+    const version = Number(/Version (\d+) proposed/.exec((await page.getByTestId('admin-message').textContent()) ?? '')?.[1]);
+
+    // not live yet: the proposer cannot approve it; a second admin does
+    await page.goto(`${h.baseUrl}/admin/rule-sets`);
+    await expect.poll(() => page.getByTestId(`draft-${version}`).textContent()).toContain('scoring.levels.medium');
+    expect(await page.getByTestId(`approve-${version}`).count()).toBe(0);
+    const approver = await signIn(h, ADMIN2, 'second-admin-password');
+    await approver.goto(`${h.baseUrl}/admin/rule-sets`);
+    await approver.getByTestId(`approve-${version}`).click();
+    await expect.poll(() => approver.getByTestId('admin-message').textContent()).toContain(`Version ${version} approved`);
+    await expect.poll(() => approver.getByTestId('live-version').textContent()).toContain(`Version ${version}`);
+    expect(await approver.getByTestId('rule-group-levels').textContent()).toContain('0.40');
+
+    // the same kind of transaction, started now: medium under the new version, a case
+    const after = await ingestAndRoute(txn(FIRST_SEEN_ABROAD));
+    const caseId = await eventually(async () => {
+      const shown = await api('GET', `/api/transactions/${after}`, undefined, 'amina');
+      return shown.body.case ? Number(shown.body.case.id) : undefined;
+    }, `a case for ${after}`);
+    const shown = await api('GET', `/api/transactions/${after}`, undefined, 'amina');
+    expect(shown.body).toMatchObject({ status: 'flagged', riskLevel: 'medium', scoreBreakdown: { points: 4500, ruleSetVersion: version, thresholds: { medium: 4000 } } });
+    expect(version).toBeGreaterThan(liveBefore);
+    const analyst = await signIn(h, 'amina', passwordOf('amina'));
+    await analyst.goto(`${h.baseUrl}/cases/${caseId}`);
+    await expect.poll(() => analyst.getByTestId('score-breakdown').textContent()).toContain(`model rules/${version}+`);
   }, 300_000);
 });

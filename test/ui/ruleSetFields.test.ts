@@ -7,7 +7,7 @@ import { contentSchemaFor } from '../../admin/ruleSets';
 import { loadConfig } from '../../config';
 import { RULE_LABELS, RULE_ORDER } from '../../risk/rules';
 import { cloneContent, formatSetting, fromInput, ruleSetGroups, toInput, valueAt, withBlacklistEntry } from '../../ui/src/ruleSetFields';
-import type { RuleSetContentView } from '../../ui/src/api';
+import type { RuleSetContentView } from '../../ui/src/api/admin';
 
 const { defaults } = contentSchemaFor(loadConfig({}));
 const content = defaults as unknown as RuleSetContentView;

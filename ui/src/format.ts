@@ -1,6 +1,6 @@
 // Display helpers shared by views. Amounts arrive as decimal strings and are only formatted,
 // never used in arithmetic.
-import type { Role } from './api';
+import type { Role } from './api/types';
 
 const ROLE_LABELS: Record<Role, string> = {
   analyst: 'Analyst',

@@ -2,7 +2,7 @@
 // label in the bank's words and its unit. The groups are read from the content itself (as the
 // server derives its schema from the configuration), so a parameter added to a rule shows up here
 // without a change; only its label and unit come from the tables below.
-import type { BlacklistEntry, RuleSetContentView } from './api';
+import type { BlacklistEntry, RuleSetContentView } from './api/admin';
 import { formatKes, formatMinutes, ruleLabel } from './format';
 
 /** How a setting is shown and typed in. */
@@ -212,4 +212,21 @@ export function cloneContent(content: RuleSetContentView): RuleSetContentView {
 /** The id of a setting's input, from its path: rs-scoring-levels-medium, rs-blacklist-merchants-2-reason. */
 export function inputId(path: string): string {
   return `rs-${path.replace(/[.[\]]+/g, '-').replace(/-$/, '')}`;
+}
+
+const SECTION_TITLES: Record<string, string> = { levels: 'Risk levels', anomaly: 'Anomaly model', anomalyModelVersion: 'Anomaly model', tazama: 'Tazama', sla: 'Time to decide (SLA)' };
+
+/** A changed setting in words, from the diff's path: its group, its label, and how to show its values. */
+export function describeChange(change: { path: string; from: unknown; to: unknown }): { title: string; label: string; from: string; to: string } {
+  const entry = /^blacklist\.merchants\[(.*)\]$/.exec(change.path);
+  if (entry) {
+    const show = (m: unknown) => (m && typeof m === 'object' ? `${(m as BlacklistEntry).merchantName ?? 'listed'}: ${(m as BlacklistEntry).reason}` : 'not listed');
+    return { title: 'Blacklisted merchants', label: entry[1]!, from: show(change.from), to: show(change.to) };
+  }
+  const keys = change.path.split('.');
+  const key = keys.at(-1)!;
+  const rule = keys[0] === 'scoring' && keys[1] === 'rules' ? keys[2]! : null;
+  const group = rule ?? (keys[0] === 'scoring' ? keys[1]! : keys[0]!);
+  const f = field(change.path, group, key, change.to ?? change.from);
+  return { title: rule ? ruleLabel(rule) : (SECTION_TITLES[group] ?? group), label: f.label, from: formatSetting(f.kind, change.from), to: formatSetting(f.kind, change.to) };
 }
