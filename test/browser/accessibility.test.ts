@@ -186,12 +186,23 @@ const STATES: PageState[] = [
   },
   { name: 'admin', roles: ['admin', 'compliance'], path: () => '/admin', reach: (p) => p.getByTestId('live-version').waitFor() },
   {
-    name: 'admin, blacklist shown',
+    // every setting read-only, the blacklist and each draft's full content opened (compliance: no editor)
+    name: 'admin, the live rule set in full, blacklist and drafts opened',
     roles: ['admin', 'compliance'],
     path: () => '/admin',
     reach: async (p) => {
-      await p.getByTestId('live-version').waitFor();
+      await p.getByTestId('live-rule-set').waitFor();
       await openAllDetails(p);
+    },
+  },
+  {
+    name: 'admin, the rule-set editor with a problem shown',
+    roles: ['admin'],
+    path: () => '/admin/rule-sets/new',
+    reach: async (p) => {
+      await p.getByLabel('Medium risk from').fill('0.9');
+      await p.getByTestId('check-rule-set').click();
+      await p.locator('#rs-scoring-levels-medium-problem').waitFor();
     },
   },
   { name: 'admin, backtests', roles: ADMIN_READERS, path: () => '/admin/backtests', reach: (p) => p.getByTestId('backtests-table').waitFor() },

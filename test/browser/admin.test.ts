@@ -296,7 +296,7 @@ describe('the admin area in a browser', () => {
     await approver.getByTestId(`approve-${version}`).click();
     await expect.poll(() => approver.getByTestId('admin-message').textContent()).toContain(`Version ${version} approved`);
     await expect.poll(() => approver.getByTestId('live-version').textContent()).toContain(`Version ${version}`);
-    expect(await approver.getByTestId('rule-group-levels').textContent()).toContain('0.40');
+    expect(await approver.getByTestId('live-rule-set').getByTestId('rule-group-levels').textContent()).toContain('0.40');
 
     // the same kind of transaction, started now: medium under the new version, a case
     const after = await ingestAndRoute(txn(FIRST_SEEN_ABROAD));

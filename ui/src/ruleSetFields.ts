@@ -217,7 +217,7 @@ export function inputId(path: string): string {
 const SECTION_TITLES: Record<string, string> = { levels: 'Risk levels', anomaly: 'Anomaly model', anomalyModelVersion: 'Anomaly model', tazama: 'Tazama', sla: 'Time to decide (SLA)' };
 
 /** A changed setting in words, from the diff's path: its group, its label, and how to show its values. */
-export function describeChange(change: { path: string; from: unknown; to: unknown }): { title: string; label: string; from: string; to: string } {
+export function describeChange(change: { path: string; from?: unknown; to?: unknown }): { title: string; label: string; from: string; to: string } {
   const entry = /^blacklist\.merchants\[(.*)\]$/.exec(change.path);
   if (entry) {
     const show = (m: unknown) => (m && typeof m === 'object' ? `${(m as BlacklistEntry).merchantName ?? 'listed'}: ${(m as BlacklistEntry).reason}` : 'not listed');
