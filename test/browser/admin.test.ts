@@ -310,5 +310,13 @@ describe('the admin area in a browser', () => {
     const analyst = await signIn(h, 'amina', passwordOf('amina'));
     await analyst.goto(`${h.baseUrl}/cases/${caseId}`);
     await expect.poll(() => analyst.getByTestId('score-breakdown').textContent()).toContain(`model rules/${version}+`);
+
+    // the rollback a bank needs: the version before, restored as a new draft, checked against the live one
+    await page.goto(`${h.baseUrl}/admin/rule-sets`);
+    await page.getByTestId(`restore-${liveBefore}`).click();
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).last().textContent()).toBe(`Restore version ${liveBefore} as a new draft`);
+    expect(await page.getByLabel('Medium risk from').inputValue()).toBe('0.5');
+    await page.getByTestId('check-rule-set').click();
+    await expect.poll(() => page.getByTestId('rule-set-preview').locator('td').allTextContents()).toEqual(['0.40', '0.50']);
   }, 300_000);
 });
