@@ -35,6 +35,7 @@ import * as createShadowRuns from './20261203090200_create_shadow_runs';
 import * as addNeedsAttentionToTransactions from './20261203100000_add_needs_attention_to_transactions';
 import * as addScoringFailuresToShadowRuns from './20261203120000_add_scoring_failures_to_shadow_runs';
 import * as createCustomerProfiles from './20261203130000_create_customer_profiles';
+import * as addSessionGenerationToUsers from './20261203140000_add_session_generation_to_users';
 
 type Migration = { up: (knex: Knex) => Promise<void>; down: (knex: Knex) => Promise<void> };
 
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '20261203100000_add_needs_attention_to_transactions': addNeedsAttentionToTransactions,
   '20261203120000_add_scoring_failures_to_shadow_runs': addScoringFailuresToShadowRuns,
   '20261203130000_create_customer_profiles': createCustomerProfiles,
+  '20261203140000_add_session_generation_to_users': addSessionGenerationToUsers,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

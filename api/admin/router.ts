@@ -103,7 +103,9 @@ export function adminUsersRouter(deps: ApiDeps): Router {
   });
   router.post('/users/:username/password', requireRole('admin'), validate({ params: userParams, body: resetPasswordBody }), async (req, res) => {
     const user = await resetPasswordByAdmin(deps.db, req.params.username, req.body.password, actorOf(req));
-    req.log.info({ username: user.username }, 'password reset');
+    // the sessions issued before the reset have ended: so have their open event streams
+    const ended = (req.app.locals.streamHub as StreamHub | undefined)?.disconnect(user.username) ?? 0;
+    req.log.info({ username: user.username, streamsEnded: ended }, 'password reset');
     res.json({ user });
   });
   mountAdminEventRoutes(router, deps);

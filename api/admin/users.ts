@@ -1,6 +1,8 @@
 // Users administration: admins create users, reset passwords, change roles and disable accounts.
 // Every change is written with its audit row in one database transaction. A disabled account's
-// tokens stop working at once because requireAuth re-reads the user on every request.
+// tokens stop working at once because requireAuth re-reads the user on every request; a password
+// reset or a disabled account also moves the session generation on, so the sessions issued before
+// end (re-enabling the account does not bring them back).
 import type { Knex } from 'knex';
 import { recordAdminEvent, type AdminActor } from '../../admin/audit';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
@@ -17,6 +19,9 @@ interface UserRow {
 }
 
 const COLUMNS = ['username', 'display_name', 'role', 'active', 'email', 'created_at'] as const;
+
+/** The column change that ends every session issued so far (requireAuth refuses an older generation). */
+const endSessions = (trx: Knex) => ({ session_generation: trx.raw('session_generation + 1') });
 
 function view(row: UserRow): AdminUserView {
   return {
@@ -73,7 +78,10 @@ export async function updateUserByAdmin(db: Knex, username: string, body: Update
     if (body.active !== undefined && body.active !== before.active) changes.active = body.active;
     if (body.displayName !== undefined && body.displayName !== before.display_name) changes.display_name = body.displayName;
     if (Object.keys(changes).length === 0) return view(before);
-    const [after] = await trx<UserRow>('users').where({ username }).update(changes).returning<UserRow[]>([...COLUMNS]);
+    const [after] = await trx('users')
+      .where({ username })
+      .update({ ...changes, ...(changes.active === false ? endSessions(trx) : {}) })
+      .returning<UserRow[]>([...COLUMNS]);
     if (changes.role !== undefined) {
       await recordAdminEvent(trx, { subjectType: 'user', subjectId: username, eventType: 'user_role_changed', actor: by, payload: { from: before.role, to: changes.role } });
     }
@@ -91,7 +99,10 @@ export async function resetPasswordByAdmin(db: Knex, username: string, password:
   const passwordHash = await hashPassword(password);
   return db.transaction(async (trx) => {
     await lockUser(trx, username);
-    const [after] = await trx('users').where({ username }).update({ password_hash: passwordHash }).returning<UserRow[]>([...COLUMNS]);
+    const [after] = await trx('users')
+      .where({ username })
+      .update({ password_hash: passwordHash, ...endSessions(trx) })
+      .returning<UserRow[]>([...COLUMNS]);
     // never the password or its hash in the trail
     await recordAdminEvent(trx, { subjectType: 'user', subjectId: username, eventType: 'user_password_reset', actor: by });
     return view(after!);

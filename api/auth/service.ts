@@ -21,7 +21,12 @@ export interface TokenClaims {
   /** the token's id (jti): what a logout revokes */
   tokenId: string;
   expiresAt: Date;
+  /** the user's session generation when it was issued (0 for tokens issued before generations) */
+  generation: number;
 }
+
+/** A signed-in user, with the session generation their token is issued in. */
+export type AuthenticatedUser = AuthUser & { sessionGeneration: number };
 
 // A hash of a random password nobody knows: unknown usernames are verified against it, so a
 // failed sign-in costs the same time whether or not the user exists.
@@ -32,7 +37,7 @@ function dummyPasswordHash(): Promise<string> {
 }
 
 /** The user when username and password match an active user, else null (never says which part was wrong). */
-export async function authenticate(db: Knex, username: string, password: string): Promise<AuthUser | null> {
+export async function authenticate(db: Knex, username: string, password: string): Promise<AuthenticatedUser | null> {
   const user = await findUser(db, username);
   if (!user) {
     await verifyPassword(await dummyPasswordHash(), password);
@@ -40,16 +45,16 @@ export async function authenticate(db: Knex, username: string, password: string)
   }
   const ok = await verifyPassword(user.passwordHash, password);
   if (!ok || !user.active) return null;
-  return { username: user.username, displayName: user.displayName, role: user.role };
+  return { username: user.username, displayName: user.displayName, role: user.role, sessionGeneration: user.sessionGeneration };
 }
 
 function key(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function issueToken(user: AuthUser, secret: string, ttlMs: number, now = Date.now()): Promise<Session> {
+export async function issueToken(user: AuthenticatedUser, secret: string, ttlMs: number, now = Date.now()): Promise<Session> {
   const exp = Math.floor((now + ttlMs) / 1000);
-  const token = await new SignJWT({ role: user.role })
+  const token = await new SignJWT({ role: user.role, gen: user.sessionGeneration })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.username)
     .setIssuer(ISSUER)
@@ -58,7 +63,7 @@ export async function issueToken(user: AuthUser, secret: string, ttlMs: number, 
     .setExpirationTime(exp)
     .setJti(randomUUID())
     .sign(key(secret));
-  return { token, user, expiresAt: new Date(exp * 1000).toISOString() };
+  return { token, user: { username: user.username, displayName: user.displayName, role: user.role }, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
 /** The claims of a valid, unexpired token signed with `secret`, else null. */
@@ -69,7 +74,9 @@ export async function verifyToken(token: string, secret: string): Promise<TokenC
     if (typeof payload.sub !== 'string' || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
     // Without an id a token could not be revoked by a logout: not a session token of ours.
     if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return null;
-    return { username: payload.sub, role: role as Role, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
+    const generation = payload.gen ?? 0;
+    if (typeof generation !== 'number' || !Number.isSafeInteger(generation)) return null;
+    return { username: payload.sub, role: role as Role, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000), generation };
   } catch {
     return null;
   }

@@ -13,7 +13,8 @@ type AnyRouteHandler = RequestHandler<any, any, any, any>;
 /**
  * Requires `Authorization: Bearer <jwt>`. The user is re-read from the database on every request,
  * so a deactivated user or a changed role takes effect at once rather than when the token expires;
- * a token revoked by a logout is refused by every API process (revoked_tokens).
+ * a token revoked by a logout is refused by every API process (revoked_tokens), and so is a token
+ * issued before the account's password was reset or the account disabled (its session generation).
  */
 export function requireAuth(deps: { db: Knex; jwtSecret: string }): AnyRouteHandler {
   return async (req, _res, next) => {
@@ -25,6 +26,7 @@ export function requireAuth(deps: { db: Knex; jwtSecret: string }): AnyRouteHand
     const [user, revoked] = await Promise.all([findUser(deps.db, claims.username), isRevoked(deps.db, claims.tokenId)]);
     if (revoked) throw new UnauthorizedError('the token was revoked by a logout');
     if (!user || !user.active) throw new UnauthorizedError('the token is invalid or has expired');
+    if (claims.generation !== user.sessionGeneration) throw new UnauthorizedError('the session ended when the password was reset or the account disabled: sign in again');
     req.user = { username: user.username, displayName: user.displayName, role: user.role };
     sessions.set(req, claims);
     req.log?.setBindings({ user: user.username });

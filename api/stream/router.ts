@@ -7,7 +7,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { z } from 'zod';
 import type { ApiDeps } from '../context';
 import { UnauthorizedError } from '../errors';
-import { requireAuth } from '../middleware/auth';
+import { requireAuth, sessionOf } from '../middleware/auth';
 import { parseOrThrow } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
 import { findUser } from '../users/service';
@@ -72,6 +72,9 @@ function format(event: StreamEvent): string {
   return `id: ${seqOf(event)}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 }
 
+/** The session generation of a stream opened with a ticket (a header's is in its session claims). */
+const ticketGenerations = new WeakMap<object, number>();
+
 export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): { router: Router; hub: StreamHub } {
   const router = Router();
   const hub = new StreamHub(deps.db, deps.logger, options);
@@ -79,7 +82,7 @@ export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): 
 
   const ticket: RequestHandler<Record<string, string>, StreamTicket> = async (req, res) => {
     if (!req.user) throw new UnauthorizedError();
-    res.json(await issueStreamTicket(req.user.username, deps.jwtSecret));
+    res.json(await issueStreamTicket({ username: req.user.username, generation: sessionOf(req)?.generation ?? 0 }, deps.jwtSecret));
   };
   router.post('/ticket', requireAuth(deps), ticket);
 
@@ -88,10 +91,11 @@ export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): 
     if (req.get('authorization')) return requireAuth(deps)(req, res, next);
     const query = parseOrThrow(streamQuery, req.query, 'query');
     if (!query.ticket) throw new UnauthorizedError('a bearer token or a stream ticket (POST /api/stream/ticket) is required');
-    const username = await verifyStreamTicket(query.ticket, deps.jwtSecret);
-    const user = username ? await findUser(deps.db, username) : null;
-    if (!user || !user.active) throw new UnauthorizedError('the stream ticket is invalid or has expired');
+    const holder = await verifyStreamTicket(query.ticket, deps.jwtSecret);
+    const user = holder ? await findUser(deps.db, holder.username) : null;
+    if (!holder || !user || !user.active || user.sessionGeneration !== holder.generation) throw new UnauthorizedError('the stream ticket is invalid or has expired');
     req.user = { username: user.username, displayName: user.displayName, role: user.role };
+    ticketGenerations.set(req, holder.generation);
     next();
   };
 
@@ -126,13 +130,15 @@ export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): 
         res.end();
       },
     };
-    // each heartbeat also asks whether the account is still active: an API process that did not
-    // disable it (hub.disconnect ends the streams of the one that did) ends the stream here
+    // each heartbeat also asks whether the session is still good (the account active, its password
+    // not reset since): an API process that did not disable or reset it (hub.disconnect ends the
+    // streams of the one that did) ends the stream here
+    const generation = sessionOf(req)?.generation ?? ticketGenerations.get(req) ?? 0;
     const heartbeat = setInterval(() => {
       res.write(`: keep-alive\n\n`);
       findUser(deps.db, req.user!.username).then(
         (user) => {
-          if (!user?.active) {
+          if (!user?.active || user.sessionGeneration !== generation) {
             cleanup();
             res.end();
           }

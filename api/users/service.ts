@@ -18,16 +18,19 @@ interface UserRow {
   password_hash: string;
   role: Role;
   active: boolean;
+  session_generation: number;
 }
 
 export interface StoredUser extends AuthUser {
   id: number;
   active: boolean;
   passwordHash: string;
+  /** the generation of sessions still valid (a token of an older one is refused) */
+  sessionGeneration: number;
 }
 
 function fromRow(row: UserRow): StoredUser {
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, active: row.active, passwordHash: row.password_hash };
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, active: row.active, passwordHash: row.password_hash, sessionGeneration: row.session_generation };
 }
 
 export function hashPassword(password: string): Promise<string> {
@@ -59,7 +62,7 @@ export async function createUser(db: Knex, user: NewUser): Promise<AuthUser> {
     .insert({ username: user.username, display_name: user.displayName, password_hash: passwordHash, role: user.role, active: true })
     .onConflict('username')
     .merge(['display_name', 'password_hash', 'role', 'active'])
-    .returning<UserRow[]>(['id', 'username', 'display_name', 'password_hash', 'role', 'active']);
+    .returning<UserRow[]>(['id', 'username', 'display_name', 'password_hash', 'role', 'active', 'session_generation']);
   const { username, displayName, role } = fromRow(row!);
   return { username, displayName, role };
 }

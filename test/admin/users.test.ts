@@ -1,6 +1,7 @@
 // Users administration through the API: create, reset password, change role, disable — each with
 // its actor in the append-only admin audit trail; an admin cannot change their own role; a disabled
-// user's token stops working at once.
+// user's token stops working at once, and a reset password or a disabled account ends the sessions
+// issued before it.
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,13 +88,21 @@ describe('users administration', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/argon2|password/);
   });
 
-  it('resets a password: the old one stops working, the new one works', async () => {
+  it('resets a password: the old one stops working, the sessions signed in with it end, the new one works', async () => {
     const username = `reset-${Date.now().toString(36)}`;
     await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Reset Me', password: 'the-first-password', role: 'analyst' });
+    const before = (await login(username, 'the-first-password')).body.token as string;
+    expect((await request(h.app).get('/api/auth/me').set(auth(before))).status).toBe(200);
     const res = await request(h.app).post(`/api/admin/users/${username}/password`).set(auth(admin)).send({ password: 'the-second-password' });
     expect(res.status).toBe(200);
     expect((await login(username, 'the-first-password')).status).toBe(401);
-    expect((await login(username, 'the-second-password')).status).toBe(200);
+    // a session opened with the old password (by whoever knew it) ends with the reset
+    const ended = await request(h.app).get('/api/auth/me').set(auth(before));
+    expect(ended.status).toBe(401);
+    expect(ended.body.message).toMatch(/password was reset/);
+    const after = await login(username, 'the-second-password');
+    expect(after.status).toBe(200);
+    expect((await request(h.app).get('/api/auth/me').set(auth(after.body.token as string))).status).toBe(200);
     const events = await trail(username);
     expect(events.map((e) => e.eventType)).toEqual(['user_created', 'user_password_reset']);
     expect(JSON.stringify(events)).not.toContain('the-second-password');
@@ -122,7 +131,7 @@ describe('users administration', () => {
     expect(await trail(h.users.admin)).toEqual([]);
   });
 
-  it("disabling an account stops its token at once; re-enabling restores it", async () => {
+  it("disabling an account stops its token at once; re-enabling does not bring that session back", async () => {
     const username = `disable-${Date.now().toString(36)}`;
     await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Disable Me', password: 'a-long-enough-password', role: 'analyst' });
     const token = (await login(username, 'a-long-enough-password')).body.token as string;
@@ -133,11 +142,15 @@ describe('users administration', () => {
     expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(401);
     expect((await login(username, 'a-long-enough-password')).status).toBe(401);
     await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: true });
-    expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(200);
+    // a token that leaked while the account was disabled stays dead: its owner signs in again
+    expect((await request(h.app).get('/api/auth/me').set(auth(token))).status).toBe(401);
+    const again = await login(username, 'a-long-enough-password');
+    expect(again.status).toBe(200);
+    expect((await request(h.app).get('/api/auth/me').set(auth(again.body.token as string))).status).toBe(200);
     expect((await trail(username)).map((e) => e.eventType)).toEqual(['user_created', 'user_disabled', 'user_enabled']);
   });
 
-  it("disabling an account ends its open event streams: at once by this API, within a heartbeat when another disabled it", { timeout: 60_000 }, async () => {
+  it("disabling an account or resetting its password ends its open event streams: at once by this API, within a heartbeat when another did it", { timeout: 120_000 }, async () => {
     const server = h.app.listen(0, '127.0.0.1');
     await new Promise<void>((r) => server.once('listening', () => r()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -145,9 +158,9 @@ describe('users administration', () => {
     try {
       const username = `stream-${Date.now().toString(36)}`;
       await request(h.app).post('/api/admin/users').set(auth(admin)).send({ username, displayName: 'Watches Streams', password: 'a-long-enough-password', role: 'analyst' });
-      const token = (await login(username, 'a-long-enough-password')).body.token as string;
+      const signIn = async (password = 'a-long-enough-password') => (await login(username, password)).body.token as string;
       /** Opens the stream; `ended` settles when the server ends it. */
-      const openStream = async () => {
+      const openStream = async (token: string) => {
         const res = await fetch(`${base}/api/stream`, { headers: { authorization: `Bearer ${token}` } });
         expect(res.status).toBe(200);
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -160,17 +173,27 @@ describe('users administration', () => {
         return { ended: () => ended, done, cancel: () => reader.cancel() };
       };
 
-      const first = await openStream();
+      const first = await openStream(await signIn());
       const before = hub.size;
       expect((await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: false })).status).toBe(200);
       await eventually(async () => (first.ended() ? true : undefined), 'the stream ended by the disabling API', 10_000);
       expect(hub.size).toBe(before - 1);
 
-      // disabled elsewhere (straight in the database, as another API process would): the next heartbeat ends it
       await request(h.app).patch(`/api/admin/users/${username}`).set(auth(admin)).send({ active: true });
-      const second = await openStream();
+      const second = await openStream(await signIn());
+      expect((await request(h.app).post(`/api/admin/users/${username}/password`).set(auth(admin)).send({ password: 'the-reset-password' })).status).toBe(200);
+      await eventually(async () => (second.ended() ? true : undefined), 'the stream ended by the resetting API', 10_000);
+
+      // disabled elsewhere (straight in the database, as another API process would): the next heartbeat ends it
+      const third = await openStream(await signIn('the-reset-password'));
       await h.db('users').where({ username }).update({ active: false });
-      await eventually(async () => (second.ended() ? true : undefined), 'the stream ended at a heartbeat', 45_000);
+      await eventually(async () => (third.ended() ? true : undefined), 'the stream ended at a heartbeat (disabled elsewhere)', 45_000);
+
+      // the password reset elsewhere (its session generation moved on): the next heartbeat ends it too
+      await h.db('users').where({ username }).update({ active: true });
+      const fourth = await openStream(await signIn('the-reset-password'));
+      await h.db('users').where({ username }).increment('session_generation', 1);
+      await eventually(async () => (fourth.ended() ? true : undefined), 'the stream ended at a heartbeat (reset elsewhere)', 45_000);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -129,8 +129,11 @@ describe('GET /api/stream', () => {
 
     const tokenAsTicket = await fetch(`${base}/api/stream?ticket=${encodeURIComponent(token)}`);
     expect(tokenAsTicket.status).toBe(401);
-    const expired = await issueStreamTicket(h.users.analyst, JWT_SECRET, Date.now() - 120_000);
+    const expired = await issueStreamTicket({ username: h.users.analyst, generation: 0 }, JWT_SECRET, Date.now() - 120_000);
     expect((await fetch(`${base}/api/stream?ticket=${encodeURIComponent(expired.ticket)}`)).status).toBe(401);
+    // a ticket from a session that has since ended (the password reset: the generation moved on)
+    const ofEndedSession = await issueStreamTicket({ username: h.users.analyst, generation: 1 }, JWT_SECRET);
+    expect((await fetch(`${base}/api/stream?ticket=${encodeURIComponent(ofEndedSession.ticket)}`)).status).toBe(401);
     const none = await fetch(`${base}/api/stream`);
     expect(none.status).toBe(401);
     expect((await none.json()).message).toMatch(/stream ticket/);
