@@ -7,12 +7,21 @@ import { CancellationScope, ContinueAsNew, continueAsNew, isCancellation, proxyA
 import type { KingaActivities } from '../../activities';
 import { backtestProgressQuery, DEFAULT_BACKTEST_BATCH, type BacktestCursor, type BacktestInput, type BacktestProgress } from './definitions';
 
-// A batch is a few seconds of work; the heartbeat notices a killed worker quickly, and database
-// outages are retried until PostgreSQL answers. A candidate that cannot be read fails for good.
+// A batch is a few seconds of work; the heartbeat notices a killed worker quickly. A failure that
+// can recover (PostgreSQL away, a worker gone) is retried for about a quarter of an hour, then the
+// backtest fails with its reason; a candidate or a recorded input that cannot be read fails at once.
 const backtest = proxyActivities<KingaActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['not_found', 'invalid'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 35, nonRetryableErrorTypes: ['not_found', 'invalid'] },
+});
+
+// Marking the backtest failed or cancelled is the last resort that makes the end visible: it
+// retries for a day; PostgreSQL down that long fails the run, visibly, in Temporal Web.
+const recorder = proxyActivities<KingaActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 /** Batches before the run continues as new, so the history stays small for any range. */
@@ -51,11 +60,11 @@ export async function whatIfBacktest(input: BacktestInput): Promise<BacktestProg
     if (err instanceof ContinueAsNew) throw err;
     if (isCancellation(err)) {
       progress.stage = 'cancelled';
-      await CancellationScope.nonCancellable(() => backtest.markBacktestStopped({ backtestId: input.backtestId, status: 'cancelled', reason: null }));
+      await CancellationScope.nonCancellable(() => recorder.markBacktestStopped({ backtestId: input.backtestId, status: 'cancelled', reason: null }));
       throw err;
     }
     // a failure someone sees: the backtest row says why
-    await backtest.markBacktestStopped({ backtestId: input.backtestId, status: 'failed', reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) });
+    await recorder.markBacktestStopped({ backtestId: input.backtestId, status: 'failed', reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) });
     throw err;
   }
 }
