@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { contentSchemaFor } from '../../admin/ruleSets';
 import { loadConfig } from '../../config';
 import { RULE_LABELS, RULE_ORDER } from '../../risk/rules';
-import { cloneContent, formatSetting, fromInput, ruleSetGroups, toInput, valueAt, withBlacklistEntry } from '../../ui/src/ruleSetFields';
+import { cloneContent, describeChange, formatSetting, fromInput, ruleSetGroups, toInput, valueAt, withBlacklistEntry } from '../../ui/src/ruleSetFields';
 import type { RuleSetContentView } from '../../ui/src/api/admin';
 
 const { defaults } = contentSchemaFor(loadConfig({}));
@@ -51,6 +51,19 @@ describe('a rule set as the admin pages show it', () => {
     expect(formatSetting('duration', 4 * 3_600_000)).toBe('4 h 0 min');
     expect(formatSetting('modelVersion', null)).toBe('the newest trained model');
     expect(valueAt(content, 'scoring.levels.high')).toBe(content.scoring.levels.high);
+  });
+
+  it("says a diff's changes in the same words and units", () => {
+    expect(describeChange({ path: 'scoring.levels.medium', from: 5000, to: 4000 })).toEqual({ title: 'Risk levels', label: 'Medium risk from', from: '0.50', to: '0.40' });
+    expect(describeChange({ path: 'scoring.rules.amount.highAmount', from: 10_000_000, to: 8_000_000 })).toMatchObject({ title: 'Large amount', label: 'High amount from' });
+    expect(describeChange({ path: 'sla.highMs', from: 3_600_000, to: 5_400_000 })).toMatchObject({ title: 'Time to decide (SLA)', from: '1 h 0 min', to: '1 h 30 min' });
+    expect(describeChange({ path: 'anomalyModelVersion', from: null, to: 7 })).toEqual({ title: 'Anomaly model', label: 'Model version', from: 'the newest trained model', to: 'version 7' });
+    expect(describeChange({ path: 'blacklist.merchants[M-9]', from: null, to: { merchantId: 'M-9', merchantName: 'Evil Ltd', reason: 'scam' } })).toEqual({
+      title: 'Blacklisted merchants',
+      label: 'M-9',
+      from: 'not listed',
+      to: 'Evil Ltd: scam',
+    });
   });
 
   it('adds a blacklist entry without touching the original', () => {
