@@ -7,15 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser } from '../../api/users/service';
-import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
 import { levelFor, scoreTransaction, type RiskLevel, type ScoreBreakdown } from '../../risk';
 import type { RuleSetContent } from '../../risk/ruleSet';
 import { generateHistory } from '../../warehouse/generator';
 import { DEMO_SEED, seedBlacklist } from '../../scripts/demo/seed';
-import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
+import { scoreGeneratedHistory } from '../helpers/recordedInputs';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 import { killAllWorkers, startWorkerProcess } from '../ops/workerProcess';
 
@@ -60,21 +59,7 @@ beforeAll(async () => {
   // labelled fraud, in the warehouse; the older part backfilled as the customers' past (as the demo
   // seeds it), the newest LIVE rows scored by their lifecycles
   const rows = generateHistory({ seed: DEMO_SEED, customers: 25, days: 6, endAt: END, fraudRate: 0.08, refPrefix: `BT-${run}-` });
-  await stack.db.batchInsert('transaction_history', rows, 500);
-  const past = rows.slice(0, rows.length - LIVE);
-  const live = rows.slice(rows.length - LIVE);
-  const toTxn = (r: (typeof rows)[number], source: string, status: string) => ({ ...Object.fromEntries(TRANSACTION_COLUMNS.map((f) => [f, r[f]])), source, status });
-  await stack.db.batchInsert('transactions', past.map((r) => ({ ...toTxn(r, 'backfill', 'approved'), workflow_id: null })), 500);
-  await stack.db.batchInsert('transactions', live.map((r) => ({ ...toTxn(r, 'warehouse', 'received'), workflow_id: lifecycleWorkflowId(r.transaction_ref) })), 500);
-  liveRefs = live.map((r) => r.transaction_ref);
-  from = live[0]!.occurred_at;
-  for (const ref of liveRefs) {
-    await stack.client.workflow.start('transactionLifecycle', { taskQueue: stack.taskQueue, workflowId: lifecycleWorkflowId(ref), args: [{ transactionRef: ref }] });
-  }
-  await eventually(async () => {
-    const [{ n }] = await stack.db('transactions').whereIn('transaction_ref', liveRefs).whereNotNull('risk_level').count<{ n: string }[]>('* as n');
-    return Number(n) === LIVE ? true : undefined;
-  }, `${LIVE} transactions scored`, 300_000);
+  ({ liveRefs, from } = await scoreGeneratedHistory(stack, rows, LIVE));
 }, 420_000);
 
 afterAll(async () => {
@@ -311,16 +296,7 @@ describe('shadow runs and promotion', () => {
     // the same customers' next day
     const rows = generateHistory({ seed: DEMO_SEED, customers: 25, days: 7, endAt: END2, fraudRate: 0.08, refPrefix: `SH-${run}-` }).filter((r) => r.occurred_at >= END);
     expect(rows.length).toBeGreaterThan(10);
-    await stack.db.batchInsert('transaction_history', rows, 500);
-    await stack.db.batchInsert('transactions', rows.map((r) => ({ ...Object.fromEntries(TRANSACTION_COLUMNS.map((f) => [f, r[f]])), source: 'warehouse', status: 'received', workflow_id: lifecycleWorkflowId(r.transaction_ref) })), 500);
-    shadowRefs = rows.map((r) => r.transaction_ref);
-    for (const ref of shadowRefs) {
-      await stack.client.workflow.start('transactionLifecycle', { taskQueue: stack.taskQueue, workflowId: lifecycleWorkflowId(ref), args: [{ transactionRef: ref }] });
-    }
-    await eventually(async () => {
-      const [{ n }] = await stack.db('transactions').whereIn('transaction_ref', shadowRefs).whereNotNull('risk_level').count<{ n: string }[]>('* as n');
-      return Number(n) === shadowRefs.length ? true : undefined;
-    }, `${shadowRefs.length} transactions scored`, 300_000);
+    ({ liveRefs: shadowRefs } = await scoreGeneratedHistory(stack, rows, rows.length));
 
     const stopped = await api('POST', `/api/admin/shadow-runs/${shadowId}/stop`, {}, 'admin');
     expect(stopped.status).toBe(200);

@@ -5,12 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../api/users/service';
-import { TRANSACTION_COLUMNS } from '../../db/transactionRows';
 import { generateHistory } from '../../warehouse/generator';
-import { lifecycleWorkflowId } from '../../workflows/lifecycle/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
+import { scoreGeneratedHistory } from '../helpers/recordedInputs';
 import { createTestStack, eventually, type KingaTestStack } from '../lifecycle/context';
 
 let scratch: ScratchDatabase;
@@ -36,22 +35,7 @@ beforeAll(async () => {
   testApi = await startTestApi(stack, { users: Object.entries(users).map(([as, username]) => ({ username, password: PASSWORD, as })), tokens });
 
   const rows = generateHistory({ seed: 5, customers: 4, days: 2, endAt: END, fraudRate: 0.05, refPrefix: `BTF-${run}-` });
-  await stack.db.batchInsert('transaction_history', rows, 500);
-  const toTxn = (r: (typeof rows)[number], source: string, status: string) => ({ ...Object.fromEntries(TRANSACTION_COLUMNS.map((f) => [f, r[f]])), source, status });
-  const past = rows.slice(0, rows.length - LIVE);
-  const live = rows.slice(rows.length - LIVE);
-  await stack.db.batchInsert('transactions', past.map((r) => ({ ...toTxn(r, 'backfill', 'approved'), workflow_id: null })), 500);
-  await stack.db.batchInsert('transactions', live.map((r) => ({ ...toTxn(r, 'warehouse', 'received'), workflow_id: lifecycleWorkflowId(r.transaction_ref) })), 500);
-  liveRefs = live.map((r) => r.transaction_ref);
-  from = live[0]!.occurred_at;
-  for (const ref of liveRefs) {
-    await stack.client.workflow.start('transactionLifecycle', { taskQueue: stack.taskQueue, workflowId: lifecycleWorkflowId(ref), args: [{ transactionRef: ref }] });
-  }
-  await eventually(async () => {
-    const [{ n }] = await stack.db('scoring_inputs').whereIn('transaction_ref', liveRefs).count<{ n: string }[]>('* as n');
-    const [{ m }] = await stack.db('transactions').whereIn('transaction_ref', liveRefs).whereNotNull('risk_level').count<{ m: string }[]>('* as m');
-    return Number(n) === LIVE && Number(m) === LIVE ? true : undefined;
-  }, `${LIVE} transactions scored`, 180_000);
+  ({ liveRefs, from } = await scoreGeneratedHistory(stack, rows, LIVE, 180_000));
 }, 300_000);
 
 afterAll(async () => {
