@@ -116,6 +116,13 @@ export interface RuleSetChange {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * A value as JSON with every object's keys in one order: a version read back from PostgreSQL
+ * (jsonb orders keys its own way) equals the same content parsed from a request.
+ */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+
 /** What changes from `from` to `to`, leaf by leaf; blacklist entries are compared by merchant id. */
 export function diffRuleSets(from: RuleSetContent, to: RuleSetContent): RuleSetChange[] {
   const out: RuleSetChange[] = [];
@@ -123,7 +130,7 @@ export function diffRuleSets(from: RuleSetContent, to: RuleSetContent): RuleSetC
     if (path === 'blacklist.merchants') {
       const before = new Map((a as BlacklistedMerchantEntry[]).map((m) => [m.merchantId, m]));
       const after = new Map((b as BlacklistedMerchantEntry[]).map((m) => [m.merchantId, m]));
-      for (const [id, m] of after) if (JSON.stringify(before.get(id)) !== JSON.stringify(m)) out.push({ path: `${path}[${id}]`, from: before.get(id) ?? null, to: m });
+      for (const [id, m] of after) if (canonical(before.get(id)) !== canonical(m)) out.push({ path: `${path}[${id}]`, from: before.get(id) ?? null, to: m });
       for (const [id, m] of before) if (!after.has(id)) out.push({ path: `${path}[${id}]`, from: m, to: null });
       return;
     }
@@ -131,7 +138,7 @@ export function diffRuleSets(from: RuleSetContent, to: RuleSetContent): RuleSetC
       for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[k], b[k], path ? `${path}.${k}` : k);
       return;
     }
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, from: a ?? null, to: b ?? null });
+    if (canonical(a) !== canonical(b)) out.push({ path, from: a ?? null, to: b ?? null });
   };
   walk(from, to, '');
   return out;

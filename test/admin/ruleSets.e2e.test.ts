@@ -183,7 +183,12 @@ describe('rule sets: four-eyes changes, one version per transaction', () => {
     b.sla.mediumMs = 2 * 3_600_000;
     const c = structuredClone(live.content);
     c.tazama.alertPoints = 2000;
-    const va = (await api('POST', '/api/admin/rule-sets', { content: a, reason: 'lower the medium line' }, 'admin')).body.ruleSet.version;
+    const proposedA = await api('POST', '/api/admin/rule-sets', { content: a, reason: 'lower the medium line' }, 'admin');
+    // the live version (read back from PostgreSQL, its blacklist entry's keys in jsonb's order)
+    // and the proposal differ in the one setting changed, not in every blacklist entry
+    expect(live.content.blacklist.merchants.length).toBeGreaterThan(0);
+    expect(proposedA.body.changes).toEqual([{ path: 'scoring.levels.medium', from: live.content.scoring.levels.medium, to: 4500 }]);
+    const va = proposedA.body.ruleSet.version;
     const vb = (await api('POST', '/api/admin/rule-sets', { content: b, reason: 'shorter medium SLA' }, 'admin')).body.ruleSet.version;
     const vc = (await api('POST', '/api/admin/rule-sets', { content: c, reason: 'Tazama weight' }, 'admin')).body.ruleSet.version;
 
