@@ -22,6 +22,7 @@ interface BacktestRow {
   candidate_model_version: number | null;
   from_at: Date;
   to_at: Date;
+  requested_at: Date;
 }
 
 interface InputRow extends ScoringInputsRow {
@@ -107,11 +108,16 @@ export function createBacktestActivities({ db, config }: ActivityDeps) {
     }
   }
 
+  // The transactions in the range that were scored when the backtest was asked for: live traffic
+  // still arriving in the range is not part of it, so its total holds and a resumed run (or the
+  // same backtest asked again later of the same moment) re-scores the same transactions.
   const inRange = (row: BacktestRow) =>
     db('scoring_inputs as si')
       .join('transactions as t', 't.transaction_ref', 'si.transaction_ref')
       .where('si.occurred_at', '>=', row.from_at)
       .andWhere('si.occurred_at', '<', row.to_at)
+      .andWhere('si.recorded_at', '<=', row.requested_at)
+      .andWhere('t.scored_at', '<=', row.requested_at)
       .whereNotNull('t.risk_level');
 
   return {

@@ -11,6 +11,7 @@ import { levelFor, scoreTransaction, type RiskLevel, type ScoreBreakdown } from 
 import type { RuleSetContent } from '../../risk/ruleSet';
 import { generateHistory } from '../../warehouse/generator';
 import { DEMO_SEED, seedBlacklist } from '../../scripts/demo/seed';
+import { backtestWorkflowId } from '../../workflows/backtest/definitions';
 import { scratchDatabase, type ScratchDatabase } from '../helpers';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { jsonClient } from '../helpers/http';
@@ -225,6 +226,25 @@ describe('what-if backtests over recorded inputs', () => {
     // the trail says it for what it is: a control run
     const events = await api('GET', `/api/admin/events?subjectType=backtest&subjectId=${started.body.backtest.id}&eventType=backtest_started`, undefined, 'compliance');
     expect(events.body.events[0].summary).toMatch(/^Started a control run of live rule set 1,/);
+  });
+
+  it('covers the transactions scored when it was asked for, not those arriving in its range after', async () => {
+    // a backtest asked for at the moment the first half of the live transactions had been scored
+    const recorded = await stack.db('scoring_inputs as si')
+      .join('transactions as t', 't.transaction_ref', 'si.transaction_ref')
+      .whereIn('si.transaction_ref', liveRefs)
+      .orderByRaw('greatest(si.recorded_at, t.scored_at)')
+      .select<{ at: Date }[]>(stack.db.raw('greatest(si.recorded_at, t.scored_at) as at'));
+    const asOf = recorded[Math.floor(LIVE / 2)]!.at;
+    const expected = recorded.filter((r) => r.at.getTime() <= asOf.getTime()).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(LIVE);
+    const id = randomUUID();
+    await stack.db('backtests').insert({ id, status: 'running', candidate_rule_set_version: 1, from_at: from, to_at: new Date(Date.parse(END) + 1).toISOString(), requested_by: users.admin, requested_at: asOf, workflow_id: backtestWorkflowId(id) });
+    await stack.client.workflow.start('whatIfBacktest', { taskQueue: stack.taskQueue, workflowId: backtestWorkflowId(id), args: [{ backtestId: id }] });
+    const { backtest, report } = await completedReport(id);
+    expect(backtest).toMatchObject({ total: expected, processed: expected });
+    expect(report.transactions).toBe(expected);
   });
 
   it('a worker killed during a backtest: it resumes and finishes with the same report', { timeout: 600_000 }, async () => {
