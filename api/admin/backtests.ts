@@ -137,7 +137,7 @@ export function documentBacktestRoutes(registry: OpenAPIRegistry): void {
     summary: CELL_SUMMARY,
     access: ADMIN_READERS,
     request: { params: idParams, query: cellQuery },
-    responses: { 200: { description: 'Re-scored transactions', body: cellPageView }, 404: notFound },
+    responses: { 200: { description: 'Re-scored transactions', body: cellPageView }, 404: notFound, 409: notCompleted },
   });
   documentRoute(registry, {
     method: 'post',
@@ -289,7 +289,9 @@ export function mountBacktestRoutes(router: Router, deps: ApiDeps): void {
   });
 
   router.get('/backtests/:id/transactions', readers, validate({ params: idParams, query: cellQuery }), async (req, res) => {
-    await find(req.params.id);
+    // the cells' transactions belong to the report: a running, cancelled or failed backtest's
+    // results so far are part of no report and would read like one
+    await completed(req.params.id);
     const { limit, offset } = req.query;
     const q = whereInCell(deps.db('backtest_results').where({ backtest_id: req.params.id }), req.query);
     const [{ n }] = await q.clone().count<{ n: string }[]>('* as n');

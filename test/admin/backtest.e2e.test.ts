@@ -288,6 +288,10 @@ describe('what-if backtests over recorded inputs', () => {
     }, 'the backtest stopped', 120_000);
     expect(row.status).toBe('cancelled');
     expect((await api('GET', `/api/admin/backtests/${id}/report`, undefined, 'admin')).status).toBe(409);
+    // what it re-scored before the cancel is part of no report: its cells are not listed either
+    const cell = await api('GET', `/api/admin/backtests/${id}/transactions?changedOnly=false`, undefined, 'compliance');
+    expect(cell.status).toBe(409);
+    expect(cell.body.message).toMatch(/cancelled/);
     expect((await api('POST', `/api/admin/backtests/${id}/cancel`, {}, 'admin')).status).toBe(409);
     const listed = await api('GET', '/api/admin/backtests', undefined, 'compliance');
     expect(listed.body.backtests[0]).toMatchObject({ id, status: 'cancelled' });
