@@ -10,7 +10,7 @@ import { UnauthorizedError } from '../errors';
 import { requireAuth, sessionOf } from '../middleware/auth';
 import { parseOrThrow } from '../middleware/validate';
 import { documentRoute, featureRegistry } from '../openapi/route';
-import { findUser } from '../users/service';
+import { findUser, sessionIsCurrent } from '../users/service';
 import { changesAfter, recentTransactions, seqOf, StreamHub, type HubOptions, type StreamClient } from './hub';
 import { caseChangeJson, transactionChangeJson, type StreamEvent } from './views';
 import { issueStreamTicket, verifyStreamTicket, type StreamTicket } from './ticket';
@@ -93,7 +93,7 @@ export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): 
     if (!query.ticket) throw new UnauthorizedError('a bearer token or a stream ticket (POST /api/stream/ticket) is required');
     const holder = await verifyStreamTicket(query.ticket, deps.jwtSecret);
     const user = holder ? await findUser(deps.db, holder.username) : null;
-    if (!holder || !user || !user.active || user.sessionGeneration !== holder.generation) throw new UnauthorizedError('the stream ticket is invalid or has expired');
+    if (!holder || !sessionIsCurrent(user, holder.generation)) throw new UnauthorizedError('the stream ticket is invalid or has expired');
     req.user = { username: user.username, displayName: user.displayName, role: user.role };
     ticketGenerations.set(req, holder.generation);
     next();
@@ -138,7 +138,7 @@ export function streamRouter(deps: ApiDeps, options: StreamRouterOptions = {}): 
       res.write(`: keep-alive\n\n`);
       findUser(deps.db, req.user!.username).then(
         (user) => {
-          if (!user?.active || user.sessionGeneration !== generation) {
+          if (!sessionIsCurrent(user, generation)) {
             cleanup();
             res.end();
           }

@@ -45,6 +45,11 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
+/** Whether a session of `generation` still stands for `user`: the account exists, is active, and its password was not reset since. */
+export function sessionIsCurrent(user: StoredUser | null, generation: number): user is StoredUser {
+  return user !== null && user.active && user.sessionGeneration === generation;
+}
+
 export async function findUser(db: Knex, username: string): Promise<StoredUser | null> {
   const row = await db<UserRow>('users').where({ username }).first();
   return row ? fromRow(row) : null;
